@@ -1,0 +1,2622 @@
+/* nnd.h - Neural Networks and Deep Learning, in one C99 header.      v0.1
+   Michael Nielsen's book, network2.py and network3.py as a small library.
+   No dependencies beyond a C99 compiler and libm. Licence at the end of the file.
+
+   ==========================================================================
+   USAGE
+   ==========================================================================
+   In exactly one C (or C++) file:
+
+       #define NND_IMPLEMENTATION
+       #include "nnd.h"
+
+   Everywhere else just #include "nnd.h". Link with -lm.
+
+       nnd_rng rng;  nnd_mnist mnist;  nnd_error err;  int status;
+       int sizes[] = {784, 30, 10};
+       nnd_sgd_options opt = nnd_sgd_defaults();
+       nnd_history hist;
+
+       nnd_rng_seed(&rng, 12345);
+       if (nnd_mnist_load("data/mnist", &mnist, &err) != NND_OK) {
+           fprintf(stderr, "%s\n", err.message);  return 1;
+       }
+       nnd_net *net = nnd_network2(sizes, 3, NND_CROSS_ENTROPY, &rng, &status);
+       nnd_large_weight_initializer(net, &rng);             (optional)
+       opt.epochs = 30;  opt.mini_batch_size = 10;  opt.eta = 0.5;  opt.lmbda = 5.0;
+       opt.evaluation_data = &mnist.test;  opt.monitor_evaluation_accuracy = 1;
+       opt.rng = &rng;
+       status = nnd_sgd(net, &mnist.training, &opt, &hist);  (hist.evaluation_accuracy[e] ...)
+       nnd_network2_save(net, "net.json", &err);
+       nnd_history_free(&hist);  nnd_free(net);  nnd_mnist_free(&mnist);
+
+   The library never prints, never exits and keeps no global state. Every
+   function that can fail returns a status (NND_OK = 0, negative on error;
+   nnd_strerror() says what it means); loaders also fill an nnd_error with
+   the line and field at fault. Per-epoch progress reaches the caller through
+   an optional callback (nnd_sgd_options.on_epoch).
+
+   ==========================================================================
+   CONFIGURATION MACROS (define before including)
+   ==========================================================================
+   NND_IMPLEMENTATION   emit the implementation (in one translation unit).
+   NND_DOUBLE           nnd_real is double instead of float. float is the
+                        default: twice the SIMD width, ample for training.
+                        Use double for gradient checks and exact reproductions.
+   NND_STATIC           make every function static: a private copy per
+                        translation unit (NND_DEF becomes `static`).
+   NND_DEF              storage class of every function (default `extern`).
+   NND_MALLOC(sz) NND_REALLOC(p,sz) NND_FREE(p)
+                        the allocator; define all three or none (#error).
+   NND_ASSERT(x)        checks of programmer errors (default: assert()).
+                        Bad data and bad files never reach NND_ASSERT: they
+                        return a status.
+   NND_NO_STDIO         leave out the file functions (IDX and JSON loaders
+                        and savers that take a path); the in-memory parsers
+                        remain.
+
+   ==========================================================================
+   API BY TOPIC (each is declared below with its comment)
+   ==========================================================================
+   Status       NND_OK, NND_ERR_* ; nnd_strerror ; nnd_error (what + where)
+   Random       nnd_rng_seed, nnd_rng_next, nnd_rng_uniform, nnd_rng_normal,
+                nnd_rng_below, nnd_shuffle
+   Networks     nnd_network2 (the book's Network(sizes, cost)), nnd_net_create
+                (any stack of layers: nnd_dense_layer ...), nnd_free,
+                nnd_default_weight_initializer, nnd_large_weight_initializer,
+                nnd_num_layers, nnd_layer_info, nnd_weights, nnd_biases,
+                nnd_weight, nnd_set_weight, nnd_params, nnd_param_count,
+                nnd_input_size, nnd_output_size, nnd_net_cost
+   Functions    nnd_sigmoid, nnd_sigmoid_prime, nnd_activate, nnd_softmax,
+                nnd_cost_fn, nnd_cost_delta (QuadraticCost / CrossEntropyCost
+                / log-likelihood, with network2's fn and delta semantics)
+   Forward      nnd_feedforward (a batch of inputs to a batch of outputs)
+   Backprop     nnd_backprop (the gradient of a mini-batch: BP1-BP4 over the
+                whole batch matrix at once), nnd_batch_cost
+   Training     nnd_sgd_defaults, nnd_sgd (network2's SGD with L2 or L1,
+                momentum, early stopping and an eta schedule), nnd_history_free,
+                nnd_plateau_init / nnd_plateau_update (the no-improvement-in-n
+                rule used for early stopping and eta halving)
+   Evaluation   nnd_accuracy, nnd_total_cost, nnd_predict
+   Data         nnd_data (a view: inputs as floats or bytes, labels, targets),
+                nnd_data_slice, nnd_idx_parse, nnd_idx_load, nnd_idx_free,
+                nnd_mnist_load, nnd_mnist_free
+   Files        nnd_network2_save, nnd_network2_load, nnd_network2_parse,
+                nnd_network2_write (network2.py's exact JSON format)
+
+   ==========================================================================
+   CHAPTER MAP (where the book lives in this file)
+   ==========================================================================
+   Ch.1  sigmoid neurons (3)-(4), feedforward (22), quadratic cost (6),
+         SGD on mini-batches (20)-(21)  ........ "1. Neurons and activations",
+                                                 "5. Forward", "7. SGD"
+   Ch.2  backpropagation BP1-BP4 (BP1 (25), BP2 (26), BP3 (29), BP4 (31)),
+         over the whole mini-batch matrix (the chapter's last problem)
+                                             ... "6. Backpropagation"
+   Ch.3  cross-entropy (57) and its delta (66), softmax (78) and
+         log-likelihood (80)-(84), L2 (87)/(93), L1 (95)/(97), initialisation
+         N(0,1/n_in), momentum (107)-(108), early stopping, eta schedules,
+         tanh (110) and ReLU (112)  ........... "3. Costs", "4. Networks",
+                                                 "7. SGD"
+   Ch.5  unstable gradients: nnd_backprop exposes every layer's gradient
+   Ch.6  network3's FullyConnectedLayer/SoftmaxLayer (dense layers with
+         dropout) ............................... "4. Networks"
+   Data  MNIST in IDX files, the book's 50k/10k/10k split, pixel/256
+                                             ... "8. Data"
+   Files network2.py's JSON ..................... "9. network2 JSON"
+
+   ==========================================================================
+   CONVENTIONS
+   ==========================================================================
+   * A batch is a row-major matrix, one example per row: inputs X [m x n_in],
+     outputs [m x n_out]. The book's column vectors are our rows, so the
+     book's z = w a + b reads Z = A W^T + b here.
+   * Weights of a dense layer are stored input-major: W^T, shape
+     [n_in x n_out], element (k, j) = w_jk, the weight from input k to
+     neuron j (network3.py stores the same (n_in, n_out) shape). Each input's
+     outgoing weights are then contiguous, which lets a sparse input (an
+     MNIST image is 81% zeros) cost only its nonzero pixels.
+     nnd_weight(net, l, j, k) reads w_jk in the book's indexing; the network2
+     JSON files hold the book's [n_out x n_in] rows.
+   * All parameters live in one contiguous block (nnd_params): for each layer
+     its weights, then its biases. Gradients use the same layout.
+   * A network keeps a workspace sized for the largest batch it has seen, so
+     the training loop never allocates. It is therefore not safe to use the
+     same network from two threads at once; separate networks are independent.
+   * Accuracies are counts (as network2 returns them), costs are doubles.
+
+   LIMITATIONS: CPU only; dense layers in this version (see the README for
+   the convolutional layers' status); float or double, not both in one build.
+*/
+#ifndef NND_H
+#define NND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef NND_DOUBLE
+typedef double nnd_real;
+#else
+typedef float nnd_real;
+#endif
+
+#ifndef NND_DEF
+#ifdef NND_STATIC
+#define NND_DEF static
+#else
+#define NND_DEF extern
+#endif
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- status */
+enum {
+    NND_OK = 0,
+    NND_ERR_NOMEM = -1,    /* an allocation failed */
+    NND_ERR_IO = -2,       /* a file could not be opened, read or written */
+    NND_ERR_FORMAT = -3,   /* a file's contents are malformed or truncated */
+    NND_ERR_SHAPE = -4,    /* sizes do not match (network vs data vs file) */
+    NND_ERR_DIVERGED = -5, /* a cost or parameter became NaN or infinite */
+    NND_ERR_ARG = -6       /* an impossible argument or hyper-parameter */
+};
+/* A one-line English explanation of a status code. */
+NND_DEF const char *nnd_strerror(int status);
+
+/* Details of a failure: the status, the line of the file (0 if none) and a
+   message naming what is wrong and where, e.g.
+   "line 1: weights[1]: 9 rows, sizes[2] says 10". */
+typedef struct nnd_error {
+    int status;
+    int line;
+    char message[240];
+} nnd_error;
+
+/* ------------------------------------------------------------------ random */
+/* An explicit random state (splitmix64 plus a cached Gaussian). The same
+   seed gives the same sequence on every platform. */
+typedef struct nnd_rng {
+    uint64_t state;
+    int has_spare;
+    double spare;
+} nnd_rng;
+NND_DEF void nnd_rng_seed(nnd_rng *rng, uint64_t seed);
+NND_DEF uint64_t nnd_rng_next(nnd_rng *rng);
+NND_DEF double nnd_rng_uniform(nnd_rng *rng);      /* in [0, 1), 53 bits */
+NND_DEF double nnd_rng_normal(nnd_rng *rng);       /* N(0, 1), Box-Muller */
+NND_DEF uint32_t nnd_rng_below(nnd_rng *rng, uint32_t n); /* uniform 0..n-1 */
+NND_DEF void nnd_shuffle(nnd_rng *rng, int *items, int n); /* Fisher-Yates */
+
+/* ---------------------------------------------- activations, costs (ch.1-3) */
+typedef enum nnd_activation {
+    NND_SIGMOID = 0, /* sigma(z) = 1/(1+e^-z)          (3)  */
+    NND_TANH = 1,    /* tanh(z)                         (110) */
+    NND_RELU = 2,    /* max(0, z)                       (112) */
+    NND_LINEAR = 3,  /* z                                      */
+    NND_SOFTMAX = 4  /* e^z_j / sum_k e^z_k, a whole layer (78) */
+} nnd_activation;
+
+typedef enum nnd_cost {
+    NND_QUADRATIC = 0,     /* network2 QuadraticCost: 0.5 |a-y|^2      (6) */
+    NND_CROSS_ENTROPY = 1, /* network2 CrossEntropyCost               (63) */
+    NND_LOG_LIKELIHOOD = 2 /* -ln a_y, for a softmax output layer     (80) */
+} nnd_cost;
+
+NND_DEF double nnd_sigmoid(double z);
+NND_DEF double nnd_sigmoid_prime(double z); /* sigma(z)(1 - sigma(z)) */
+/* a[i] = f(z[i]) for i < n (NND_SOFTMAX: the softmax of the n values). */
+NND_DEF void nnd_activate(nnd_activation f, const nnd_real *z, nnd_real *a, int n);
+/* f'(z) computed from the output a = f(z) only (sigmoid: a(1-a), tanh:
+   1-a^2, ReLU: a>0, linear: 1): backprop needs no stored z. Not for softmax. */
+NND_DEF double nnd_activation_prime(nnd_activation f, double a);
+/* Numerically stable softmax (subtracts max z first), a[j] for j < n. */
+NND_DEF void nnd_softmax(const nnd_real *z, nnd_real *a, int n);
+/* network2's cost.fn(a, y) for one example of n outputs: the quadratic
+   0.5|a-y|^2, the cross-entropy sum nan_to_num(-y ln a - (1-y) ln(1-a))
+   (NaN -> 0, +-inf -> +-DBL_MAX exactly as numpy), or -sum y ln a. */
+NND_DEF double nnd_cost_fn(nnd_cost cost, const nnd_real *a, const nnd_real *y, int n);
+/* network2's cost.delta: dC/dz of the output layer, delta[j], given its
+   output a = f(z) and activation f: quadratic (a-y) f'(z) (BP1), cross-entropy
+   a - y (66), log-likelihood a - y (84). */
+NND_DEF void nnd_cost_delta(nnd_cost cost, nnd_activation f, const nnd_real *a,
+                            const nnd_real *y, nnd_real *delta, int n);
+
+/* ---------------------------------------------------------------- networks */
+typedef struct nnd_net nnd_net;
+
+typedef enum nnd_layer_kind {
+    NND_LAYER_DENSE = 0 /* network3's FullyConnectedLayer / SoftmaxLayer */
+} nnd_layer_kind;
+
+/* A layer description for nnd_net_create. Fill it with nnd_dense_layer. */
+typedef struct nnd_layer_spec {
+    nnd_layer_kind kind;
+    nnd_activation activation;
+    int n_out;        /* neurons */
+    double p_dropout; /* dropout probability on the layer's input, [0, 1) */
+} nnd_layer_spec;
+NND_DEF nnd_layer_spec nnd_dense_layer(int n_out, nnd_activation f, double p_dropout);
+
+/* What nnd_layer_info reports about layer l (0 = first layer of neurons). */
+typedef struct nnd_layer_desc {
+    nnd_layer_kind kind;
+    nnd_activation activation;
+    int n_in, n_out;
+    double p_dropout;
+    size_t n_weights, n_biases;
+    size_t weight_offset, bias_offset; /* into nnd_params */
+} nnd_layer_desc;
+
+/* Network(sizes, cost) of network2.py: n_sizes-1 dense sigmoid layers,
+   sizes[0] inputs. Parameters come from nnd_default_weight_initializer with
+   rng, or are all zero when rng is NULL. Returns NULL and sets *status on
+   failure (status may be NULL). */
+NND_DEF nnd_net *nnd_network2(const int *sizes, int n_sizes, nnd_cost cost,
+                              nnd_rng *rng, int *status);
+/* Any stack of layers on n_in inputs, with the cost on the last layer.
+   Parameters start at zero: call an initialiser. Cross-entropy needs a
+   sigmoid output layer and log-likelihood a softmax one; softmax may only be
+   the last layer. */
+NND_DEF nnd_net *nnd_net_create(int n_in, const nnd_layer_spec *layers, int n_layers,
+                                nnd_cost cost, int *status);
+NND_DEF void nnd_free(nnd_net *net);
+/* default_weight_initializer: w ~ N(0, 1/n_in), b ~ N(0, 1). */
+NND_DEF void nnd_default_weight_initializer(nnd_net *net, nnd_rng *rng);
+/* large_weight_initializer (chapter 1): w ~ N(0, 1), b ~ N(0, 1). */
+NND_DEF void nnd_large_weight_initializer(nnd_net *net, nnd_rng *rng);
+
+NND_DEF int nnd_num_layers(const nnd_net *net);   /* layers of neurons */
+NND_DEF int nnd_input_size(const nnd_net *net);
+NND_DEF int nnd_output_size(const nnd_net *net);
+NND_DEF nnd_cost nnd_net_cost(const nnd_net *net);
+NND_DEF nnd_layer_desc nnd_layer_info(const nnd_net *net, int l);
+NND_DEF size_t nnd_param_count(const nnd_net *net);
+NND_DEF nnd_real *nnd_params(nnd_net *net);        /* the contiguous block */
+NND_DEF nnd_real *nnd_weights(nnd_net *net, int l); /* [n_in x n_out], W^T */
+NND_DEF nnd_real *nnd_biases(nnd_net *net, int l);  /* [n_out] */
+NND_DEF double nnd_weight(const nnd_net *net, int l, int j, int k); /* w^l_jk */
+NND_DEF void nnd_set_weight(nnd_net *net, int l, int j, int k, double w);
+/* How the first layer treats its input batch: 0 (default) uses the sparse
+   kernels when at most half of the inputs are nonzero, 1 always the dense
+   kernels, 2 always the sparse ones. The results agree up to rounding. */
+NND_DEF void nnd_set_sparse_input(nnd_net *net, int mode);
+/* Seed of the network's own dropout stream (0 at creation, like network3's
+   fixed seed). */
+NND_DEF void nnd_set_dropout_seed(nnd_net *net, uint64_t seed);
+
+/* ------------------------------------------------------- forward, backprop */
+/* Outputs for m inputs: x [m x n_in] -> out [m x n_out], in evaluation mode
+   (dropout layers scale their input by 1-p, as network3 does). */
+NND_DEF int nnd_feedforward(nnd_net *net, const nnd_real *x, int m, nnd_real *out);
+/* The gradient of sum_x C_x over a mini-batch of m examples, by BP1-BP4 on
+   the whole batch matrix. Targets are y [m x n_out], or, when y is NULL,
+   one-hot vectors of labels[i]. grad (nnd_param_count values, nnd_params
+   layout) is overwritten. No regularisation term, no dropout. If cost is not
+   NULL it receives sum_x C_x. */
+NND_DEF int nnd_backprop(nnd_net *net, const nnd_real *x, const nnd_real *y,
+                         const int *labels, int m, nnd_real *grad, double *cost);
+/* sum_x C_x over the batch (no regularisation): what nnd_backprop differentiates. */
+NND_DEF int nnd_batch_cost(nnd_net *net, const nnd_real *x, const nnd_real *y,
+                           const int *labels, int m, double *cost);
+
+/* -------------------------------------------------------------------- data */
+/* A view of a data set; it owns nothing. Inputs are either reals x [n x n_in]
+   or bytes x8 [n x n_in] read as x8 * x8_scale (MNIST keeps its bytes and
+   1/256, so 50,000 images take 39 MB, not 157). Expected outputs are labels
+   (class indices, one-hot targets) and/or y [n x n_y] real targets; the
+   cost uses y when present, accuracy uses labels when present (else
+   argmax y). */
+typedef struct nnd_data {
+    int n, n_in;
+    const nnd_real *x;
+    const unsigned char *x8;
+    nnd_real x8_scale;
+    const int *labels;
+    const nnd_real *y;
+    int n_y;
+} nnd_data;
+/* Examples first .. first+count-1 of d (clipped to d's size). */
+NND_DEF nnd_data nnd_data_slice(const nnd_data *d, int first, int count);
+
+/* An IDX file (the MNIST format): unsigned bytes, 1 to 4 dimensions. */
+typedef struct nnd_idx {
+    int ndim;
+    int dims[4];
+    size_t count;        /* product of dims */
+    unsigned char *data; /* count bytes, owned */
+} nnd_idx;
+/* Parse an IDX image from memory (the bytes are copied). Rejects a bad magic
+   number, a type other than unsigned byte, zero or absurd dimensions, and a
+   length that is not exactly header + product of dimensions. */
+NND_DEF int nnd_idx_parse(const void *bytes, size_t len, nnd_idx *out, nnd_error *err);
+NND_DEF int nnd_idx_load(const char *path, nnd_idx *out, nnd_error *err);
+NND_DEF void nnd_idx_free(nnd_idx *idx);
+
+/* MNIST (or Fashion-MNIST) from the four raw IDX files in dir, split the
+   book's way: training = the first 50,000 training images, validation = the
+   last 10,000, test = the t10k set; pixels are bytes/256 as in the book's
+   mnist.pkl.gz. (With fewer than 20,000 training images there is no
+   validation set.) */
+typedef struct nnd_mnist {
+    nnd_idx train_images, train_labels, test_images, test_labels;
+    int *train_y, *test_y;
+    nnd_data training, validation, test;
+} nnd_mnist;
+NND_DEF int nnd_mnist_load(const char *dir, nnd_mnist *out, nnd_error *err);
+NND_DEF void nnd_mnist_free(nnd_mnist *m);
+
+/* -------------------------------------------------------------- evaluation */
+/* Number of examples whose largest output is at the label (network2 accuracy). */
+NND_DEF int nnd_accuracy(nnd_net *net, const nnd_data *data, int *correct);
+/* network2's total_cost: sum_x C_x / n + 0.5 (lmbda/n) sum w^2, n = data->n
+   (with L1: + (lmbda/n) sum |w|). */
+NND_DEF int nnd_total_cost(nnd_net *net, const nnd_data *data, double lmbda, int l1,
+                           double *cost);
+/* predicted[i] = argmax of the output for example i of data. */
+NND_DEF int nnd_predict(nnd_net *net, const nnd_data *data, int *predicted);
+
+/* ---------------------------------------------------------------- training */
+/* The no-improvement-in-n rule (chapter 3). Feed it one score per epoch;
+   an epoch counts as an improvement only when it is strictly better than the
+   best so far. After `patience` epochs without one it fires, and the count
+   restarts. Firings 1 .. max_halvings-1 answer NND_HALVE_ETA; firing
+   max_halvings (the first one when max_halvings is 0) answers NND_STOP.
+   max_halvings = 0 is plain early stopping; max_halvings = 7 is the book's
+   "halve eta until it is eta0/128": the seventh halving, the one that would
+   reach eta0/128, ends training instead, so no epoch runs at eta0/128. */
+enum { NND_CONTINUE = 0, NND_HALVE_ETA = 1, NND_STOP = 2 };
+typedef struct nnd_plateau {
+    int patience, max_halvings;
+    int epochs, since_best, halvings, best_epoch;
+    double best;
+} nnd_plateau;
+NND_DEF void nnd_plateau_init(nnd_plateau *p, int patience, int max_halvings);
+NND_DEF int nnd_plateau_update(nnd_plateau *p, double score);
+
+/* What the per-epoch callback sees. Unmonitored quantities are -1 (accuracies)
+   or NaN (costs). */
+typedef struct nnd_epoch {
+    int epoch;            /* 0-based */
+    double eta;           /* the learning rate used in this epoch */
+    double training_cost, evaluation_cost;
+    int training_accuracy, evaluation_accuracy;
+    int n_training, n_evaluation;
+} nnd_epoch;
+
+typedef enum nnd_regularization { NND_L2 = 0, NND_L1 = 1 } nnd_regularization;
+
+typedef struct nnd_sgd_options {
+    int epochs;
+    int mini_batch_size;
+    double eta, lmbda;
+    nnd_regularization regularization; /* L2 (93) or L1 (97); biases never */
+    double momentum;                    /* mu of (107); 0 = plain SGD */
+    const nnd_data *evaluation_data;    /* validation or test, may be NULL */
+    int monitor_evaluation_cost, monitor_evaluation_accuracy;
+    int monitor_training_cost, monitor_training_accuracy;
+    nnd_rng *rng; /* shuffles the training order every epoch; NULL: fixed order */
+    /* Early stopping / eta halving on evaluation accuracy (needs
+       evaluation_data): patience 0 = off. See nnd_plateau. */
+    int early_stopping_patience, eta_halvings;
+    /* Optional eta for each epoch; overrides eta (halving still applies). */
+    double (*eta_schedule)(int epoch, double eta0, void *user);
+    /* Called after each epoch; return non-zero to stop training. */
+    int (*on_epoch)(const nnd_epoch *e, void *user);
+    void *user;
+} nnd_sgd_options;
+NND_DEF nnd_sgd_options nnd_sgd_defaults(void);
+
+/* The four monitors of network2's SGD, one entry per completed epoch (NULL
+   when not monitored), plus the eta used in each epoch. */
+typedef struct nnd_history {
+    int epochs;
+    double *evaluation_cost;
+    int *evaluation_accuracy;
+    double *training_cost;
+    int *training_accuracy;
+    double *eta;
+    int stopped_early; /* 1 when early stopping or the callback ended it */
+} nnd_history;
+/* network2's SGD: every epoch shuffles the training order (when opt->rng),
+   takes mini-batches [k, k+m) (the last may be short) and applies, for each,
+   w <- (1 - eta lmbda/n) w - (eta/m) sum grad_w   (93), n = training->n,
+   b <- b - (eta/m) sum grad_b,
+   or with L1  w <- w - (eta lmbda/n) sgn(w) - (eta/m) sum grad_w   (97),
+   or with momentum  v <- mu v - eta grad_C ; w <- w + v   (107)-(108).
+   Then the monitors in network2's order. If a cost or a parameter becomes NaN
+   or infinite, training stops with NND_ERR_DIVERGED and the parameters are
+   put back as they were at the start of that epoch. hist may be NULL;
+   otherwise free it with nnd_history_free (also after an error). */
+NND_DEF int nnd_sgd(nnd_net *net, const nnd_data *training, const nnd_sgd_options *opt,
+                    nnd_history *hist);
+NND_DEF void nnd_history_free(nnd_history *hist);
+
+/* -------------------------------------------------------- network2 JSON */
+/* network2.py's save format:
+   {"sizes": [...], "weights": [[[row]...]...], "biases": [[[b]...]...],
+    "cost": "CrossEntropyCost"}  (weights[l] has sizes[l+1] rows of sizes[l]
+   numbers; biases[l] has sizes[l+1] one-element lists). Numbers are written
+   with the fewest digits that read back to the identical nnd_real.
+   Only networks of dense sigmoid layers with quadratic or cross-entropy cost
+   can be written. nnd_network2_write returns the text (free it with
+   nnd_free_text); nnd_network2_save writes path.tmp and renames it over path,
+   so a failed save never destroys an existing file. */
+NND_DEF char *nnd_network2_write(const nnd_net *net, size_t *len, nnd_error *err);
+NND_DEF void nnd_free_text(char *text);
+NND_DEF int nnd_network2_save(const nnd_net *net, const char *path, nnd_error *err);
+/* Parse network2 JSON (keys in any order, unknown keys ignored); everything
+   is validated (syntax, shapes against sizes, finite numbers, cost name) and
+   a bad file gives NULL with err naming the line and field. */
+NND_DEF nnd_net *nnd_network2_parse(const char *text, size_t len, nnd_error *err);
+NND_DEF nnd_net *nnd_network2_load(const char *path, nnd_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* NND_H */
+
+/* =========================================================================
+   IMPLEMENTATION
+   ========================================================================= */
+#ifdef NND_IMPLEMENTATION
+#ifndef NND_IMPLEMENTATION_DONE
+#define NND_IMPLEMENTATION_DONE
+
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <string.h>
+#ifndef NND_NO_STDIO
+#include <stdio.h>
+#endif
+#include <stdarg.h>
+#include <stdio.h> /* vsnprintf for error messages */
+#include <stdlib.h>
+#include <locale.h>
+
+#if defined(NND_MALLOC) && defined(NND_REALLOC) && defined(NND_FREE)
+/* all three supplied */
+#elif !defined(NND_MALLOC) && !defined(NND_REALLOC) && !defined(NND_FREE)
+#define NND_MALLOC(sz) malloc(sz)
+#define NND_REALLOC(p, sz) realloc(p, sz)
+#define NND_FREE(p) free(p)
+#else
+#error "nnd.h: define all of NND_MALLOC, NND_REALLOC and NND_FREE, or none of them"
+#endif
+
+#ifndef NND_ASSERT
+#include <assert.h>
+#define NND_ASSERT(x) assert(x)
+#endif
+
+#if defined(__cplusplus)
+#define NND__RESTRICT __restrict
+#else
+#define NND__RESTRICT restrict
+#endif
+
+#ifdef NND_DOUBLE
+#define NND__EXP exp
+#define NND__TANH tanh
+#else
+#define NND__EXP expf
+#define NND__TANH tanhf
+#endif
+
+/* -------------------------------------------------------------------------
+   0. Small utilities: status text, errors, memory
+   ------------------------------------------------------------------------- */
+NND_DEF const char *nnd_strerror(int status)
+{
+    switch (status) {
+    case NND_OK: return "success";
+    case NND_ERR_NOMEM: return "out of memory";
+    case NND_ERR_IO: return "file could not be opened, read or written";
+    case NND_ERR_FORMAT: return "malformed or truncated file";
+    case NND_ERR_SHAPE: return "sizes do not match";
+    case NND_ERR_DIVERGED: return "training diverged: a cost or parameter became NaN or infinite";
+    case NND_ERR_ARG: return "invalid argument or hyper-parameter";
+    default: return "unknown status";
+    }
+}
+
+/* Record a failure in err (if any) and return its status. */
+static int nnd__fail(nnd_error *err, int status, int line, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        int n = 0;
+        err->status = status;
+        err->line = line;
+        if (line > 0) n = snprintf(err->message, sizeof err->message, "line %d: ", line);
+        if (n < 0) n = 0;
+        va_start(ap, fmt);
+        vsnprintf(err->message + n, sizeof err->message - (size_t)n, fmt, ap);
+        va_end(ap);
+    }
+    return status;
+}
+
+static void nnd__ok(nnd_error *err)
+{
+    if (err) {
+        err->status = NND_OK;
+        err->line = 0;
+        err->message[0] = '\0';
+    }
+}
+
+static void *nnd__alloc(size_t n, size_t size)
+{
+    size_t bytes;
+    if (size != 0 && n > (size_t)-1 / size) return NULL;
+    bytes = n * size;
+    return NND_MALLOC(bytes > 0 ? bytes : 1);
+}
+
+static void *nnd__zalloc(size_t n, size_t size)
+{
+    void *p = nnd__alloc(n, size);
+    if (p) memset(p, 0, n * size);
+    return p;
+}
+
+static void nnd__set_status(int *status, int value)
+{
+    if (status) *status = value;
+}
+
+/* -------------------------------------------------------------------------
+   1. Random numbers (the initialisers of ch.1 and ch.3, shuffling, dropout)
+   ------------------------------------------------------------------------- */
+NND_DEF void nnd_rng_seed(nnd_rng *rng, uint64_t seed)
+{
+    rng->state = seed;
+    rng->has_spare = 0;
+    rng->spare = 0.0;
+}
+
+/* splitmix64 (Steele, Lea, Flood 2014): passes BigCrush, one word of state. */
+NND_DEF uint64_t nnd_rng_next(nnd_rng *rng)
+{
+    uint64_t z = (rng->state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+NND_DEF double nnd_rng_uniform(nnd_rng *rng)
+{
+    return (double)(nnd_rng_next(rng) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* Box-Muller: two uniforms give two independent N(0,1); the second is kept. */
+NND_DEF double nnd_rng_normal(nnd_rng *rng)
+{
+    double u1, u2, r;
+    if (rng->has_spare) {
+        rng->has_spare = 0;
+        return rng->spare;
+    }
+    do u1 = nnd_rng_uniform(rng); while (u1 <= 0.0);
+    u2 = nnd_rng_uniform(rng);
+    r = sqrt(-2.0 * log(u1));
+    rng->spare = r * sin(6.283185307179586 * u2);
+    rng->has_spare = 1;
+    return r * cos(6.283185307179586 * u2);
+}
+
+/* Unbiased: reject the top sliver of 2^32 that does not divide evenly. */
+NND_DEF uint32_t nnd_rng_below(nnd_rng *rng, uint32_t n)
+{
+    uint32_t x, limit;
+    if (n <= 1) return 0;
+    limit = (uint32_t)(0xFFFFFFFFu - 0xFFFFFFFFu % n);
+    do x = (uint32_t)(nnd_rng_next(rng) >> 32); while (x >= limit);
+    return x % n;
+}
+
+NND_DEF void nnd_shuffle(nnd_rng *rng, int *items, int n)
+{
+    int i;
+    for (i = n - 1; i > 0; --i) {
+        int j = (int)nnd_rng_below(rng, (uint32_t)i + 1u);
+        int t = items[i];
+        items[i] = items[j];
+        items[j] = t;
+    }
+}
+
+/* -------------------------------------------------------------------------
+   2. Kernels: the handful of loops everything runs on. Row-major, contiguous
+   inner loops that GCC and Clang vectorise at -O2/-O3.
+   ------------------------------------------------------------------------- */
+
+/* C[m x n] = A[m x k] B[k x n] + bias[n] (bias may be NULL).  "NN":
+   the inner loop is an axpy over a row of B. */
+static void nnd__gemm_nn(int m, int n, int k, const nnd_real *NND__RESTRICT A,
+                         const nnd_real *NND__RESTRICT B, const nnd_real *NND__RESTRICT bias,
+                         nnd_real *NND__RESTRICT C)
+{
+    int i, p, j;
+    for (i = 0; i < m; ++i) {
+        nnd_real *NND__RESTRICT c = C + (size_t)i * n;
+        const nnd_real *a = A + (size_t)i * k;
+        for (j = 0; j < n; ++j) c[j] = bias ? bias[j] : 0;
+        for (p = 0; p < k; ++p) {
+            const nnd_real ap = a[p];
+            const nnd_real *NND__RESTRICT b = B + (size_t)p * n;
+            for (j = 0; j < n; ++j) c[j] += ap * b[j];
+        }
+    }
+}
+
+/* C[k x n] = A[m x k]^T B[m x n].  "TN": row p of C gathers
+   sum_i A[i][p] B[i][:] - the shape of BP4 summed over a batch. */
+static void nnd__gemm_tn(int m, int n, int k, const nnd_real *NND__RESTRICT A,
+                         const nnd_real *NND__RESTRICT B, nnd_real *NND__RESTRICT C)
+{
+    int i, p, j;
+    for (p = 0; p < k; ++p) {
+        nnd_real *NND__RESTRICT c = C + (size_t)p * n;
+        for (j = 0; j < n; ++j) c[j] = 0;
+        for (i = 0; i < m; ++i) {
+            const nnd_real a = A[(size_t)i * k + p];
+            const nnd_real *NND__RESTRICT b = B + (size_t)i * n;
+            for (j = 0; j < n; ++j) c[j] += a * b[j];
+        }
+    }
+}
+
+/* C[m x k] = D[m x n] W[k x n]^T.  "NT": C[i][p] = <D[i][:], W[p][:]> -
+   the shape of BP2 (delta back through the weights). */
+static void nnd__gemm_nt(int m, int n, int k, const nnd_real *NND__RESTRICT D,
+                         const nnd_real *NND__RESTRICT W, nnd_real *NND__RESTRICT C)
+{
+    int i, p, j;
+    for (i = 0; i < m; ++i) {
+        const nnd_real *NND__RESTRICT d = D + (size_t)i * n;
+        for (p = 0; p < k; ++p) {
+            const nnd_real *NND__RESTRICT w = W + (size_t)p * n;
+            nnd_real s = 0;
+            for (j = 0; j < n; ++j) s += d[j] * w[j];
+            C[(size_t)i * k + p] = s;
+        }
+    }
+}
+
+/* Sparse versions of NN and TN for an input batch kept as (index, value)
+   lists: row i of A has nonzeros idx[ptr[i] .. ptr[i+1]-1]. Zeros contribute
+   nothing to a sum, so skipping them gives the same products. */
+static void nnd__sparse_nn(int m, int n, const int *ptr, const int *idx, const nnd_real *val,
+                           const nnd_real *NND__RESTRICT B, const nnd_real *NND__RESTRICT bias,
+                           nnd_real *NND__RESTRICT C)
+{
+    int i, c, j;
+    for (i = 0; i < m; ++i) {
+        nnd_real *NND__RESTRICT row = C + (size_t)i * n;
+        for (j = 0; j < n; ++j) row[j] = bias ? bias[j] : 0;
+        for (c = ptr[i]; c < ptr[i + 1]; ++c) {
+            const nnd_real v = val[c];
+            const nnd_real *NND__RESTRICT b = B + (size_t)idx[c] * n;
+            for (j = 0; j < n; ++j) row[j] += v * b[j];
+        }
+    }
+}
+
+/* C[k x n] = A^T B with A given by columns: column p of A has entries
+   (row[c], val[c]) for c in cptr[p] .. cptr[p+1]-1. */
+static void nnd__sparse_tn(int k, int n, const int *cptr, const int *row, const nnd_real *val,
+                           const nnd_real *NND__RESTRICT B, nnd_real *NND__RESTRICT C)
+{
+    int p, c, j;
+    for (p = 0; p < k; ++p) {
+        nnd_real *NND__RESTRICT out = C + (size_t)p * n;
+        for (j = 0; j < n; ++j) out[j] = 0;
+        for (c = cptr[p]; c < cptr[p + 1]; ++c) {
+            const nnd_real v = val[c];
+            const nnd_real *NND__RESTRICT b = B + (size_t)row[c] * n;
+            for (j = 0; j < n; ++j) out[j] += v * b[j];
+        }
+    }
+}
+
+/* s[j] = sum_i D[i][j]: BP3 summed over the batch. */
+static void nnd__sum_rows(int m, int n, const nnd_real *NND__RESTRICT D, nnd_real *NND__RESTRICT s)
+{
+    int i, j;
+    for (j = 0; j < n; ++j) s[j] = 0;
+    for (i = 0; i < m; ++i)
+        for (j = 0; j < n; ++j) s[j] += D[(size_t)i * n + j];
+}
+
+static int nnd__all_finite(const nnd_real *x, size_t n)
+{
+    size_t i;
+    nnd_real acc = 0;
+    /* x - x is 0 for finite x and NaN for NaN or +-inf */
+    for (i = 0; i < n; ++i) acc += x[i] - x[i];
+    return acc == 0;
+}
+
+/* -------------------------------------------------------------------------
+   3. Neurons: activations (ch.1 sigmoid, ch.3 tanh/ReLU/softmax) and costs
+   ------------------------------------------------------------------------- */
+NND_DEF double nnd_sigmoid(double z) { return 1.0 / (1.0 + exp(-z)); }
+
+NND_DEF double nnd_sigmoid_prime(double z)
+{
+    double s = nnd_sigmoid(z);
+    return s * (1.0 - s); /* ch.3 exercise: sigma' = sigma (1 - sigma) */
+}
+
+NND_DEF void nnd_softmax(const nnd_real *z, nnd_real *a, int n)
+{
+    int j;
+    nnd_real mx = z[0], sum = 0;
+    for (j = 1; j < n; ++j)
+        if (z[j] > mx) mx = z[j];
+    /* softmax(z) = softmax(z - max z): every exponent is <= 0, no overflow */
+    for (j = 0; j < n; ++j) {
+        a[j] = NND__EXP(z[j] - mx);
+        sum += a[j];
+    }
+    for (j = 0; j < n; ++j) a[j] /= sum;
+}
+
+/* In-place activation of a row-major batch [m x n] (softmax row by row). */
+static void nnd__activate_rows(nnd_activation f, nnd_real *z, int m, int n)
+{
+    size_t i, len = (size_t)m * n;
+    switch (f) {
+    case NND_SIGMOID:
+        for (i = 0; i < len; ++i) z[i] = 1 / (1 + NND__EXP(-z[i]));
+        break;
+    case NND_TANH:
+        for (i = 0; i < len; ++i) z[i] = NND__TANH(z[i]);
+        break;
+    case NND_RELU:
+        for (i = 0; i < len; ++i) z[i] = z[i] > 0 ? z[i] : 0;
+        break;
+    case NND_LINEAR:
+        break;
+    case NND_SOFTMAX:
+        for (i = 0; i < (size_t)m; ++i) nnd_softmax(z + i * n, z + i * n, n);
+        break;
+    }
+}
+
+NND_DEF void nnd_activate(nnd_activation f, const nnd_real *z, nnd_real *a, int n)
+{
+    if (a != z) memmove(a, z, (size_t)n * sizeof *a);
+    nnd__activate_rows(f, a, 1, n);
+}
+
+NND_DEF double nnd_activation_prime(nnd_activation f, double a)
+{
+    switch (f) {
+    case NND_SIGMOID: return a * (1.0 - a);
+    case NND_TANH: return 1.0 - a * a;
+    case NND_RELU: return a > 0 ? 1.0 : 0.0;
+    case NND_LINEAR: return 1.0;
+    default: return 1.0; /* softmax is handled with its cost */
+    }
+}
+
+/* d[i] *= f'(z[i]), with f' taken from the layer's output a = f(z). */
+static void nnd__mul_prime(nnd_activation f, const nnd_real *NND__RESTRICT a,
+                           nnd_real *NND__RESTRICT d, size_t len)
+{
+    size_t i;
+    switch (f) {
+    case NND_SIGMOID:
+        for (i = 0; i < len; ++i) d[i] *= a[i] * (1 - a[i]);
+        break;
+    case NND_TANH:
+        for (i = 0; i < len; ++i) d[i] *= 1 - a[i] * a[i];
+        break;
+    case NND_RELU:
+        for (i = 0; i < len; ++i) d[i] = a[i] > 0 ? d[i] : 0;
+        break;
+    default:
+        break;
+    }
+}
+
+/* numpy's nan_to_num: NaN -> 0, +-inf -> +-largest double. */
+static double nnd__nan_to_num(double x)
+{
+    if (x != x) return 0.0;
+    if (x > DBL_MAX) return DBL_MAX;
+    if (x < -DBL_MAX) return -DBL_MAX;
+    return x;
+}
+
+NND_DEF double nnd_cost_fn(nnd_cost cost, const nnd_real *a, const nnd_real *y, int n)
+{
+    double c = 0.0;
+    int j;
+    switch (cost) {
+    case NND_QUADRATIC: /* 0.5 ||a - y||^2 */
+        for (j = 0; j < n; ++j) {
+            double d = (double)a[j] - (double)y[j];
+            c += d * d;
+        }
+        return 0.5 * c;
+    case NND_CROSS_ENTROPY: /* (63), term by term through nan_to_num like network2 */
+        for (j = 0; j < n; ++j) {
+            double aj = a[j], yj = y[j];
+            c += nnd__nan_to_num(-yj * log(aj) - (1.0 - yj) * log(1.0 - aj));
+        }
+        return c;
+    case NND_LOG_LIKELIHOOD: /* (80) -ln a_y, written -sum y ln a for targets */
+        for (j = 0; j < n; ++j)
+            if (y[j] != 0) c -= (double)y[j] * log((double)a[j]);
+        return c;
+    }
+    return c;
+}
+
+NND_DEF void nnd_cost_delta(nnd_cost cost, nnd_activation f, const nnd_real *a,
+                            const nnd_real *y, nnd_real *delta, int n)
+{
+    int j;
+    for (j = 0; j < n; ++j) delta[j] = a[j] - y[j];
+    /* BP1 for the quadratic cost: (a - y) . f'(z). The cross-entropy with a
+       sigmoid output (66) and the log-likelihood with softmax (84) cancel f'. */
+    if (cost == NND_QUADRATIC) nnd__mul_prime(f, a, delta, (size_t)n);
+}
+
+/* -------------------------------------------------------------------------
+   4. Networks: layers, parameters, workspace, initialisers
+   ------------------------------------------------------------------------- */
+typedef struct nnd__layer {
+    nnd_layer_kind kind;
+    nnd_activation act;
+    int n_in, n_out;
+    double p_dropout;
+    size_t w_off, n_w, b_off, n_b;
+} nnd__layer;
+
+struct nnd_net {
+    int n_layers, n_in, n_out, max_width;
+    nnd_cost cost;
+    nnd__layer *layer;
+    size_t n_params;
+    nnd_real *params; /* per layer: weights [n_in x n_out], then biases */
+    nnd_real *grad;   /* same layout */
+    nnd_rng dropout_rng;
+    int sparse_mode;  /* 0 auto, 1 never, 2 always (for tests and benchmarks) */
+    /* Workspace for batches of up to cap examples. */
+    int cap;
+    nnd_real **a;        /* a[0] the input batch, a[l+1] the output of layer l */
+    nnd_real **dropped;  /* dropped[l]: layer l's input times its dropout mask */
+    nnd_real **mask;     /* mask[l]: 0/1 per input unit of layer l */
+    nnd_real *delta, *delta2; /* [cap x max_width] each */
+    nnd_real *target;    /* [cap x n_out] */
+    /* The input batch as sparse rows (CSR) and columns (CSC), when most of
+       it is zero: the first layer then touches only nonzero inputs. */
+    int sparse;          /* the current batch uses them */
+    int *sp_ptr, *sp_idx, *cs_ptr, *cs_row;
+    nnd_real *sp_val, *cs_val;
+};
+
+enum { NND__MAX_LAYERS = 1000, NND__MAX_WIDTH = 1 << 24 };
+
+NND_DEF nnd_layer_spec nnd_dense_layer(int n_out, nnd_activation f, double p_dropout)
+{
+    nnd_layer_spec s;
+    memset(&s, 0, sizeof s);
+    s.kind = NND_LAYER_DENSE;
+    s.activation = f;
+    s.n_out = n_out;
+    s.p_dropout = p_dropout;
+    return s;
+}
+
+static void nnd__free_workspace(nnd_net *net)
+{
+    int l;
+    if (net->a)
+        for (l = 0; l <= net->n_layers; ++l) NND_FREE(net->a[l]);
+    if (net->dropped)
+        for (l = 0; l < net->n_layers; ++l) {
+            NND_FREE(net->dropped[l]);
+            NND_FREE(net->mask[l]);
+        }
+    NND_FREE(net->a);
+    NND_FREE(net->dropped);
+    NND_FREE(net->mask);
+    NND_FREE(net->delta);
+    NND_FREE(net->delta2);
+    NND_FREE(net->target);
+    NND_FREE(net->sp_ptr);
+    NND_FREE(net->sp_idx);
+    NND_FREE(net->sp_val);
+    NND_FREE(net->cs_ptr);
+    NND_FREE(net->cs_row);
+    NND_FREE(net->cs_val);
+    net->a = net->dropped = net->mask = NULL;
+    net->delta = net->delta2 = net->target = net->sp_val = net->cs_val = NULL;
+    net->sp_ptr = net->sp_idx = net->cs_ptr = net->cs_row = NULL;
+    net->cap = 0;
+}
+
+/* Size the workspace for batches of m examples. Called before any loop. */
+static int nnd__reserve(nnd_net *net, int m)
+{
+    int l, ok = 1;
+    size_t M;
+    if (m <= net->cap) return NND_OK;
+    nnd__free_workspace(net);
+    M = (size_t)m;
+    net->a = (nnd_real **)nnd__zalloc((size_t)net->n_layers + 1, sizeof(nnd_real *));
+    net->dropped = (nnd_real **)nnd__zalloc((size_t)net->n_layers, sizeof(nnd_real *));
+    net->mask = (nnd_real **)nnd__zalloc((size_t)net->n_layers, sizeof(nnd_real *));
+    if (!net->a || !net->dropped || !net->mask) {
+        nnd__free_workspace(net);
+        return NND_ERR_NOMEM;
+    }
+    net->a[0] = (nnd_real *)nnd__alloc(M * net->n_in, sizeof(nnd_real));
+    ok = net->a[0] != NULL;
+    for (l = 0; l < net->n_layers && ok; ++l) {
+        const nnd__layer *L = &net->layer[l];
+        net->a[l + 1] = (nnd_real *)nnd__alloc(M * L->n_out, sizeof(nnd_real));
+        ok = net->a[l + 1] != NULL;
+        if (ok && L->p_dropout > 0) {
+            net->dropped[l] = (nnd_real *)nnd__alloc(M * L->n_in, sizeof(nnd_real));
+            net->mask[l] = (nnd_real *)nnd__alloc(M * L->n_in, sizeof(nnd_real));
+            ok = net->dropped[l] && net->mask[l];
+        }
+    }
+    if (ok) {
+        size_t nz = M * net->n_in;
+        net->delta = (nnd_real *)nnd__alloc(M * net->max_width, sizeof(nnd_real));
+        net->delta2 = (nnd_real *)nnd__alloc(M * net->max_width, sizeof(nnd_real));
+        net->target = (nnd_real *)nnd__alloc(M * net->n_out, sizeof(nnd_real));
+        net->sp_ptr = (int *)nnd__alloc(M + 1, sizeof(int));
+        net->sp_idx = (int *)nnd__alloc(nz, sizeof(int));
+        net->sp_val = (nnd_real *)nnd__alloc(nz, sizeof(nnd_real));
+        net->cs_ptr = (int *)nnd__alloc((size_t)net->n_in + 1, sizeof(int));
+        net->cs_row = (int *)nnd__alloc(nz, sizeof(int));
+        net->cs_val = (nnd_real *)nnd__alloc(nz, sizeof(nnd_real));
+        ok = net->delta && net->delta2 && net->target && net->sp_ptr && net->sp_idx &&
+             net->sp_val && net->cs_ptr && net->cs_row && net->cs_val;
+    }
+    if (!ok) {
+        nnd__free_workspace(net);
+        return NND_ERR_NOMEM;
+    }
+    net->cap = m;
+    return NND_OK;
+}
+
+NND_DEF nnd_net *nnd_net_create(int n_in, const nnd_layer_spec *specs, int n_layers,
+                                nnd_cost cost, int *status)
+{
+    nnd_net *net;
+    size_t off = 0;
+    int l, width = n_in;
+    if (n_in < 1 || n_in > NND__MAX_WIDTH || !specs || n_layers < 1 ||
+        n_layers > NND__MAX_LAYERS || (int)cost < 0 || (int)cost > 2) {
+        nnd__set_status(status, NND_ERR_ARG);
+        return NULL;
+    }
+    for (l = 0; l < n_layers; ++l) {
+        const nnd_layer_spec *s = &specs[l];
+        int last = l == n_layers - 1;
+        if (s->kind != NND_LAYER_DENSE || s->n_out < 1 || s->n_out > NND__MAX_WIDTH ||
+            (int)s->activation < 0 || (int)s->activation > 4 ||
+            !(s->p_dropout >= 0.0 && s->p_dropout < 1.0) ||
+            (s->activation == NND_SOFTMAX && (!last || cost != NND_LOG_LIKELIHOOD)) ||
+            (last && cost == NND_LOG_LIKELIHOOD && s->activation != NND_SOFTMAX) ||
+            (last && cost == NND_CROSS_ENTROPY && s->activation != NND_SIGMOID)) {
+            nnd__set_status(status, NND_ERR_ARG);
+            return NULL;
+        }
+    }
+    net = (nnd_net *)nnd__zalloc(1, sizeof *net);
+    if (!net) {
+        nnd__set_status(status, NND_ERR_NOMEM);
+        return NULL;
+    }
+    net->layer = (nnd__layer *)nnd__zalloc((size_t)n_layers, sizeof(nnd__layer));
+    if (!net->layer) {
+        NND_FREE(net);
+        nnd__set_status(status, NND_ERR_NOMEM);
+        return NULL;
+    }
+    net->n_layers = n_layers;
+    net->n_in = n_in;
+    net->cost = cost;
+    net->max_width = n_in;
+    for (l = 0; l < n_layers; ++l) {
+        nnd__layer *L = &net->layer[l];
+        L->kind = specs[l].kind;
+        L->act = specs[l].activation;
+        L->p_dropout = specs[l].p_dropout;
+        L->n_in = width;
+        L->n_out = specs[l].n_out;
+        L->w_off = off;
+        L->n_w = (size_t)L->n_in * (size_t)L->n_out;
+        off += L->n_w;
+        L->b_off = off;
+        L->n_b = (size_t)L->n_out;
+        off += L->n_b;
+        width = L->n_out;
+        if (width > net->max_width) net->max_width = width;
+    }
+    net->n_out = width;
+    net->n_params = off;
+    nnd_rng_seed(&net->dropout_rng, 0);
+    net->params = (nnd_real *)nnd__zalloc(off, sizeof(nnd_real));
+    net->grad = (nnd_real *)nnd__zalloc(off, sizeof(nnd_real));
+    if (!net->params || !net->grad || nnd__reserve(net, 16) != NND_OK) {
+        nnd_free(net);
+        nnd__set_status(status, NND_ERR_NOMEM);
+        return NULL;
+    }
+    nnd__set_status(status, NND_OK);
+    return net;
+}
+
+NND_DEF nnd_net *nnd_network2(const int *sizes, int n_sizes, nnd_cost cost, nnd_rng *rng,
+                              int *status)
+{
+    nnd_layer_spec specs[64];
+    nnd_layer_spec *sp = specs;
+    nnd_net *net;
+    int l;
+    if (!sizes || n_sizes < 2 || n_sizes > NND__MAX_LAYERS + 1 ||
+        (cost != NND_QUADRATIC && cost != NND_CROSS_ENTROPY)) {
+        nnd__set_status(status, NND_ERR_ARG);
+        return NULL;
+    }
+    if (n_sizes - 1 > 64) {
+        sp = (nnd_layer_spec *)nnd__alloc((size_t)n_sizes - 1, sizeof *sp);
+        if (!sp) {
+            nnd__set_status(status, NND_ERR_NOMEM);
+            return NULL;
+        }
+    }
+    for (l = 1; l < n_sizes; ++l) sp[l - 1] = nnd_dense_layer(sizes[l], NND_SIGMOID, 0.0);
+    net = nnd_net_create(sizes[0], sp, n_sizes - 1, cost, status);
+    if (sp != specs) NND_FREE(sp);
+    if (net && rng) nnd_default_weight_initializer(net, rng);
+    return net;
+}
+
+NND_DEF void nnd_free(nnd_net *net)
+{
+    if (!net) return;
+    nnd__free_workspace(net);
+    NND_FREE(net->params);
+    NND_FREE(net->grad);
+    NND_FREE(net->layer);
+    NND_FREE(net);
+}
+
+/* Draw every bias from N(0,1) and every weight from N(0, 1)*scale(n_in),
+   layer by layer in the book's order: biases, then weights row by row
+   (neuron j's incoming weights w_j0 .. w_j,n_in-1). */
+static void nnd__init_gaussian(nnd_net *net, nnd_rng *rng, int scaled)
+{
+    int l, j, k;
+    for (l = 0; l < net->n_layers; ++l) {
+        const nnd__layer *L = &net->layer[l];
+        nnd_real *W = net->params + L->w_off, *b = net->params + L->b_off;
+        double s = scaled ? 1.0 / sqrt((double)L->n_in) : 1.0;
+        for (j = 0; j < L->n_out; ++j) b[j] = (nnd_real)nnd_rng_normal(rng);
+        for (j = 0; j < L->n_out; ++j)
+            for (k = 0; k < L->n_in; ++k)
+                W[(size_t)k * L->n_out + j] = (nnd_real)(nnd_rng_normal(rng) * s);
+    }
+}
+
+NND_DEF void nnd_default_weight_initializer(nnd_net *net, nnd_rng *rng)
+{
+    nnd__init_gaussian(net, rng, 1);
+}
+
+NND_DEF void nnd_large_weight_initializer(nnd_net *net, nnd_rng *rng)
+{
+    nnd__init_gaussian(net, rng, 0);
+}
+
+NND_DEF int nnd_num_layers(const nnd_net *net) { return net->n_layers; }
+NND_DEF int nnd_input_size(const nnd_net *net) { return net->n_in; }
+NND_DEF int nnd_output_size(const nnd_net *net) { return net->n_out; }
+NND_DEF nnd_cost nnd_net_cost(const nnd_net *net) { return net->cost; }
+NND_DEF size_t nnd_param_count(const nnd_net *net) { return net->n_params; }
+NND_DEF nnd_real *nnd_params(nnd_net *net) { return net->params; }
+
+NND_DEF nnd_layer_desc nnd_layer_info(const nnd_net *net, int l)
+{
+    nnd_layer_desc d;
+    const nnd__layer *L;
+    NND_ASSERT(l >= 0 && l < net->n_layers);
+    L = &net->layer[l];
+    d.kind = L->kind;
+    d.activation = L->act;
+    d.n_in = L->n_in;
+    d.n_out = L->n_out;
+    d.p_dropout = L->p_dropout;
+    d.n_weights = L->n_w;
+    d.n_biases = L->n_b;
+    d.weight_offset = L->w_off;
+    d.bias_offset = L->b_off;
+    return d;
+}
+
+NND_DEF nnd_real *nnd_weights(nnd_net *net, int l)
+{
+    NND_ASSERT(l >= 0 && l < net->n_layers);
+    return net->params + net->layer[l].w_off;
+}
+
+NND_DEF nnd_real *nnd_biases(nnd_net *net, int l)
+{
+    NND_ASSERT(l >= 0 && l < net->n_layers);
+    return net->params + net->layer[l].b_off;
+}
+
+NND_DEF double nnd_weight(const nnd_net *net, int l, int j, int k)
+{
+    const nnd__layer *L;
+    NND_ASSERT(l >= 0 && l < net->n_layers);
+    L = &net->layer[l];
+    NND_ASSERT(j >= 0 && j < L->n_out && k >= 0 && k < L->n_in);
+    return net->params[L->w_off + (size_t)k * L->n_out + j];
+}
+
+NND_DEF void nnd_set_weight(nnd_net *net, int l, int j, int k, double w)
+{
+    const nnd__layer *L;
+    NND_ASSERT(l >= 0 && l < net->n_layers);
+    L = &net->layer[l];
+    NND_ASSERT(j >= 0 && j < L->n_out && k >= 0 && k < L->n_in);
+    net->params[L->w_off + (size_t)k * L->n_out + j] = (nnd_real)w;
+}
+
+/* 0 = decide per batch (sparse when at most half the inputs are nonzero),
+   1 = always dense kernels, 2 = always sparse. Results agree to rounding. */
+NND_DEF void nnd_set_sparse_input(nnd_net *net, int mode) { net->sparse_mode = mode; }
+NND_DEF void nnd_set_dropout_seed(nnd_net *net, uint64_t seed)
+{
+    nnd_rng_seed(&net->dropout_rng, seed);
+}
+
+/* -------------------------------------------------------------------------
+   5. Forward: z^l = w^l a^{l-1} + b^l, a^l = f(z^l)   (22), for a batch
+   ------------------------------------------------------------------------- */
+
+/* Copy examples order[first..first+m-1] (or first.. in order) of d into the
+   input batch a[0] and their targets into net->target; when the first layer
+   may use it, also list the batch's nonzero inputs (CSR). */
+static void nnd__gather(nnd_net *net, const nnd_data *d, const int *order, int first, int m)
+{
+    const int n_in = net->n_in, n_out = net->n_out;
+    const int sparse_ok = net->sparse_mode != 1 && net->layer[0].p_dropout == 0;
+    int i, k, nnz = 0;
+    for (i = 0; i < m; ++i) {
+        const size_t r = (size_t)(order ? order[first + i] : first + i);
+        nnd_real *row = net->a[0] + (size_t)i * n_in;
+        if (d->x8) {
+            const unsigned char *src = d->x8 + r * n_in;
+            const nnd_real s = d->x8_scale;
+            for (k = 0; k < n_in; ++k) row[k] = (nnd_real)src[k] * s;
+        } else {
+            memcpy(row, d->x + r * n_in, (size_t)n_in * sizeof *row);
+        }
+        if (sparse_ok) {
+            net->sp_ptr[i] = nnz;
+            for (k = 0; k < n_in; ++k)
+                if (row[k] != 0) {
+                    net->sp_idx[nnz] = k;
+                    net->sp_val[nnz] = row[k];
+                    ++nnz;
+                }
+        }
+        {
+            nnd_real *t = net->target + (size_t)i * n_out;
+            if (d->y) {
+                memcpy(t, d->y + r * d->n_y, (size_t)n_out * sizeof *t);
+            } else if (d->labels) {
+                for (k = 0; k < n_out; ++k) t[k] = 0;
+                t[d->labels[r]] = 1; /* vectorized_result(j) */
+            }
+        }
+    }
+    net->sp_ptr[m] = nnz;
+    net->sparse = sparse_ok && (net->sparse_mode == 2 || 2 * (size_t)nnz <= (size_t)m * n_in);
+}
+
+/* The CSC (by input unit) form of the sparse batch, for BP4 of layer 0. */
+static void nnd__sparse_columns(nnd_net *net, int m)
+{
+    int *cp = net->cs_ptr, i, c, k;
+    const int n_in = net->n_in;
+    for (k = 0; k <= n_in; ++k) cp[k] = 0;
+    for (c = 0; c < net->sp_ptr[m]; ++c) cp[net->sp_idx[c] + 1]++;
+    for (k = 0; k < n_in; ++k) cp[k + 1] += cp[k];
+    for (i = 0; i < m; ++i)
+        for (c = net->sp_ptr[i]; c < net->sp_ptr[i + 1]; ++c) {
+            int at = cp[net->sp_idx[c]]++;
+            net->cs_row[at] = i;
+            net->cs_val[at] = net->sp_val[c];
+        }
+    for (k = n_in; k > 0; --k) cp[k] = cp[k - 1]; /* undo the fill's shift */
+    cp[0] = 0;
+}
+
+/* The input layer l actually sees: a[l], or a[l] times a fresh dropout mask
+   (training) - network3 drops each input unit with probability p. */
+static const nnd_real *nnd__layer_input(nnd_net *net, int l, int m, int train)
+{
+    const nnd__layer *L = &net->layer[l];
+    size_t i, len = (size_t)m * L->n_in;
+    if (!train || L->p_dropout <= 0) return net->a[l];
+    for (i = 0; i < len; ++i) {
+        net->mask[l][i] = nnd_rng_uniform(&net->dropout_rng) >= L->p_dropout ? 1 : 0;
+        net->dropped[l][i] = net->a[l][i] * net->mask[l][i];
+    }
+    return net->dropped[l];
+}
+
+/* Run the batch in a[0] through every layer. train = 1: dropout masks;
+   train = 0: network3's evaluation rule z = (1-p) (a . w) + b. */
+static void nnd__forward(nnd_net *net, int m, int train)
+{
+    int l;
+    for (l = 0; l < net->n_layers; ++l) {
+        const nnd__layer *L = &net->layer[l];
+        const nnd_real *W = net->params + L->w_off, *b = net->params + L->b_off;
+        nnd_real *z = net->a[l + 1];
+        if (l == 0 && net->sparse) {
+            nnd__sparse_nn(m, L->n_out, net->sp_ptr, net->sp_idx, net->sp_val, W, b, z);
+        } else {
+            const nnd_real *in = nnd__layer_input(net, l, m, train);
+            if (!train && L->p_dropout > 0) {
+                size_t i, len = (size_t)m * L->n_out;
+                const nnd_real keep = (nnd_real)(1.0 - L->p_dropout);
+                nnd__gemm_nn(m, L->n_out, L->n_in, in, W, NULL, z);
+                for (i = 0; i < len; ++i) z[i] = keep * z[i] + b[i % L->n_out];
+            } else {
+                nnd__gemm_nn(m, L->n_out, L->n_in, in, W, b, z);
+            }
+        }
+        nnd__activate_rows(L->act, z, m, L->n_out);
+    }
+}
+
+NND_DEF int nnd_feedforward(nnd_net *net, const nnd_real *x, int m, nnd_real *out)
+{
+    int first, st;
+    nnd_data d;
+    if (!net || !x || !out || m < 0) return NND_ERR_ARG;
+    if ((st = nnd__reserve(net, m < 128 ? (m > 0 ? m : 1) : 128)) != NND_OK) return st;
+    memset(&d, 0, sizeof d);
+    d.n = m;
+    d.n_in = net->n_in;
+    d.x = x;
+    for (first = 0; first < m; first += net->cap) {
+        int b = m - first < net->cap ? m - first : net->cap;
+        nnd__gather(net, &d, NULL, first, b);
+        nnd__forward(net, b, 0);
+        memcpy(out + (size_t)first * net->n_out, net->a[net->n_layers],
+               (size_t)b * net->n_out * sizeof *out);
+    }
+    return NND_OK;
+}
+
+/* -------------------------------------------------------------------------
+   6. Backpropagation over the whole mini-batch matrix (ch.2)
+   ------------------------------------------------------------------------- */
+
+/* Output error: Delta^L, row i = cost.delta for example i (BP1). */
+static void nnd__output_delta(nnd_net *net, int m)
+{
+    const nnd__layer *L = &net->layer[net->n_layers - 1];
+    int i;
+    for (i = 0; i < m; ++i)
+        nnd_cost_delta(net->cost, L->act, net->a[net->n_layers] + (size_t)i * L->n_out,
+                       net->target + (size_t)i * L->n_out, net->delta + (size_t)i * L->n_out,
+                       L->n_out);
+}
+
+/* From Delta^L in net->delta, write sum over the batch of dC/dw and dC/db
+   into grad, layer by layer from the top:
+     dC/db^l = sum_i Delta^l[i]                      (BP3)
+     dC/dw^l = (A^{l-1})^T Delta^l  ([n_in x n_out]) (BP4)
+     Delta^{l-1} = (Delta^l (w^l)) . f'(z^{l-1})       (BP2)  */
+static void nnd__backward(nnd_net *net, int m, nnd_real *grad, int train)
+{
+    int l;
+    nnd_real *d = net->delta, *dprev = net->delta2;
+    for (l = net->n_layers - 1; l >= 0; --l) {
+        const nnd__layer *L = &net->layer[l];
+        const nnd_real *W = net->params + L->w_off;
+        nnd__sum_rows(m, L->n_out, d, grad + L->b_off);
+        if (l == 0 && net->sparse) {
+            nnd__sparse_columns(net, m);
+            nnd__sparse_tn(L->n_in, L->n_out, net->cs_ptr, net->cs_row, net->cs_val, d,
+                           grad + L->w_off);
+        } else {
+            const nnd_real *in = train && L->p_dropout > 0 ? net->dropped[l] : net->a[l];
+            nnd__gemm_tn(m, L->n_out, L->n_in, in, d, grad + L->w_off);
+        }
+        if (l > 0) {
+            size_t len = (size_t)m * L->n_in, i;
+            nnd_real *t;
+            nnd__gemm_nt(m, L->n_out, L->n_in, d, W, dprev);
+            if (train && L->p_dropout > 0)
+                for (i = 0; i < len; ++i) dprev[i] *= net->mask[l][i];
+            nnd__mul_prime(net->layer[l - 1].act, net->a[l], dprev, len);
+            t = d;
+            d = dprev;
+            dprev = t;
+        }
+    }
+}
+
+static double nnd__batch_cost_sum(const nnd_net *net, int m)
+{
+    double c = 0.0;
+    int i;
+    for (i = 0; i < m; ++i)
+        c += nnd_cost_fn(net->cost, net->a[net->n_layers] + (size_t)i * net->n_out,
+                         net->target + (size_t)i * net->n_out, net->n_out);
+    return c;
+}
+
+static int nnd__check_batch_args(nnd_net *net, const nnd_real *x, const nnd_real *y,
+                                 const int *labels, int m)
+{
+    int i;
+    if (!net || !x || m < 1 || (!y && !labels)) return NND_ERR_ARG;
+    if (!y)
+        for (i = 0; i < m; ++i)
+            if (labels[i] < 0 || labels[i] >= net->n_out) return NND_ERR_SHAPE;
+    return nnd__reserve(net, m);
+}
+
+static void nnd__batch_view(const nnd_net *net, nnd_data *d, const nnd_real *x,
+                            const nnd_real *y, const int *labels, int m)
+{
+    memset(d, 0, sizeof *d);
+    d->n = m;
+    d->n_in = net->n_in;
+    d->x = x;
+    d->y = y;
+    d->n_y = net->n_out;
+    d->labels = labels;
+}
+
+NND_DEF int nnd_backprop(nnd_net *net, const nnd_real *x, const nnd_real *y, const int *labels,
+                         int m, nnd_real *grad, double *cost)
+{
+    nnd_data d;
+    int st = nnd__check_batch_args(net, x, y, labels, m);
+    if (st != NND_OK) return st;
+    if (!grad) return NND_ERR_ARG;
+    nnd__batch_view(net, &d, x, y, labels, m);
+    nnd__gather(net, &d, NULL, 0, m);
+    nnd__forward(net, m, 0);
+    if (cost) *cost = nnd__batch_cost_sum(net, m);
+    nnd__output_delta(net, m);
+    nnd__backward(net, m, grad, 0);
+    return NND_OK;
+}
+
+NND_DEF int nnd_batch_cost(nnd_net *net, const nnd_real *x, const nnd_real *y,
+                           const int *labels, int m, double *cost)
+{
+    nnd_data d;
+    int st = nnd__check_batch_args(net, x, y, labels, m);
+    if (st != NND_OK) return st;
+    if (!cost) return NND_ERR_ARG;
+    nnd__batch_view(net, &d, x, y, labels, m);
+    nnd__gather(net, &d, NULL, 0, m);
+    nnd__forward(net, m, 0);
+    *cost = nnd__batch_cost_sum(net, m);
+    return NND_OK;
+}
+
+/* -------------------------------------------------------------------------
+   7. Evaluation: accuracy, total_cost (network2) and predictions
+   ------------------------------------------------------------------------- */
+NND_DEF nnd_data nnd_data_slice(const nnd_data *d, int first, int count)
+{
+    nnd_data s = *d;
+    if (first < 0) first = 0;
+    if (first > d->n) first = d->n;
+    if (count < 0 || count > d->n - first) count = d->n - first;
+    s.n = count;
+    if (s.x) s.x += (size_t)first * d->n_in;
+    if (s.x8) s.x8 += (size_t)first * d->n_in;
+    if (s.labels) s.labels += first;
+    if (s.y) s.y += (size_t)first * d->n_y;
+    return s;
+}
+
+static int nnd__check_data(const nnd_net *net, const nnd_data *d)
+{
+    int i;
+    if (!d || d->n < 0 || (!d->x && !d->x8 && d->n > 0)) return NND_ERR_ARG;
+    if (d->n_in != net->n_in) return NND_ERR_SHAPE;
+    if (d->y && d->n_y != net->n_out) return NND_ERR_SHAPE;
+    if (d->labels)
+        for (i = 0; i < d->n; ++i)
+            if (d->labels[i] < 0 || d->labels[i] >= net->n_out) return NND_ERR_SHAPE;
+    return NND_OK;
+}
+
+static int nnd__argmax(const nnd_real *v, int n)
+{
+    int j, best = 0;
+    for (j = 1; j < n; ++j)
+        if (v[j] > v[best]) best = j; /* first maximum, like numpy.argmax */
+    return best;
+}
+
+/* One pass over d in chunks: predictions and/or the summed cost. */
+static int nnd__evaluate(nnd_net *net, const nnd_data *d, int *predicted, int *correct,
+                         double *cost_sum)
+{
+    int first, i, st = nnd__check_data(net, d);
+    int hits = 0;
+    double c = 0.0;
+    if (st != NND_OK) return st;
+    if ((st = nnd__reserve(net, 128)) != NND_OK) return st;
+    if (cost_sum && !d->y && !d->labels) return NND_ERR_ARG;
+    for (first = 0; first < d->n; first += net->cap) {
+        int b = d->n - first < net->cap ? d->n - first : net->cap;
+        const nnd_real *out;
+        nnd__gather(net, d, NULL, first, b);
+        nnd__forward(net, b, 0);
+        out = net->a[net->n_layers];
+        for (i = 0; i < b; ++i) {
+            int guess = nnd__argmax(out + (size_t)i * net->n_out, net->n_out);
+            int truth = d->labels ? d->labels[first + i]
+                                  : nnd__argmax(net->target + (size_t)i * net->n_out, net->n_out);
+            if (predicted) predicted[first + i] = guess;
+            hits += guess == truth;
+        }
+        if (cost_sum) c += nnd__batch_cost_sum(net, b);
+    }
+    if (correct) *correct = hits;
+    if (cost_sum) *cost_sum = c;
+    return NND_OK;
+}
+
+NND_DEF int nnd_accuracy(nnd_net *net, const nnd_data *data, int *correct)
+{
+    if (!net || !correct || !data || (!data->labels && !data->y)) return NND_ERR_ARG;
+    return nnd__evaluate(net, data, NULL, correct, NULL);
+}
+
+NND_DEF int nnd_predict(nnd_net *net, const nnd_data *data, int *predicted)
+{
+    if (!net || !predicted) return NND_ERR_ARG;
+    return nnd__evaluate(net, data, predicted, NULL, NULL);
+}
+
+/* The penalty of (86)/(95) without its 1/n: 0.5 sum w^2, or sum |w|. */
+static double nnd__weight_penalty(const nnd_net *net, int l1)
+{
+    double s = 0.0;
+    int l;
+    size_t i;
+    for (l = 0; l < net->n_layers; ++l) {
+        const nnd_real *W = net->params + net->layer[l].w_off;
+        for (i = 0; i < net->layer[l].n_w; ++i)
+            s += l1 ? fabs((double)W[i]) : 0.5 * (double)W[i] * (double)W[i];
+    }
+    return s;
+}
+
+NND_DEF int nnd_total_cost(nnd_net *net, const nnd_data *data, double lmbda, int l1,
+                           double *cost)
+{
+    double sum;
+    int st;
+    if (!net || !data || !cost || data->n < 1) return NND_ERR_ARG;
+    if ((st = nnd__evaluate(net, data, NULL, NULL, &sum)) != NND_OK) return st;
+    *cost = sum / data->n + (lmbda / data->n) * nnd__weight_penalty(net, l1);
+    return NND_OK;
+}
+
+/* -------------------------------------------------------------------------
+   8. Training: stochastic gradient descent (ch.1 (20)-(21), ch.3)
+   ------------------------------------------------------------------------- */
+NND_DEF void nnd_plateau_init(nnd_plateau *p, int patience, int max_halvings)
+{
+    memset(p, 0, sizeof *p);
+    p->patience = patience;
+    p->max_halvings = max_halvings;
+    p->best_epoch = -1;
+    p->best = -HUGE_VAL;
+}
+
+NND_DEF int nnd_plateau_update(nnd_plateau *p, double score)
+{
+    int epoch = p->epochs++;
+    if (score > p->best) { /* strictly better: an improvement */
+        p->best = score;
+        p->best_epoch = epoch;
+        p->since_best = 0;
+        return NND_CONTINUE;
+    }
+    if (p->patience <= 0 || ++p->since_best < p->patience) return NND_CONTINUE;
+    p->since_best = 0; /* the count restarts after each firing */
+    if (p->halvings < p->max_halvings) {
+        ++p->halvings;
+        if (p->halvings < p->max_halvings) return NND_HALVE_ETA;
+    }
+    return NND_STOP;
+}
+
+NND_DEF nnd_sgd_options nnd_sgd_defaults(void)
+{
+    nnd_sgd_options o;
+    memset(&o, 0, sizeof o);
+    o.epochs = 30;
+    o.mini_batch_size = 10;
+    o.eta = 0.5;
+    o.regularization = NND_L2;
+    return o;
+}
+
+NND_DEF void nnd_history_free(nnd_history *h)
+{
+    if (!h) return;
+    NND_FREE(h->evaluation_cost);
+    NND_FREE(h->evaluation_accuracy);
+    NND_FREE(h->training_cost);
+    NND_FREE(h->training_accuracy);
+    NND_FREE(h->eta);
+    memset(h, 0, sizeof *h);
+}
+
+/* One step for a mini-batch of m whose summed gradient is in net->grad:
+   L2 (93):  w <- (1 - eta lmbda/n) w - (eta/m) sum grad_w
+   L1 (97):  w <- w - (eta lmbda/n) sgn(w) - (eta/m) sum grad_w
+   momentum (107)-(108), with the regulariser's gradient in grad C:
+             v <- mu v - eta grad C,  w <- w + v
+   Biases take the gradient step only. */
+static void nnd__update(nnd_net *net, int m, double eta, double lmbda, int n,
+                        nnd_regularization reg, double mu, nnd_real *vel)
+{
+    const nnd_real step = (nnd_real)(eta / m);
+    const nnd_real shrink = (nnd_real)(eta * lmbda / n);
+    const nnd_real decay = (nnd_real)(1.0 - eta * lmbda / n);
+    const nnd_real muv = (nnd_real)mu;
+    int l;
+    for (l = 0; l < net->n_layers; ++l) {
+        const nnd__layer *L = &net->layer[l];
+        nnd_real *NND__RESTRICT w = net->params + L->w_off;
+        nnd_real *NND__RESTRICT b = net->params + L->b_off;
+        const nnd_real *NND__RESTRICT gw = net->grad + L->w_off;
+        const nnd_real *NND__RESTRICT gb = net->grad + L->b_off;
+        size_t i;
+        if (vel) {
+            nnd_real *NND__RESTRICT vw = vel + L->w_off, *NND__RESTRICT vb = vel + L->b_off;
+            for (i = 0; i < L->n_w; ++i) {
+                nnd_real r = reg == NND_L1 ? (nnd_real)((w[i] > 0) - (w[i] < 0)) : w[i];
+                vw[i] = muv * vw[i] - step * gw[i] - shrink * r;
+                w[i] += vw[i];
+            }
+            for (i = 0; i < L->n_b; ++i) {
+                vb[i] = muv * vb[i] - step * gb[i];
+                b[i] += vb[i];
+            }
+            continue;
+        }
+        if (reg == NND_L1) {
+            for (i = 0; i < L->n_w; ++i)
+                w[i] = w[i] - shrink * (nnd_real)((w[i] > 0) - (w[i] < 0)) - step * gw[i];
+        } else {
+            for (i = 0; i < L->n_w; ++i) w[i] = decay * w[i] - step * gw[i];
+        }
+        for (i = 0; i < L->n_b; ++i) b[i] -= step * gb[i];
+    }
+}
+
+static int nnd__check_options(const nnd_net *net, const nnd_data *tr, const nnd_sgd_options *o)
+{
+    int st;
+    if (!o || o->epochs < 0 || o->mini_batch_size < 1 || !(o->eta > 0) || !(o->eta < HUGE_VAL) ||
+        !(o->lmbda >= 0) || !(o->lmbda < HUGE_VAL) || !(o->momentum >= 0 || o->momentum < 0) ||
+        (o->regularization != NND_L2 && o->regularization != NND_L1) ||
+        o->early_stopping_patience < 0 || o->eta_halvings < 0)
+        return NND_ERR_ARG;
+    if (!tr || tr->n < 1 || (!tr->labels && !tr->y)) return NND_ERR_ARG;
+    if ((st = nnd__check_data(net, tr)) != NND_OK) return st;
+    if ((o->monitor_evaluation_accuracy || o->monitor_evaluation_cost ||
+         o->early_stopping_patience > 0) &&
+        (!o->evaluation_data || o->evaluation_data->n < 1))
+        return NND_ERR_ARG;
+    if (o->evaluation_data && (st = nnd__check_data(net, o->evaluation_data)) != NND_OK)
+        return st;
+    return NND_OK;
+}
+
+static int nnd__history_alloc(nnd_history *h, const nnd_sgd_options *o)
+{
+    size_t e = (size_t)(o->epochs > 0 ? o->epochs : 1);
+    memset(h, 0, sizeof *h);
+    h->eta = (double *)nnd__zalloc(e, sizeof(double));
+    if (o->monitor_evaluation_cost) h->evaluation_cost = (double *)nnd__zalloc(e, sizeof(double));
+    if (o->monitor_evaluation_accuracy)
+        h->evaluation_accuracy = (int *)nnd__zalloc(e, sizeof(int));
+    if (o->monitor_training_cost) h->training_cost = (double *)nnd__zalloc(e, sizeof(double));
+    if (o->monitor_training_accuracy) h->training_accuracy = (int *)nnd__zalloc(e, sizeof(int));
+    if (!h->eta || (o->monitor_evaluation_cost && !h->evaluation_cost) ||
+        (o->monitor_evaluation_accuracy && !h->evaluation_accuracy) ||
+        (o->monitor_training_cost && !h->training_cost) ||
+        (o->monitor_training_accuracy && !h->training_accuracy)) {
+        nnd_history_free(h);
+        return NND_ERR_NOMEM;
+    }
+    return NND_OK;
+}
+
+NND_DEF int nnd_sgd(nnd_net *net, const nnd_data *training, const nnd_sgd_options *opt,
+                    nnd_history *hist)
+{
+    const int n = training ? training->n : 0;
+    const int m = opt ? opt->mini_batch_size : 0;
+    int *order = NULL, epoch, k, i, st;
+    nnd_real *snapshot = NULL, *vel = NULL;
+    nnd_history local;
+    nnd_plateau plateau;
+    double eta_scale = 1.0;
+    if (!net) return NND_ERR_ARG;
+    if (!hist) hist = &local;
+    memset(hist, 0, sizeof *hist);
+    if ((st = nnd__check_options(net, training, opt)) != NND_OK) return st;
+    /* Everything the loop needs is allocated here, before it. */
+    if ((st = nnd__history_alloc(hist, opt)) != NND_OK) return st;
+    if ((st = nnd__reserve(net, m > 128 ? m : 128)) != NND_OK) goto done;
+    order = (int *)nnd__alloc((size_t)n, sizeof(int));
+    snapshot = (nnd_real *)nnd__alloc(net->n_params, sizeof(nnd_real));
+    if (opt->momentum != 0) vel = (nnd_real *)nnd__zalloc(net->n_params, sizeof(nnd_real));
+    if (!order || !snapshot || (opt->momentum != 0 && !vel)) {
+        st = NND_ERR_NOMEM;
+        goto done;
+    }
+    for (i = 0; i < n; ++i) order[i] = i;
+    nnd_plateau_init(&plateau, opt->early_stopping_patience, opt->eta_halvings);
+
+    for (epoch = 0; epoch < opt->epochs; ++epoch) {
+        nnd_epoch rep;
+        double eta = (opt->eta_schedule ? opt->eta_schedule(epoch, opt->eta, opt->user) : opt->eta) *
+                     eta_scale;
+        if (!(eta > 0) || !(eta < HUGE_VAL)) {
+            st = NND_ERR_ARG;
+            goto done;
+        }
+        memcpy(snapshot, net->params, net->n_params * sizeof *snapshot);
+        if (opt->rng) nnd_shuffle(opt->rng, order, n); /* random.shuffle(training_data) */
+        for (k = 0; k < n; k += m) {                      /* mini_batches [k:k+m] */
+            const int b = n - k < m ? n - k : m;
+            nnd__gather(net, training, order, k, b);
+            nnd__forward(net, b, 1);
+            nnd__output_delta(net, b);
+            nnd__backward(net, b, net->grad, 1);
+            nnd__update(net, b, eta, opt->lmbda, n, opt->regularization, opt->momentum, vel);
+        }
+        hist->eta[epoch] = eta;
+
+        memset(&rep, 0, sizeof rep);
+        rep.epoch = epoch;
+        rep.eta = eta;
+        rep.training_cost = rep.evaluation_cost = HUGE_VAL - HUGE_VAL; /* NaN */
+        rep.training_accuracy = rep.evaluation_accuracy = -1;
+        rep.n_training = n;
+        rep.n_evaluation = opt->evaluation_data ? opt->evaluation_data->n : 0;
+        if (!nnd__all_finite(net->params, net->n_params)) st = NND_ERR_DIVERGED;
+        /* The monitors, in network2's order. */
+        if (st == NND_OK && opt->monitor_training_cost) {
+            st = nnd_total_cost(net, training, opt->lmbda, opt->regularization == NND_L1,
+                                &rep.training_cost);
+            hist->training_cost[epoch] = rep.training_cost;
+            if (st == NND_OK && !(rep.training_cost < HUGE_VAL)) st = NND_ERR_DIVERGED;
+        }
+        if (st == NND_OK && opt->monitor_training_accuracy) {
+            st = nnd_accuracy(net, training, &rep.training_accuracy);
+            hist->training_accuracy[epoch] = rep.training_accuracy;
+        }
+        if (st == NND_OK && opt->monitor_evaluation_cost) {
+            st = nnd_total_cost(net, opt->evaluation_data, opt->lmbda,
+                                opt->regularization == NND_L1, &rep.evaluation_cost);
+            hist->evaluation_cost[epoch] = rep.evaluation_cost;
+            if (st == NND_OK && !(rep.evaluation_cost < HUGE_VAL)) st = NND_ERR_DIVERGED;
+        }
+        if (st == NND_OK && (opt->monitor_evaluation_accuracy || opt->early_stopping_patience)) {
+            st = nnd_accuracy(net, opt->evaluation_data, &rep.evaluation_accuracy);
+            if (opt->monitor_evaluation_accuracy)
+                hist->evaluation_accuracy[epoch] = rep.evaluation_accuracy;
+        }
+        if (st != NND_OK) {
+            if (st == NND_ERR_DIVERGED) /* put back the last good parameters */
+                memcpy(net->params, snapshot, net->n_params * sizeof *snapshot);
+            hist->epochs = epoch; /* this epoch does not count */
+            goto done;
+        }
+        hist->epochs = epoch + 1;
+        if (opt->on_epoch && opt->on_epoch(&rep, opt->user)) {
+            hist->stopped_early = 1;
+            break;
+        }
+        if (opt->early_stopping_patience > 0) {
+            int action = nnd_plateau_update(&plateau, rep.evaluation_accuracy);
+            if (action == NND_HALVE_ETA) eta_scale *= 0.5;
+            if (action == NND_STOP) {
+                hist->stopped_early = 1;
+                break;
+            }
+        }
+    }
+done:
+    NND_FREE(order);
+    NND_FREE(snapshot);
+    NND_FREE(vel);
+    if (hist == &local) nnd_history_free(&local);
+    return st;
+}
+
+/* -------------------------------------------------------------------------
+   9. Data: IDX files and the book's MNIST split
+   ------------------------------------------------------------------------- */
+static uint32_t nnd__be32(const unsigned char *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+
+/* Check an IDX header (magic 0x00 0x00 0x08 ndim, then ndim big-endian
+   sizes) against the total length of the file; fill out's shape. */
+static int nnd__idx_header(const unsigned char *h, size_t avail, size_t total, const char *name,
+                           nnd_idx *out, nnd_error *err)
+{
+    int d;
+    size_t count = 1, header;
+    memset(out, 0, sizeof *out);
+    if (total >= 2 && h[0] == 0x1f && h[1] == 0x8b)
+        return nnd__fail(err, NND_ERR_FORMAT, 0,
+                         "%s: gzip-compressed; decompress it first (gunzip -k)", name);
+    if (total < 4)
+        return nnd__fail(err, NND_ERR_FORMAT, 0, "%s: truncated IDX header (%lu bytes)", name,
+                         (unsigned long)total);
+    if (h[0] != 0 || h[1] != 0)
+        return nnd__fail(err, NND_ERR_FORMAT, 0,
+                         "%s: bad IDX magic number %02x %02x %02x %02x (expected 00 00 08 0n)",
+                         name, h[0], h[1], h[2], h[3]);
+    if (h[2] != 0x08)
+        return nnd__fail(err, NND_ERR_FORMAT, 0,
+                         "%s: IDX element type 0x%02x, only unsigned bytes (0x08) are supported",
+                         name, h[2]);
+    if (h[3] < 1 || h[3] > 4)
+        return nnd__fail(err, NND_ERR_FORMAT, 0, "%s: IDX with %d dimensions (1 to 4 supported)",
+                         name, h[3]);
+    header = 4 + 4 * (size_t)h[3];
+    if (total < header || avail < header)
+        return nnd__fail(err, NND_ERR_FORMAT, 0, "%s: truncated IDX header", name);
+    out->ndim = h[3];
+    for (d = 0; d < out->ndim; ++d) {
+        uint32_t v = nnd__be32(h + 4 + 4 * d);
+        if (v == 0 || v > 0x7fffffffu)
+            return nnd__fail(err, NND_ERR_FORMAT, 0, "%s: dimension %d is %lu", name, d,
+                             (unsigned long)v);
+        if (count > ((size_t)-1 - header) / v)
+            return nnd__fail(err, NND_ERR_FORMAT, 0, "%s: dimensions overflow", name);
+        out->dims[d] = (int)v;
+        count *= v;
+    }
+    if (total - header != count)
+        return nnd__fail(err, NND_ERR_FORMAT, 0,
+                         "%s: %s: dimensions give %lu bytes of data, the file has %lu", name,
+                         total - header < count ? "truncated" : "trailing bytes",
+                         (unsigned long)count, (unsigned long)(total - header));
+    out->count = count;
+    return NND_OK;
+}
+
+NND_DEF int nnd_idx_parse(const void *bytes, size_t len, nnd_idx *out, nnd_error *err)
+{
+    const unsigned char *b = (const unsigned char *)bytes;
+    int st;
+    if (!out || (!bytes && len)) return nnd__fail(err, NND_ERR_ARG, 0, "nnd_idx_parse: NULL");
+    st = nnd__idx_header(b, len, len, "IDX data", out, err);
+    if (st != NND_OK) return st;
+    out->data = (unsigned char *)nnd__alloc(out->count, 1);
+    if (!out->data) return nnd__fail(err, NND_ERR_NOMEM, 0, "out of memory");
+    memcpy(out->data, b + (len - out->count), out->count);
+    nnd__ok(err);
+    return NND_OK;
+}
+
+NND_DEF void nnd_idx_free(nnd_idx *idx)
+{
+    if (!idx) return;
+    NND_FREE(idx->data);
+    memset(idx, 0, sizeof *idx);
+}
+
+#ifndef NND_NO_STDIO
+NND_DEF int nnd_idx_load(const char *path, nnd_idx *out, nnd_error *err)
+{
+    unsigned char h[20];
+    size_t got;
+    long total;
+    int st;
+    FILE *f;
+    if (!path || !out) return nnd__fail(err, NND_ERR_ARG, 0, "nnd_idx_load: NULL");
+    memset(out, 0, sizeof *out);
+    f = fopen(path, "rb");
+    if (!f) return nnd__fail(err, NND_ERR_IO, 0, "%s: cannot open", path);
+    if (fseek(f, 0, SEEK_END) != 0 || (total = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        fclose(f);
+        return nnd__fail(err, NND_ERR_IO, 0, "%s: cannot determine the file size", path);
+    }
+    got = fread(h, 1, sizeof h, f);
+    st = nnd__idx_header(h, got, (size_t)total, path, out, err);
+    if (st != NND_OK) {
+        fclose(f);
+        return st;
+    }
+    out->data = (unsigned char *)nnd__alloc(out->count, 1);
+    if (!out->data) {
+        fclose(f);
+        return nnd__fail(err, NND_ERR_NOMEM, 0, "%s: out of memory", path);
+    }
+    if (fseek(f, (long)(4 + 4 * out->ndim), SEEK_SET) != 0 ||
+        fread(out->data, 1, out->count, f) != out->count) {
+        fclose(f);
+        nnd_idx_free(out);
+        return nnd__fail(err, NND_ERR_IO, 0, "%s: read error", path);
+    }
+    fclose(f);
+    nnd__ok(err);
+    return NND_OK;
+}
+
+static int nnd__load_in(const char *dir, const char *name, nnd_idx *out, nnd_error *err)
+{
+    char path[4096];
+    FILE *probe;
+    int st;
+    if (strlen(dir) + strlen(name) + 8 > sizeof path)
+        return nnd__fail(err, NND_ERR_ARG, 0, "data directory name too long");
+    sprintf(path, "%s/%s", dir, name);
+    st = nnd_idx_load(path, out, err);
+    if (st == NND_ERR_IO && (probe = fopen(strcat(path, ".gz"), "rb")) != NULL) {
+        fclose(probe);
+        return nnd__fail(err, NND_ERR_IO, 0, "%s/%s missing but %s exists: decompress it first",
+                         dir, name, path);
+    }
+    return st;
+}
+
+NND_DEF int nnd_mnist_load(const char *dir, nnd_mnist *m, nnd_error *err)
+{
+    int st, i, n_train, n_in;
+    if (!dir || !m) return nnd__fail(err, NND_ERR_ARG, 0, "nnd_mnist_load: NULL");
+    memset(m, 0, sizeof *m);
+    if ((st = nnd__load_in(dir, "train-images-idx3-ubyte", &m->train_images, err)) ||
+        (st = nnd__load_in(dir, "train-labels-idx1-ubyte", &m->train_labels, err)) ||
+        (st = nnd__load_in(dir, "t10k-images-idx3-ubyte", &m->test_images, err)) ||
+        (st = nnd__load_in(dir, "t10k-labels-idx1-ubyte", &m->test_labels, err)))
+        goto fail;
+    if (m->train_images.ndim != 3 || m->test_images.ndim != 3 || m->train_labels.ndim != 1 ||
+        m->test_labels.ndim != 1) {
+        st = nnd__fail(err, NND_ERR_FORMAT, 0,
+                       "%s: images must have 3 dimensions and labels 1", dir);
+        goto fail;
+    }
+    n_in = m->train_images.dims[1] * m->train_images.dims[2];
+    if (m->train_images.dims[0] != m->train_labels.dims[0] ||
+        m->test_images.dims[0] != m->test_labels.dims[0] ||
+        m->test_images.dims[1] * m->test_images.dims[2] != n_in) {
+        st = nnd__fail(err, NND_ERR_SHAPE, 0,
+                       "%s: image and label counts or image sizes do not match", dir);
+        goto fail;
+    }
+    m->train_y = (int *)nnd__alloc(m->train_labels.count, sizeof(int));
+    m->test_y = (int *)nnd__alloc(m->test_labels.count, sizeof(int));
+    if (!m->train_y || !m->test_y) {
+        st = nnd__fail(err, NND_ERR_NOMEM, 0, "out of memory");
+        goto fail;
+    }
+    for (i = 0; i < (int)m->train_labels.count; ++i) m->train_y[i] = m->train_labels.data[i];
+    for (i = 0; i < (int)m->test_labels.count; ++i) m->test_y[i] = m->test_labels.data[i];
+    for (i = 0; i < (int)m->train_labels.count; ++i)
+        if (m->train_y[i] > 9) break;
+    if (i < (int)m->train_labels.count) {
+        st = nnd__fail(err, NND_ERR_FORMAT, 0, "%s: training label %d is %d (not 0-9)", dir, i,
+                       m->train_y[i]);
+        goto fail;
+    }
+    for (i = 0; i < (int)m->test_labels.count; ++i)
+        if (m->test_y[i] > 9) {
+            st = nnd__fail(err, NND_ERR_FORMAT, 0, "%s: test label %d is %d (not 0-9)", dir, i,
+                           m->test_y[i]);
+            goto fail;
+        }
+    {
+        nnd_data all, test;
+        int n = m->train_images.dims[0];
+        n_train = n >= 20000 ? n - 10000 : n;
+        memset(&all, 0, sizeof all);
+        all.n = n;
+        all.n_in = n_in;
+        all.x8 = m->train_images.data;
+        all.x8_scale = (nnd_real)(1.0 / 256.0);
+        all.labels = m->train_y;
+        test = all;
+        test.n = m->test_images.dims[0];
+        test.x8 = m->test_images.data;
+        test.labels = m->test_y;
+        m->training = nnd_data_slice(&all, 0, n_train);
+        m->validation = nnd_data_slice(&all, n_train, n - n_train);
+        m->test = test;
+    }
+    nnd__ok(err);
+    return NND_OK;
+fail:
+    nnd_mnist_free(m);
+    return st;
+}
+#endif /* NND_NO_STDIO */
+
+NND_DEF void nnd_mnist_free(nnd_mnist *m)
+{
+    if (!m) return;
+    nnd_idx_free(&m->train_images);
+    nnd_idx_free(&m->train_labels);
+    nnd_idx_free(&m->test_images);
+    nnd_idx_free(&m->test_labels);
+    NND_FREE(m->train_y);
+    NND_FREE(m->test_y);
+    memset(m, 0, sizeof *m);
+}
+
+/* -------------------------------------------------------------------------
+   10. network2 JSON: save and load in network2.py's format
+   ------------------------------------------------------------------------- */
+
+/* A growable text buffer. */
+typedef struct nnd__buf {
+    char *s;
+    size_t len, cap;
+    int nomem;
+} nnd__buf;
+
+static void nnd__put(nnd__buf *b, const char *s, size_t n)
+{
+    if (b->nomem) return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        char *t;
+        while (cap < b->len + n + 1) cap *= 2;
+        t = (char *)NND_REALLOC(b->s, cap);
+        if (!t) {
+            b->nomem = 1;
+            return;
+        }
+        b->s = t;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+static void nnd__puts(nnd__buf *b, const char *s) { nnd__put(b, s, strlen(s)); }
+
+/* strtod that ignores the C locale's decimal separator: JSON always uses '.'. */
+static double nnd__strtod(const char *s, size_t n, int *ok)
+{
+    char buf[64], *end;
+    const char *dp = localeconv()->decimal_point;
+    size_t i;
+    double v;
+    if (n >= sizeof buf) {
+        *ok = 0;
+        return 0;
+    }
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    if (dp && dp[0] && dp[0] != '.' && !dp[1])
+        for (i = 0; i < n; ++i)
+            if (buf[i] == '.') buf[i] = dp[0];
+    v = strtod(buf, &end);
+    *ok = end == buf + n;
+    return v;
+}
+
+/* The shortest decimal that reads back (through nnd__strtod) to exactly v. */
+static void nnd__format_real(char *out, nnd_real v)
+{
+#ifdef NND_DOUBLE
+    int p = 15, pmax = 17;
+#else
+    int p = 6, pmax = 9;
+#endif
+    size_t i, n;
+    int ok, plain = 1;
+    for (; p <= pmax; ++p) {
+        snprintf(out, 40, "%.*g", p, (double)v);
+        for (i = 0; out[i]; ++i)
+            if (out[i] == ',') out[i] = '.'; /* a comma locale */
+        if ((nnd_real)nnd__strtod(out, strlen(out), &ok) == v) break;
+    }
+    n = strlen(out);
+    for (i = 0; i < n; ++i)
+        if (out[i] == '.' || out[i] == 'e') plain = 0;
+    if (plain) memcpy(out + n, ".0", 3); /* like Python's repr: 1.0, not 1 */
+}
+
+static int nnd__is_network2(const nnd_net *net)
+{
+    int l;
+    if (net->cost != NND_QUADRATIC && net->cost != NND_CROSS_ENTROPY) return 0;
+    for (l = 0; l < net->n_layers; ++l)
+        if (net->layer[l].kind != NND_LAYER_DENSE || net->layer[l].act != NND_SIGMOID ||
+            net->layer[l].p_dropout != 0)
+            return 0;
+    return 1;
+}
+
+NND_DEF void nnd_free_text(char *text) { NND_FREE(text); }
+
+NND_DEF char *nnd_network2_write(const nnd_net *net, size_t *len, nnd_error *err)
+{
+    nnd__buf b;
+    char num[48];
+    int l, j, k;
+    memset(&b, 0, sizeof b);
+    if (!net) {
+        nnd__fail(err, NND_ERR_ARG, 0, "nnd_network2_write: NULL network");
+        return NULL;
+    }
+    if (!nnd__is_network2(net)) {
+        nnd__fail(err, NND_ERR_ARG, 0,
+                  "only dense sigmoid networks with quadratic or cross-entropy cost "
+                  "have a network2 file format");
+        return NULL;
+    }
+    if (!nnd__all_finite(net->params, net->n_params)) {
+        nnd__fail(err, NND_ERR_DIVERGED, 0, "the network has NaN or infinite parameters");
+        return NULL;
+    }
+    /* json.dump's default separators: ", " and ": " */
+    nnd__puts(&b, "{\"sizes\": [");
+    sprintf(num, "%d", net->n_in);
+    nnd__puts(&b, num);
+    for (l = 0; l < net->n_layers; ++l) {
+        sprintf(num, ", %d", net->layer[l].n_out);
+        nnd__puts(&b, num);
+    }
+    nnd__puts(&b, "], \"weights\": [");
+    for (l = 0; l < net->n_layers; ++l) {
+        const nnd__layer *L = &net->layer[l];
+        const nnd_real *W = net->params + L->w_off;
+        nnd__puts(&b, l ? ", [" : "[");
+        for (j = 0; j < L->n_out; ++j) { /* row j: neuron j's incoming weights */
+            nnd__puts(&b, j ? ", [" : "[");
+            for (k = 0; k < L->n_in; ++k) {
+                if (k) nnd__puts(&b, ", ");
+                nnd__format_real(num, W[(size_t)k * L->n_out + j]);
+                nnd__puts(&b, num);
+            }
+            nnd__puts(&b, "]");
+        }
+        nnd__puts(&b, "]");
+    }
+    nnd__puts(&b, "], \"biases\": [");
+    for (l = 0; l < net->n_layers; ++l) {
+        const nnd__layer *L = &net->layer[l];
+        nnd__puts(&b, l ? ", [" : "[");
+        for (j = 0; j < L->n_out; ++j) { /* a column vector: one-element lists */
+            nnd__puts(&b, j ? ", [" : "[");
+            nnd__format_real(num, net->params[L->b_off + j]);
+            nnd__puts(&b, num);
+            nnd__puts(&b, "]");
+        }
+        nnd__puts(&b, "]");
+    }
+    nnd__puts(&b, "], \"cost\": \"");
+    nnd__puts(&b, net->cost == NND_CROSS_ENTROPY ? "CrossEntropyCost" : "QuadraticCost");
+    nnd__puts(&b, "\"}");
+    if (b.nomem) {
+        NND_FREE(b.s);
+        nnd__fail(err, NND_ERR_NOMEM, 0, "out of memory");
+        return NULL;
+    }
+    if (len) *len = b.len;
+    nnd__ok(err);
+    return b.s;
+}
+
+/* --- a small JSON reader that knows network2's schema --- */
+typedef struct nnd__json {
+    const char *p, *end;
+    int line;
+    nnd_error *err;
+} nnd__json;
+
+static void nnd__ws(nnd__json *J)
+{
+    while (J->p < J->end) {
+        char c = *J->p;
+        if (c == '\n') ++J->line;
+        else if (c != ' ' && c != '\t' && c != '\r') break;
+        ++J->p;
+    }
+}
+
+/* Next significant character (0 at the end of the text), not consumed. */
+static char nnd__peek(nnd__json *J)
+{
+    nnd__ws(J);
+    return J->p < J->end ? *J->p : '\0';
+}
+
+static int nnd__expect(nnd__json *J, char c, const char *where)
+{
+    char got = nnd__peek(J);
+    if (got != c) {
+        if (!got) return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: file ends early, expected '%c'", where, c);
+        return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: expected '%c', found '%c'",
+                         where, c, got);
+    }
+    ++J->p;
+    return NND_OK;
+}
+
+/* A JSON string into out (up to cap-1 bytes; escapes decoded for ASCII). */
+static int nnd__string(nnd__json *J, char *out, size_t cap, const char *where)
+{
+    size_t n = 0;
+    int st = nnd__expect(J, '"', where);
+    if (st) return st;
+    while (J->p < J->end && *J->p != '"') {
+        char c = *J->p++;
+        if ((unsigned char)c < 0x20)
+            return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: control character in a string", where);
+        if (c == '\\') {
+            if (J->p >= J->end) break;
+            c = *J->p++;
+            switch (c) {
+            case 'n': c = '\n'; break;
+            case 't': c = '\t'; break;
+            case 'r': c = '\r'; break;
+            case 'b': c = '\b'; break;
+            case 'f': c = '\f'; break;
+            case 'u':
+                if (J->end - J->p < 4)
+                    return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: bad \\u escape", where);
+                J->p += 4;
+                c = '?';
+                break;
+            case '"': case '\\': case '/': break;
+            default:
+                return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: bad escape \\%c", where, c);
+            }
+        }
+        if (n + 1 < cap) out[n++] = c;
+    }
+    if (J->p >= J->end)
+        return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: unterminated string", where);
+    ++J->p;
+    out[n] = '\0';
+    return NND_OK;
+}
+
+/* A JSON number (strict grammar). integer: must have no fraction/exponent. */
+static int nnd__number(nnd__json *J, double *v, int integer, const char *where)
+{
+    const char *s, *q;
+    int ok;
+    nnd__ws(J);
+    s = q = J->p;
+    if (q < J->end && *q == '-') ++q;
+    if (q < J->end && (*q == 'N' || *q == 'I'))
+        return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: non-finite number (NaN or Infinity)", where);
+    if (q >= J->end || *q < '0' || *q > '9') {
+        if (J->p >= J->end) return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: file ends early, expected a number", where);
+        return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: expected a number, found '%c'", where, *J->p);
+    }
+    if (*q == '0') ++q;
+    else while (q < J->end && *q >= '0' && *q <= '9') ++q;
+    if (q < J->end && *q == '.') {
+        ++q;
+        if (q >= J->end || *q < '0' || *q > '9')
+            return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: malformed number", where);
+        while (q < J->end && *q >= '0' && *q <= '9') ++q;
+        if (integer) return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: expected an integer", where);
+    }
+    if (q < J->end && (*q == 'e' || *q == 'E')) {
+        ++q;
+        if (q < J->end && (*q == '+' || *q == '-')) ++q;
+        if (q >= J->end || *q < '0' || *q > '9')
+            return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: malformed number", where);
+        while (q < J->end && *q >= '0' && *q <= '9') ++q;
+        if (integer) return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: expected an integer", where);
+    }
+    *v = nnd__strtod(s, (size_t)(q - s), &ok);
+    if (!ok) return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: malformed number", where);
+    if (!(fabs(*v) <= DBL_MAX) || !(fabs((double)(nnd_real)*v) <= (double)(nnd_real)DBL_MAX))
+        return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: number out of range", where);
+    J->p = q;
+    return NND_OK;
+}
+
+/* Skip any JSON value (for keys network2 does not define). */
+static int nnd__skip(nnd__json *J, int depth)
+{
+    char c = nnd__peek(J), tmp[8];
+    double v;
+    int st;
+    if (depth > 64) return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "nesting too deep");
+    if (c == '"') return nnd__string(J, tmp, sizeof tmp, "value");
+    if (c == '[' || c == '{') {
+        char close = c == '[' ? ']' : '}';
+        ++J->p;
+        if (nnd__peek(J) == close) {
+            ++J->p;
+            return NND_OK;
+        }
+        for (;;) {
+            if (close == '}') {
+                if ((st = nnd__string(J, tmp, sizeof tmp, "key")) || (st = nnd__expect(J, ':', "object")))
+                    return st;
+            }
+            if ((st = nnd__skip(J, depth + 1))) return st;
+            c = nnd__peek(J);
+            if (c == ',') { ++J->p; continue; }
+            return nnd__expect(J, close, "value");
+        }
+    }
+    if (J->end - J->p >= 4 && (!strncmp(J->p, "true", 4) || !strncmp(J->p, "null", 4))) {
+        J->p += 4;
+        return NND_OK;
+    }
+    if (J->end - J->p >= 5 && !strncmp(J->p, "false", 5)) {
+        J->p += 5;
+        return NND_OK;
+    }
+    return nnd__number(J, &v, 0, "value");
+}
+
+/* Numbers read from "weights" or "biases": a flat list plus, for each of
+   their matrices, the row count, the row length and the line it starts on. */
+typedef struct nnd__mats {
+    double *v;
+    size_t n, cap;
+    int nmat, rows[NND__MAX_LAYERS], cols[NND__MAX_LAYERS], line[NND__MAX_LAYERS];
+} nnd__mats;
+
+static int nnd__push(nnd__json *J, nnd__mats *M, double x)
+{
+    if (M->n == M->cap) {
+        size_t cap = M->cap ? 2 * M->cap : 1024;
+        double *t = (double *)NND_REALLOC(M->v, cap * sizeof *t);
+        if (!t) return nnd__fail(J->err, NND_ERR_NOMEM, J->line, "out of memory");
+        M->v = t;
+        M->cap = cap;
+    }
+    M->v[M->n++] = x;
+    return NND_OK;
+}
+
+/* [[[x, ...], ...], ...]: a list of matrices, each a list of equal rows. */
+static int nnd__matrices(nnd__json *J, nnd__mats *M, const char *key)
+{
+    char where[96];
+    int st, l = 0, j, k;
+    double x;
+    if ((st = nnd__expect(J, '[', key))) return st;
+    if (nnd__peek(J) == ']') {
+        ++J->p;
+        return NND_OK;
+    }
+    for (;;) {
+        if (l >= NND__MAX_LAYERS) return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: too many layers", key);
+        sprintf(where, "%s[%d]", key, l);
+        if ((st = nnd__expect(J, '[', where))) return st;
+        M->line[l] = J->line;
+        M->rows[l] = 0;
+        M->cols[l] = -1;
+        j = 0;
+        if (nnd__peek(J) != ']') for (;;) {
+            sprintf(where, "%s[%d][%d]", key, l, j);
+            if ((st = nnd__expect(J, '[', where))) return st;
+            k = 0;
+            if (nnd__peek(J) != ']') for (;;) {
+                sprintf(where, "%s[%d][%d][%d]", key, l, j, k);
+                if ((st = nnd__number(J, &x, 0, where)) || (st = nnd__push(J, M, x))) return st;
+                ++k;
+                if (nnd__peek(J) == ',') { ++J->p; continue; }
+                if ((st = nnd__expect(J, ']', where))) return st;
+                break;
+            }
+            else ++J->p;
+            if (M->cols[l] < 0) M->cols[l] = k;
+            if (k != M->cols[l])
+                return nnd__fail(J->err, NND_ERR_SHAPE, J->line,
+                                 "%s[%d][%d]: row of %d numbers, the rows before have %d", key,
+                                 l, j, k, M->cols[l]);
+            ++j;
+            if (nnd__peek(J) == ',') { ++J->p; continue; }
+            sprintf(where, "%s[%d]", key, l);
+            if ((st = nnd__expect(J, ']', where))) return st;
+            break;
+        }
+        else ++J->p;
+        M->rows[l] = j;
+        ++l;
+        M->nmat = l;
+        if (nnd__peek(J) == ',') { ++J->p; continue; }
+        return nnd__expect(J, ']', key);
+    }
+}
+
+NND_DEF nnd_net *nnd_network2_parse(const char *text, size_t len, nnd_error *err)
+{
+    nnd__json J;
+    nnd__mats *W = NULL, *B = NULL;
+    int sizes[NND__MAX_LAYERS + 1], n_sizes = -1, sizes_line = 0, cost_line = 0, l, j, k, st;
+    int seen_w = 0, seen_b = 0;
+    char cost_name[64], key[64];
+    nnd_cost cost = NND_CROSS_ENTROPY;
+    nnd_net *net = NULL;
+    cost_name[0] = '\0';
+    J.p = text;
+    J.end = text ? text + len : text;
+    J.line = 1;
+    J.err = err;
+    if (!text) {
+        nnd__fail(err, NND_ERR_ARG, 0, "nnd_network2_parse: NULL text");
+        return NULL;
+    }
+    W = (nnd__mats *)nnd__zalloc(1, sizeof *W);
+    B = (nnd__mats *)nnd__zalloc(1, sizeof *B);
+    if (!W || !B) {
+        st = nnd__fail(err, NND_ERR_NOMEM, 0, "out of memory");
+        goto out;
+    }
+    if ((st = nnd__expect(&J, '{', "network2 JSON"))) goto out;
+    if (nnd__peek(&J) != '}') for (;;) {
+        if ((st = nnd__string(&J, key, sizeof key, "key")) || (st = nnd__expect(&J, ':', key)))
+            goto out;
+        if (!strcmp(key, "sizes")) {
+            double x;
+            if (n_sizes >= 0) { st = nnd__fail(err, NND_ERR_FORMAT, J.line, "duplicate key \"sizes\""); goto out; }
+            sizes_line = J.line;
+            if ((st = nnd__expect(&J, '[', "sizes"))) goto out;
+            n_sizes = 0;
+            if (nnd__peek(&J) != ']') for (;;) {
+                char where[32];
+                sprintf(where, "sizes[%d]", n_sizes);
+                if (n_sizes > NND__MAX_LAYERS) { st = nnd__fail(err, NND_ERR_FORMAT, J.line, "sizes: too many layers"); goto out; }
+                if ((st = nnd__number(&J, &x, 1, where))) goto out;
+                if (x < 1 || x > NND__MAX_WIDTH) {
+                    st = nnd__fail(err, NND_ERR_FORMAT, J.line, "%s: %g neurons (must be 1 to %d)", where, x, NND__MAX_WIDTH);
+                    goto out;
+                }
+                sizes[n_sizes++] = (int)x;
+                if (nnd__peek(&J) == ',') { ++J.p; continue; }
+                if ((st = nnd__expect(&J, ']', "sizes"))) goto out;
+                break;
+            }
+            else ++J.p;
+        } else if (!strcmp(key, "weights") || !strcmp(key, "biases")) {
+            int *seen = key[0] == 'w' ? &seen_w : &seen_b;
+            if (*seen) { st = nnd__fail(err, NND_ERR_FORMAT, J.line, "duplicate key \"%s\"", key); goto out; }
+            *seen = 1;
+            if ((st = nnd__matrices(&J, key[0] == 'w' ? W : B, key))) goto out;
+        } else if (!strcmp(key, "cost")) {
+            if (cost_line) { st = nnd__fail(err, NND_ERR_FORMAT, J.line, "duplicate key \"cost\""); goto out; }
+            cost_line = J.line;
+            if ((st = nnd__string(&J, cost_name, sizeof cost_name, "cost"))) goto out;
+        } else if ((st = nnd__skip(&J, 0))) {
+            goto out;
+        }
+        if (nnd__peek(&J) == ',') { ++J.p; continue; }
+        if ((st = nnd__expect(&J, '}', "network2 JSON"))) goto out;
+        break;
+    }
+    else ++J.p;
+    if (nnd__peek(&J) != '\0') {
+        st = nnd__fail(err, NND_ERR_FORMAT, J.line, "unexpected text after the closing '}'");
+        goto out;
+    }
+    /* Everything read; now check it against itself. */
+    if (n_sizes < 0 || !seen_w || !seen_b || !cost_line) {
+        st = nnd__fail(err, NND_ERR_FORMAT, 0, "missing key \"%s\"",
+                       n_sizes < 0 ? "sizes" : !seen_w ? "weights" : !seen_b ? "biases" : "cost");
+        goto out;
+    }
+    if (!strcmp(cost_name, "CrossEntropyCost")) cost = NND_CROSS_ENTROPY;
+    else if (!strcmp(cost_name, "QuadraticCost")) cost = NND_QUADRATIC;
+    else {
+        st = nnd__fail(err, NND_ERR_FORMAT, cost_line,
+                       "cost: \"%s\" (expected \"CrossEntropyCost\" or \"QuadraticCost\")", cost_name);
+        goto out;
+    }
+    if (n_sizes < 2) {
+        st = nnd__fail(err, NND_ERR_SHAPE, sizes_line, "sizes: %d layers, a network needs at least 2", n_sizes);
+        goto out;
+    }
+    if (W->nmat != n_sizes - 1 || B->nmat != n_sizes - 1) {
+        st = nnd__fail(err, NND_ERR_SHAPE, 0, "%s has %d matrices, sizes implies %d",
+                       W->nmat != n_sizes - 1 ? "weights" : "biases",
+                       W->nmat != n_sizes - 1 ? W->nmat : B->nmat, n_sizes - 1);
+        goto out;
+    }
+    for (l = 0; l < n_sizes - 1; ++l) {
+        if (W->rows[l] != sizes[l + 1] || W->cols[l] != sizes[l]) {
+            st = nnd__fail(err, NND_ERR_SHAPE, W->line[l],
+                           "weights[%d]: %d x %d, sizes says %d x %d", l, W->rows[l],
+                           W->cols[l] < 0 ? 0 : W->cols[l], sizes[l + 1], sizes[l]);
+            goto out;
+        }
+        if (B->rows[l] != sizes[l + 1] || B->cols[l] != 1) {
+            st = nnd__fail(err, NND_ERR_SHAPE, B->line[l],
+                           "biases[%d]: %d x %d, sizes says %d one-element lists", l, B->rows[l],
+                           B->cols[l] < 0 ? 0 : B->cols[l], sizes[l + 1]);
+            goto out;
+        }
+    }
+    net = nnd_network2(sizes, n_sizes, cost, NULL, &st);
+    if (!net) {
+        nnd__fail(err, st, 0, "cannot build the network: %s", nnd_strerror(st));
+        goto out;
+    }
+    {
+        size_t wi = 0, bi = 0;
+        for (l = 0; l < net->n_layers; ++l) {
+            const nnd__layer *L = &net->layer[l];
+            for (j = 0; j < L->n_out; ++j) {
+                for (k = 0; k < L->n_in; ++k)
+                    net->params[L->w_off + (size_t)k * L->n_out + j] = (nnd_real)W->v[wi++];
+                net->params[L->b_off + j] = (nnd_real)B->v[bi++];
+            }
+        }
+    }
+    st = NND_OK;
+    nnd__ok(err);
+out:
+    if (W) NND_FREE(W->v);
+    if (B) NND_FREE(B->v);
+    NND_FREE(W);
+    NND_FREE(B);
+    if (st != NND_OK) {
+        nnd_free(net);
+        return NULL;
+    }
+    return net;
+}
+
+#ifndef NND_NO_STDIO
+NND_DEF int nnd_network2_save(const nnd_net *net, const char *path, nnd_error *err)
+{
+    char tmp[4096];
+    size_t len;
+    char *text;
+    FILE *f;
+    int bad;
+    if (!path || strlen(path) + 5 > sizeof tmp)
+        return nnd__fail(err, NND_ERR_ARG, 0, "nnd_network2_save: bad path");
+    text = nnd_network2_write(net, &len, err);
+    if (!text) return err ? err->status : NND_ERR_ARG;
+    sprintf(tmp, "%s.tmp", path);
+    f = fopen(tmp, "wb");
+    if (!f) {
+        NND_FREE(text);
+        return nnd__fail(err, NND_ERR_IO, 0, "%s: cannot create", tmp);
+    }
+    bad = fwrite(text, 1, len, f) != len;
+    bad |= fflush(f) != 0;
+    bad |= ferror(f) != 0;
+    bad |= fclose(f) != 0;
+    NND_FREE(text);
+    if (bad) {
+        remove(tmp);
+        return nnd__fail(err, NND_ERR_IO, 0, "%s: write failed (disk full?); %s untouched", tmp, path);
+    }
+    if (rename(tmp, path) != 0) {
+        /* Windows will not rename over an existing file. */
+        remove(path);
+        if (rename(tmp, path) != 0) {
+            remove(tmp);
+            return nnd__fail(err, NND_ERR_IO, 0, "%s: cannot rename %s into place", path, tmp);
+        }
+    }
+    nnd__ok(err);
+    return NND_OK;
+}
+
+NND_DEF nnd_net *nnd_network2_load(const char *path, nnd_error *err)
+{
+    FILE *f;
+    long size;
+    char *text;
+    nnd_net *net;
+    if (!path) {
+        nnd__fail(err, NND_ERR_ARG, 0, "nnd_network2_load: NULL path");
+        return NULL;
+    }
+    f = fopen(path, "rb");
+    if (!f) {
+        nnd__fail(err, NND_ERR_IO, 0, "%s: cannot open", path);
+        return NULL;
+    }
+    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        fclose(f);
+        nnd__fail(err, NND_ERR_IO, 0, "%s: cannot determine the file size", path);
+        return NULL;
+    }
+    text = (char *)nnd__alloc((size_t)size + 1, 1);
+    if (!text) {
+        fclose(f);
+        nnd__fail(err, NND_ERR_NOMEM, 0, "%s: out of memory", path);
+        return NULL;
+    }
+    if (fread(text, 1, (size_t)size, f) != (size_t)size) {
+        fclose(f);
+        NND_FREE(text);
+        nnd__fail(err, NND_ERR_IO, 0, "%s: read error", path);
+        return NULL;
+    }
+    fclose(f);
+    text[size] = '\0';
+    net = nnd_network2_parse(text, (size_t)size, err);
+    NND_FREE(text);
+    if (!net && err) { /* put the file's name in front of the message */
+        size_t np = strlen(path), nm = strlen(err->message), cap = sizeof err->message - 1;
+        if (np + 2 < cap) {
+            if (np + 2 + nm > cap) nm = cap - np - 2;
+            memmove(err->message + np + 2, err->message, nm);
+            memcpy(err->message, path, np);
+            err->message[np] = ':';
+            err->message[np + 1] = ' ';
+            err->message[np + 2 + nm] = '\0';
+        }
+    }
+    return net;
+}
+#endif /* NND_NO_STDIO */
+
+#endif /* NND_IMPLEMENTATION_DONE */
+#endif /* NND_IMPLEMENTATION */
+
+/*
+------------------------------------------------------------------------------
+MIT License
+
+Copyright (c) 2026 the nnd authors
+
+Permission is hereby granted, free of charge, to any person obtaining a copy of
+this software and associated documentation files (the "Software"), to deal in
+the Software without restriction, including without limitation the rights to
+use, copy, modify, merge, publish, distribute, sublicense, and/or sell copies
+of the Software, and to permit persons to whom the Software is furnished to do
+so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+------------------------------------------------------------------------------
+*/
