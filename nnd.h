@@ -634,40 +634,163 @@ NND_DEF void nnd_shuffle(nnd_rng *rng, int *items, int n)
    inner loops that GCC and Clang vectorise at -O2/-O3.
    ------------------------------------------------------------------------- */
 
-/* C[m x n] = A[m x k] B[k x n] + bias[n] (bias may be NULL).  "NN":
-   the inner loop is an axpy over a row of B. */
-static void nnd__gemm_nn(int m, int n, int k, const nnd_real *NND__RESTRICT A,
-                         const nnd_real *NND__RESTRICT B, const nnd_real *NND__RESTRICT bias,
-                         nnd_real *NND__RESTRICT C)
+/* Short vectors. With GCC and Clang, nnd__vec is a 32-byte vector type
+   (8 floats or 4 doubles; the compiler lowers it to SSE, AVX, AVX-512 or
+   NEON as the target allows; 32 bytes keep 8-wide rows on the vector path
+   and, on AVX-512 machines that split 512-bit FMAs, lose no throughput) so accumulators live in registers whatever the
+   optimisation flags; elsewhere it is a plain array and the same macros are
+   loops. These are not intrinsics: the code is the same on every target. */
+#ifndef NND__VBYTES
+#define NND__VBYTES 32
+#endif
+#define NND__VL ((int)(NND__VBYTES / sizeof(nnd_real)))
+#if defined(__GNUC__) && !defined(NND_NO_VECTOR_EXTENSIONS)
+typedef nnd_real nnd__vec __attribute__((vector_size(NND__VBYTES)));
+#define NND__VZERO(a) memset(&(a), 0, sizeof(a))
+#define NND__VLOAD(a, p) memcpy(&(a), (p), sizeof(a))
+#define NND__VSTORE(p, a) memcpy((p), &(a), sizeof(a))
+#define NND__VFMA(a, s, b) ((a) += (s) * (b))      /* a += s b, s a scalar */
+#else
+typedef struct { nnd_real x[NND__VBYTES / sizeof(nnd_real)]; } nnd__vec;
+#define NND__VZERO(a) memset(&(a), 0, sizeof(a))
+#define NND__VLOAD(a, p) memcpy(&(a), (p), sizeof(a))
+#define NND__VSTORE(p, a) memcpy((p), &(a), sizeof(a))
+#define NND__VFMA(a, s, b) do { int u_; for (u_ = 0; u_ < NND__VL; ++u_) (a).x[u_] += (s) * (b).x[u_]; } while (0)
+#endif
+
+/* A hint that memory at p will be read soon (no effect on results). */
+#if defined(__GNUC__)
+#define NND__PREFETCH(p) __builtin_prefetch(p)
+#else
+#define NND__PREFETCH(p) ((void)0)
+#endif
+
+/* Kernel 1, the row kernel - every "sum of scaled rows" product:
+     out[0..n) = bias[0..n) + sum_{c < cnt} val[c*vs] * B[r_c*ldb + 0..n),
+   r_c = idx[c], or c when idx is NULL; bias may be NULL (zero). It gives
+     a row of A B     (NN: val = a row of A, vs = 1),
+     a row of A^T B   (TN: val = a column of A, vs = A's row length),
+   and both for a sparse A given as (idx, val) lists.
+   The row is built four vectors at a time (four independent accumulators, so
+   the adds do not wait on each other, in registers). A block's vectors start
+   at j, j+VL, j+2VL, j+3VL but never past n-VL: near the end of the row they
+   overlap and recompute the same columns bit for bit (same terms, same
+   order) - harmless, since the kernel overwrites out - so a row of any width
+   >= VL needs no scalar tail. Narrower rows take a plain loop. */
+static void nnd__rows(int n, int cnt, const int *idx, const nnd_real *val, int vs,
+                      const nnd_real *NND__RESTRICT B, size_t ldb, const nnd_real *bias,
+                      nnd_real *NND__RESTRICT out)
 {
-    int i, p, j;
-    for (i = 0; i < m; ++i) {
-        nnd_real *NND__RESTRICT c = C + (size_t)i * n;
-        const nnd_real *a = A + (size_t)i * k;
-        for (j = 0; j < n; ++j) c[j] = bias ? bias[j] : 0;
-        for (p = 0; p < k; ++p) {
-            const nnd_real ap = a[p];
-            const nnd_real *NND__RESTRICT b = B + (size_t)p * n;
-            for (j = 0; j < n; ++j) c[j] += ap * b[j];
+    const int VL = NND__VL, last = n - NND__VL;
+    int j, c;
+    if (n < VL) {
+        for (j = 0; j < n; ++j) out[j] = bias ? bias[j] : 0;
+        for (c = 0; c < cnt; ++c) {
+            const nnd_real v = val[(size_t)c * vs];
+            const nnd_real *NND__RESTRICT r = B + (size_t)(idx ? idx[c] : c) * ldb;
+            for (j = 0; j < n; ++j) out[j] += v * r[j];
         }
+        return;
+    }
+    for (j = 0; j < n; j += 4 * VL) {
+        const int j0 = j < last ? j : last, j1 = j + VL < last ? j + VL : last;
+        const int j2 = j + 2 * VL < last ? j + 2 * VL : last;
+        const int j3 = j + 3 * VL < last ? j + 3 * VL : last;
+        nnd__vec a0, a1, a2, a3;
+        if (bias) {
+            NND__VLOAD(a0, bias + j0);
+            NND__VLOAD(a1, bias + j1);
+            NND__VLOAD(a2, bias + j2);
+            NND__VLOAD(a3, bias + j3);
+        } else {
+            NND__VZERO(a0);
+            NND__VZERO(a1);
+            NND__VZERO(a2);
+            NND__VZERO(a3);
+        }
+        for (c = 0; c < cnt; ++c) {
+            const nnd_real v = val[(size_t)c * vs];
+            const nnd_real *r = B + (size_t)(idx ? idx[c] : c) * ldb;
+            nnd__vec x0, x1, x2, x3;
+            NND__VLOAD(x0, r + j0);
+            NND__VLOAD(x1, r + j1);
+            NND__VLOAD(x2, r + j2);
+            NND__VLOAD(x3, r + j3);
+            NND__VFMA(a0, v, x0);
+            NND__VFMA(a1, v, x1);
+            NND__VFMA(a2, v, x2);
+            NND__VFMA(a3, v, x3);
+        }
+        NND__VSTORE(out + j0, a0);
+        NND__VSTORE(out + j1, a1);
+        NND__VSTORE(out + j2, a2);
+        NND__VSTORE(out + j3, a3);
     }
 }
 
-/* C[k x n] = A[m x k]^T B[m x n].  "TN": row p of C gathers
-   sum_i A[i][p] B[i][:] - the shape of BP4 summed over a batch. */
-static void nnd__gemm_tn(int m, int n, int k, const nnd_real *NND__RESTRICT A,
-                         const nnd_real *NND__RESTRICT B, nnd_real *NND__RESTRICT C)
+/* Kernel 2, the scatter - the transpose of kernel 1 for sparse rows:
+     G[r_c*n + 0..n) += val[c] * d[0..n)   for c < cnt, r_c = idx[c].
+   A row of G is updated whole vectors at a time. A width that is not a
+   multiple of the vector length ends with a window shifted left to end at n,
+   whose lanes already covered by the last whole vector add exactly zero
+   (they use a copy of d with those lanes zeroed). That last whole vector and
+   the window are both loaded before either is stored, and the window is
+   stored first, so the overlap ends with the right value and no load waits
+   on a half-overlapping store. Rows narrower than a vector: a plain loop. */
+static void nnd__scatter(int n, int cnt, const int *idx, const nnd_real *val,
+                         const nnd_real *NND__RESTRICT d, nnd_real *NND__RESTRICT G)
 {
-    int i, p, j;
-    for (p = 0; p < k; ++p) {
-        nnd_real *NND__RESTRICT c = C + (size_t)p * n;
-        for (j = 0; j < n; ++j) c[j] = 0;
-        for (i = 0; i < m; ++i) {
-            const nnd_real a = A[(size_t)i * k + p];
-            const nnd_real *NND__RESTRICT b = B + (size_t)i * n;
-            for (j = 0; j < n; ++j) c[j] += a * b[j];
+    const int VL = NND__VL, whole = n / NND__VL * NND__VL, jt = n - NND__VL;
+    int c, j;
+    nnd_real dt_[NND__VBYTES / sizeof(nnd_real)];
+    nnd__vec dt;
+    if (n < VL) {
+        for (c = 0; c < cnt; ++c) {
+            nnd_real *NND__RESTRICT o = G + (size_t)idx[c] * n;
+            for (j = 0; j < n; ++j) o[j] += val[c] * d[j];
         }
+        return;
     }
+    for (j = 0; j < VL; ++j) dt_[j] = jt + j >= whole ? d[jt + j] : 0;
+    NND__VLOAD(dt, dt_);
+    for (c = 0; c < cnt; ++c) {
+        const nnd_real v = val[c];
+        nnd_real *o = G + (size_t)idx[c] * n;
+        nnd__vec x, y, dv;
+        for (j = 0; j + VL < whole; j += VL) {
+            NND__VLOAD(x, o + j);
+            NND__VLOAD(dv, d + j);
+            NND__VFMA(x, v, dv);
+            NND__VSTORE(o + j, x);
+        }
+        NND__VLOAD(x, o + j); /* the last whole vector, j = whole - VL */
+        NND__VLOAD(dv, d + j);
+        NND__VFMA(x, v, dv);
+        if (whole < n) {
+            NND__VLOAD(y, o + jt);
+            NND__VFMA(y, v, dt);
+            NND__VSTORE(o + jt, y);
+        }
+        NND__VSTORE(o + j, x);
+    }
+}
+
+/* C[m x n] = A[m x k] B[k x n] + bias[n] (bias may be NULL)   ("NN") */
+static void nnd__gemm_nn(int m, int n, int k, const nnd_real *A, const nnd_real *B,
+                         const nnd_real *bias, nnd_real *C)
+{
+    int i;
+    for (i = 0; i < m; ++i)
+        nnd__rows(n, k, NULL, A + (size_t)i * k, 1, B, (size_t)n, bias, C + (size_t)i * n);
+}
+
+/* C[k x n] = A[m x k]^T B[m x n]: row p of C is sum_i A[i][p] B[i][:],
+   the shape of BP4 summed over a batch   ("TN") */
+static void nnd__gemm_tn(int m, int n, int k, const nnd_real *A, const nnd_real *B, nnd_real *C)
+{
+    int p;
+    for (p = 0; p < k; ++p)
+        nnd__rows(n, m, NULL, A + p, k, B, (size_t)n, NULL, C + (size_t)p * n);
 }
 
 /* C[m x k] = D[m x n] W[k x n]^T.  "NT": C[i][p] = <D[i][:], W[p][:]> -
@@ -687,40 +810,26 @@ static void nnd__gemm_nt(int m, int n, int k, const nnd_real *NND__RESTRICT D,
     }
 }
 
-/* Sparse versions of NN and TN for an input batch kept as (index, value)
-   lists: row i of A has nonzeros idx[ptr[i] .. ptr[i+1]-1]. Zeros contribute
-   nothing to a sum, so skipping them gives the same products. */
-static void nnd__sparse_nn(int m, int n, const int *ptr, const int *idx, const nnd_real *val,
-                           const nnd_real *NND__RESTRICT B, const nnd_real *NND__RESTRICT bias,
-                           nnd_real *NND__RESTRICT C)
+/* The same two products for an input batch kept as (index, value) lists,
+   so that zeros cost nothing: row i of A has cnt[i] nonzeros, at columns
+   idx[i][0 .. cnt[i]-1] with values val[i][..]. */
+static void nnd__sparse_nn(int m, int n, const int *cnt, const int *const *idx,
+                           const nnd_real *const *val, const nnd_real *B, const nnd_real *bias,
+                           nnd_real *C)
 {
-    int i, c, j;
-    for (i = 0; i < m; ++i) {
-        nnd_real *NND__RESTRICT row = C + (size_t)i * n;
-        for (j = 0; j < n; ++j) row[j] = bias ? bias[j] : 0;
-        for (c = ptr[i]; c < ptr[i + 1]; ++c) {
-            const nnd_real v = val[c];
-            const nnd_real *NND__RESTRICT b = B + (size_t)idx[c] * n;
-            for (j = 0; j < n; ++j) row[j] += v * b[j];
-        }
-    }
+    int i;
+    for (i = 0; i < m; ++i)
+        nnd__rows(n, cnt[i], idx[i], val[i], 1, B, (size_t)n, bias, C + (size_t)i * n);
 }
 
-/* C[k x n] = A^T B with A given by columns: column p of A has entries
-   (row[c], val[c]) for c in cptr[p] .. cptr[p+1]-1. */
-static void nnd__sparse_tn(int k, int n, const int *cptr, const int *row, const nnd_real *val,
-                           const nnd_real *NND__RESTRICT B, nnd_real *NND__RESTRICT C)
+/* C[k x n] = A^T D for the sparse batch A [m x k]: start from zero and
+   scatter each nonzero A[i][p] times row i of D into row p of C. */
+static void nnd__sparse_tn(int m, int k, int n, const int *cnt, const int *const *idx,
+                           const nnd_real *const *val, const nnd_real *D, nnd_real *C)
 {
-    int p, c, j;
-    for (p = 0; p < k; ++p) {
-        nnd_real *NND__RESTRICT out = C + (size_t)p * n;
-        for (j = 0; j < n; ++j) out[j] = 0;
-        for (c = cptr[p]; c < cptr[p + 1]; ++c) {
-            const nnd_real v = val[c];
-            const nnd_real *NND__RESTRICT b = B + (size_t)row[c] * n;
-            for (j = 0; j < n; ++j) out[j] += v * b[j];
-        }
-    }
+    int i;
+    memset(C, 0, (size_t)k * n * sizeof *C);
+    for (i = 0; i < m; ++i) nnd__scatter(n, cnt[i], idx[i], val[i], D + (size_t)i * n, C);
 }
 
 /* s[j] = sum_i D[i][j]: BP3 summed over the batch. */
@@ -766,13 +875,50 @@ NND_DEF void nnd_softmax(const nnd_real *z, nnd_real *a, int n)
     for (j = 0; j < n; ++j) a[j] /= sum;
 }
 
+/* z[i] = sigma(z[i]) = 1/(1 + e^-z[i])   (3).
+   float: e^x by its own few lines so that the loop vectorises (libm's expf
+   is a call per element): x = k ln2 + r with k = round(x/ln2) and
+   |r| <= ln2/2 (ln2 split in two for an exact k ln2), e^r by its Taylor
+   polynomial to r^7 (truncation error < 2e-8), and 2^k assembled from its
+   IEEE bits. Within 3e-7 (relative) of 1/(1+expf(-z)); exponents are clamped
+   to [-87, 88], which only matters where sigma is 1 or below 1e-38.
+   double: libm's exp, for exact reproductions and gradient checks. */
+static void nnd__sigmoid_rows(nnd_real *z, size_t len)
+{
+    size_t i;
+#ifdef NND_DOUBLE
+    for (i = 0; i < len; ++i) z[i] = 1.0 / (1.0 + exp(-z[i]));
+#else
+    for (i = 0; i < len; ++i) {
+        float x = -z[i], k, r, p, two_k;
+        int32_t bits;
+        x = x < -87.0f ? -87.0f : x;
+        x = x > 88.0f ? 88.0f : x;
+        k = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f; /* round(x/ln2) */
+        r = x - k * 0.693145751953125f;             /* ln2, high bits: k*hi is exact */
+        r = r - k * 1.428606765330187045e-06f;      /* ln2, low bits */
+        p = 1.0f / 5040 + r * (1.0f / 40320);
+        p = 1.0f / 720 + r * p;
+        p = 1.0f / 120 + r * p;
+        p = 1.0f / 24 + r * p;
+        p = 1.0f / 6 + r * p;
+        p = 0.5f + r * p;
+        p = 1.0f + r * p;
+        p = 1.0f + r * p;                           /* e^r */
+        bits = ((int32_t)k + 127) * (1 << 23);      /* 2^k */
+        memcpy(&two_k, &bits, sizeof two_k);
+        z[i] = 1.0f / (1.0f + p * two_k);
+    }
+#endif
+}
+
 /* In-place activation of a row-major batch [m x n] (softmax row by row). */
 static void nnd__activate_rows(nnd_activation f, nnd_real *z, int m, int n)
 {
     size_t i, len = (size_t)m * n;
     switch (f) {
     case NND_SIGMOID:
-        for (i = 0; i < len; ++i) z[i] = 1 / (1 + NND__EXP(-z[i]));
+        nnd__sigmoid_rows(z, len);
         break;
     case NND_TANH:
         for (i = 0; i < len; ++i) z[i] = NND__TANH(z[i]);
@@ -896,11 +1042,14 @@ struct nnd_net {
     nnd_real **mask;     /* mask[l]: 0/1 per input unit of layer l */
     nnd_real *delta, *delta2; /* [cap x max_width] each */
     nnd_real *target;    /* [cap x n_out] */
-    /* The input batch as sparse rows (CSR) and columns (CSC), when most of
-       it is zero: the first layer then touches only nonzero inputs. */
+    /* The input batch as lists of nonzeros, row by row, when most of it is
+       zero: the first layer then touches only nonzero inputs. */
     int sparse;          /* the current batch uses them */
-    int *sp_ptr, *sp_idx, *cs_ptr, *cs_row;
-    nnd_real *sp_val, *cs_val;
+    int *sp_cnt;                 /* example i has sp_cnt[i] nonzeros: */
+    const int **sp_row_idx;      /* at inputs sp_row_idx[i][0..cnt) */
+    const nnd_real **sp_row_val; /* with values sp_row_val[i][0..cnt) */
+    int *sp_idx;                 /* storage for lists found by scanning */
+    nnd_real *sp_val;
 };
 
 enum { NND__MAX_LAYERS = 1000, NND__MAX_WIDTH = 1 << 24 };
@@ -932,15 +1081,16 @@ static void nnd__free_workspace(nnd_net *net)
     NND_FREE(net->delta);
     NND_FREE(net->delta2);
     NND_FREE(net->target);
-    NND_FREE(net->sp_ptr);
+    NND_FREE(net->sp_cnt);
+    NND_FREE((void *)net->sp_row_idx);
+    NND_FREE((void *)net->sp_row_val);
     NND_FREE(net->sp_idx);
     NND_FREE(net->sp_val);
-    NND_FREE(net->cs_ptr);
-    NND_FREE(net->cs_row);
-    NND_FREE(net->cs_val);
     net->a = net->dropped = net->mask = NULL;
-    net->delta = net->delta2 = net->target = net->sp_val = net->cs_val = NULL;
-    net->sp_ptr = net->sp_idx = net->cs_ptr = net->cs_row = NULL;
+    net->delta = net->delta2 = net->target = net->sp_val = NULL;
+    net->sp_cnt = net->sp_idx = NULL;
+    net->sp_row_idx = NULL;
+    net->sp_row_val = NULL;
     net->cap = 0;
 }
 
@@ -976,14 +1126,14 @@ static int nnd__reserve(nnd_net *net, int m)
         net->delta = (nnd_real *)nnd__alloc(M * net->max_width, sizeof(nnd_real));
         net->delta2 = (nnd_real *)nnd__alloc(M * net->max_width, sizeof(nnd_real));
         net->target = (nnd_real *)nnd__alloc(M * net->n_out, sizeof(nnd_real));
-        net->sp_ptr = (int *)nnd__alloc(M + 1, sizeof(int));
+        net->sp_cnt = (int *)nnd__alloc(M, sizeof(int));
+        net->sp_row_idx = (const int **)nnd__alloc(M, sizeof(int *));
+        net->sp_row_val = (const nnd_real **)nnd__alloc(M, sizeof(nnd_real *));
         net->sp_idx = (int *)nnd__alloc(nz, sizeof(int));
         net->sp_val = (nnd_real *)nnd__alloc(nz, sizeof(nnd_real));
-        net->cs_ptr = (int *)nnd__alloc((size_t)net->n_in + 1, sizeof(int));
-        net->cs_row = (int *)nnd__alloc(nz, sizeof(int));
-        net->cs_val = (nnd_real *)nnd__alloc(nz, sizeof(nnd_real));
-        ok = net->delta && net->delta2 && net->target && net->sp_ptr && net->sp_idx &&
-             net->sp_val && net->cs_ptr && net->cs_row && net->cs_val;
+        ok = net->delta && net->delta2 && net->target && net->sp_cnt && net->sp_row_idx &&
+             net->sp_row_val && net->sp_idx &&
+             net->sp_val;
     }
     if (!ok) {
         nnd__free_workspace(net);
@@ -1192,14 +1342,135 @@ NND_DEF void nnd_set_dropout_seed(nnd_net *net, uint64_t seed)
    5. Forward: z^l = w^l a^{l-1} + b^l, a^l = f(z^l)   (22), for a batch
    ------------------------------------------------------------------------- */
 
-/* Copy examples order[first..first+m-1] (or first.. in order) of d into the
-   input batch a[0] and their targets into net->target; when the first layer
-   may use it, also list the batch's nonzero inputs (CSR). */
-static void nnd__gather(nnd_net *net, const nnd_data *d, const int *order, int first, int m)
+/* Append the nonzeros of one input row to the batch's CSR lists; returns
+   the new count. Branch-free per element (always write, advance when
+   nonzero); rows of bytes skip whole zero words, as most of an MNIST image is
+   blank margin. */
+static int nnd__list_nonzeros(const nnd_data *d, size_t r, int *NND__RESTRICT idx,
+                              nnd_real *NND__RESTRICT val, int nnz)
+{
+    const int n_in = d->n_in;
+    int k = 0;
+    if (d->x8) {
+        const unsigned char *src = d->x8 + r * n_in;
+        const nnd_real s = d->x8_scale;
+        for (; k + 8 <= n_in; k += 8) {
+            uint64_t w;
+            int u;
+            memcpy(&w, src + k, 8);
+            if (!w) continue;
+            for (u = 0; u < 8; ++u) {
+                idx[nnz] = k + u;
+                val[nnz] = (nnd_real)src[k + u] * s;
+                nnz += src[k + u] != 0;
+            }
+        }
+        for (; k < n_in; ++k) {
+            idx[nnz] = k;
+            val[nnz] = (nnd_real)src[k] * s;
+            nnz += src[k] != 0;
+        }
+    } else {
+        const nnd_real *src = d->x + r * n_in;
+        for (; k < n_in; ++k) {
+            idx[nnz] = k;
+            val[nnz] = src[k];
+            nnz += src[k] != 0;
+        }
+    }
+    return nnz;
+}
+
+/* A data set's nonzero inputs listed once, example by example (built by
+   nnd_sgd before its loop so that no epoch scans the images again). */
+typedef struct nnd__index {
+    int *ptr, *idx; /* example r: idx[ptr[r] .. ptr[r+1]-1] */
+    nnd_real *val;
+} nnd__index;
+
+static void nnd__index_free(nnd__index *ix)
+{
+    NND_FREE(ix->ptr);
+    NND_FREE(ix->idx);
+    NND_FREE(ix->val);
+    memset(ix, 0, sizeof *ix);
+}
+
+/* Build the index of d when the first layer can use one and d is at most
+   half nonzero; otherwise leave ix empty. Returns a status. */
+static int nnd__index_build(const nnd_net *net, const nnd_data *d, nnd__index *ix)
+{
+    size_t nnz = 0, cells = (size_t)d->n * d->n_in, i;
+    int r, k;
+    memset(ix, 0, sizeof *ix);
+    if (net->sparse_mode == 1 || net->layer[0].p_dropout > 0 || d->n < 1) return NND_OK;
+    if (d->x8) {
+        for (i = 0; i < cells; ++i) nnz += d->x8[i] != 0;
+    } else {
+        for (i = 0; i < cells; ++i) nnz += d->x[i] != 0;
+    }
+    if (net->sparse_mode != 2 && 2 * nnz > cells) return NND_OK;
+    if (nnz > (size_t)INT_MAX) return NND_OK;
+    ix->ptr = (int *)nnd__alloc((size_t)d->n + 1, sizeof(int));
+    ix->idx = (int *)nnd__alloc(nnz + (size_t)d->n_in, sizeof(int));
+    ix->val = (nnd_real *)nnd__alloc(nnz + (size_t)d->n_in, sizeof(nnd_real));
+    if (!ix->ptr || !ix->idx || !ix->val) {
+        nnd__index_free(ix);
+        return NND_ERR_NOMEM;
+    }
+    for (r = 0, k = 0; r < d->n; ++r) {
+        ix->ptr[r] = k;
+        k = nnd__list_nonzeros(d, (size_t)r, ix->idx, ix->val, k);
+    }
+    ix->ptr[d->n] = k;
+    return NND_OK;
+}
+
+/* Load examples order[first .. first+m-1] (or first .. in order) of d as the
+   input batch, and their targets into net->target. When the first layer can
+   use it (no dropout on its input) the batch is first listed as nonzeros -
+   copied from ix when there is one, else found by scanning; if at most half
+   of it is nonzero the first layer runs on those lists, otherwise (or when it
+   cannot) the dense rows a[0] are filled. */
+static void nnd__gather(nnd_net *net, const nnd_data *d, const nnd__index *ix, const int *order,
+                        int first, int m)
 {
     const int n_in = net->n_in, n_out = net->n_out;
     const int sparse_ok = net->sparse_mode != 1 && net->layer[0].p_dropout == 0;
     int i, k, nnz = 0;
+    size_t total = 0;
+    for (i = 0; i < m; ++i) {
+        const size_t r = (size_t)(order ? order[first + i] : first + i);
+        nnd_real *t = net->target + (size_t)i * n_out;
+        if (sparse_ok) {
+            if (ix && ix->ptr) { /* refer to the index: nothing to copy */
+                const int c0 = ix->ptr[r], c1 = ix->ptr[r + 1];
+                int c;
+                net->sp_row_idx[i] = ix->idx + c0;
+                net->sp_row_val[i] = ix->val + c0;
+                net->sp_cnt[i] = c1 - c0;
+                for (c = c0; c < c1; c += 16) { /* fetch the lists while earlier rows compute */
+                    NND__PREFETCH(ix->idx + c);
+                    NND__PREFETCH(ix->val + c);
+                }
+            } else {
+                int start = nnz;
+                nnz = nnd__list_nonzeros(d, r, net->sp_idx, net->sp_val, nnz);
+                net->sp_row_idx[i] = net->sp_idx + start;
+                net->sp_row_val[i] = net->sp_val + start;
+                net->sp_cnt[i] = nnz - start;
+            }
+            total += net->sp_cnt[i];
+        }
+        if (d->y) {
+            memcpy(t, d->y + r * d->n_y, (size_t)n_out * sizeof *t);
+        } else if (d->labels) {
+            for (k = 0; k < n_out; ++k) t[k] = 0;
+            t[d->labels[r]] = 1; /* vectorized_result(j) */
+        }
+    }
+    net->sparse = sparse_ok && (net->sparse_mode == 2 || 2 * total <= (size_t)m * n_in);
+    if (net->sparse) return;
     for (i = 0; i < m; ++i) {
         const size_t r = (size_t)(order ? order[first + i] : first + i);
         nnd_real *row = net->a[0] + (size_t)i * n_in;
@@ -1210,45 +1481,7 @@ static void nnd__gather(nnd_net *net, const nnd_data *d, const int *order, int f
         } else {
             memcpy(row, d->x + r * n_in, (size_t)n_in * sizeof *row);
         }
-        if (sparse_ok) {
-            net->sp_ptr[i] = nnz;
-            for (k = 0; k < n_in; ++k)
-                if (row[k] != 0) {
-                    net->sp_idx[nnz] = k;
-                    net->sp_val[nnz] = row[k];
-                    ++nnz;
-                }
-        }
-        {
-            nnd_real *t = net->target + (size_t)i * n_out;
-            if (d->y) {
-                memcpy(t, d->y + r * d->n_y, (size_t)n_out * sizeof *t);
-            } else if (d->labels) {
-                for (k = 0; k < n_out; ++k) t[k] = 0;
-                t[d->labels[r]] = 1; /* vectorized_result(j) */
-            }
-        }
     }
-    net->sp_ptr[m] = nnz;
-    net->sparse = sparse_ok && (net->sparse_mode == 2 || 2 * (size_t)nnz <= (size_t)m * n_in);
-}
-
-/* The CSC (by input unit) form of the sparse batch, for BP4 of layer 0. */
-static void nnd__sparse_columns(nnd_net *net, int m)
-{
-    int *cp = net->cs_ptr, i, c, k;
-    const int n_in = net->n_in;
-    for (k = 0; k <= n_in; ++k) cp[k] = 0;
-    for (c = 0; c < net->sp_ptr[m]; ++c) cp[net->sp_idx[c] + 1]++;
-    for (k = 0; k < n_in; ++k) cp[k + 1] += cp[k];
-    for (i = 0; i < m; ++i)
-        for (c = net->sp_ptr[i]; c < net->sp_ptr[i + 1]; ++c) {
-            int at = cp[net->sp_idx[c]]++;
-            net->cs_row[at] = i;
-            net->cs_val[at] = net->sp_val[c];
-        }
-    for (k = n_in; k > 0; --k) cp[k] = cp[k - 1]; /* undo the fill's shift */
-    cp[0] = 0;
 }
 
 /* The input layer l actually sees: a[l], or a[l] times a fresh dropout mask
@@ -1275,7 +1508,7 @@ static void nnd__forward(nnd_net *net, int m, int train)
         const nnd_real *W = net->params + L->w_off, *b = net->params + L->b_off;
         nnd_real *z = net->a[l + 1];
         if (l == 0 && net->sparse) {
-            nnd__sparse_nn(m, L->n_out, net->sp_ptr, net->sp_idx, net->sp_val, W, b, z);
+            nnd__sparse_nn(m, L->n_out, net->sp_cnt, net->sp_row_idx, net->sp_row_val, W, b, z);
         } else {
             const nnd_real *in = nnd__layer_input(net, l, m, train);
             if (!train && L->p_dropout > 0) {
@@ -1303,7 +1536,7 @@ NND_DEF int nnd_feedforward(nnd_net *net, const nnd_real *x, int m, nnd_real *ou
     d.x = x;
     for (first = 0; first < m; first += net->cap) {
         int b = m - first < net->cap ? m - first : net->cap;
-        nnd__gather(net, &d, NULL, first, b);
+        nnd__gather(net, &d, NULL, NULL, first, b);
         nnd__forward(net, b, 0);
         memcpy(out + (size_t)first * net->n_out, net->a[net->n_layers],
                (size_t)b * net->n_out * sizeof *out);
@@ -1340,9 +1573,8 @@ static void nnd__backward(nnd_net *net, int m, nnd_real *grad, int train)
         const nnd_real *W = net->params + L->w_off;
         nnd__sum_rows(m, L->n_out, d, grad + L->b_off);
         if (l == 0 && net->sparse) {
-            nnd__sparse_columns(net, m);
-            nnd__sparse_tn(L->n_in, L->n_out, net->cs_ptr, net->cs_row, net->cs_val, d,
-                           grad + L->w_off);
+            nnd__sparse_tn(m, L->n_in, L->n_out, net->sp_cnt, net->sp_row_idx, net->sp_row_val,
+                           d, grad + L->w_off);
         } else {
             const nnd_real *in = train && L->p_dropout > 0 ? net->dropped[l] : net->a[l];
             nnd__gemm_tn(m, L->n_out, L->n_in, in, d, grad + L->w_off);
@@ -1402,7 +1634,7 @@ NND_DEF int nnd_backprop(nnd_net *net, const nnd_real *x, const nnd_real *y, con
     if (st != NND_OK) return st;
     if (!grad) return NND_ERR_ARG;
     nnd__batch_view(net, &d, x, y, labels, m);
-    nnd__gather(net, &d, NULL, 0, m);
+    nnd__gather(net, &d, NULL, NULL, 0, m);
     nnd__forward(net, m, 0);
     if (cost) *cost = nnd__batch_cost_sum(net, m);
     nnd__output_delta(net, m);
@@ -1418,7 +1650,7 @@ NND_DEF int nnd_batch_cost(nnd_net *net, const nnd_real *x, const nnd_real *y,
     if (st != NND_OK) return st;
     if (!cost) return NND_ERR_ARG;
     nnd__batch_view(net, &d, x, y, labels, m);
-    nnd__gather(net, &d, NULL, 0, m);
+    nnd__gather(net, &d, NULL, NULL, 0, m);
     nnd__forward(net, m, 0);
     *cost = nnd__batch_cost_sum(net, m);
     return NND_OK;
@@ -1462,8 +1694,8 @@ static int nnd__argmax(const nnd_real *v, int n)
 }
 
 /* One pass over d in chunks: predictions and/or the summed cost. */
-static int nnd__evaluate(nnd_net *net, const nnd_data *d, int *predicted, int *correct,
-                         double *cost_sum)
+static int nnd__evaluate(nnd_net *net, const nnd_data *d, const nnd__index *ix,
+                         int *predicted, int *correct, double *cost_sum)
 {
     int first, i, st = nnd__check_data(net, d);
     int hits = 0;
@@ -1474,7 +1706,7 @@ static int nnd__evaluate(nnd_net *net, const nnd_data *d, int *predicted, int *c
     for (first = 0; first < d->n; first += net->cap) {
         int b = d->n - first < net->cap ? d->n - first : net->cap;
         const nnd_real *out;
-        nnd__gather(net, d, NULL, first, b);
+        nnd__gather(net, d, ix, NULL, first, b);
         nnd__forward(net, b, 0);
         out = net->a[net->n_layers];
         for (i = 0; i < b; ++i) {
@@ -1494,13 +1726,13 @@ static int nnd__evaluate(nnd_net *net, const nnd_data *d, int *predicted, int *c
 NND_DEF int nnd_accuracy(nnd_net *net, const nnd_data *data, int *correct)
 {
     if (!net || !correct || !data || (!data->labels && !data->y)) return NND_ERR_ARG;
-    return nnd__evaluate(net, data, NULL, correct, NULL);
+    return nnd__evaluate(net, data, NULL, NULL, correct, NULL);
 }
 
 NND_DEF int nnd_predict(nnd_net *net, const nnd_data *data, int *predicted)
 {
     if (!net || !predicted) return NND_ERR_ARG;
-    return nnd__evaluate(net, data, predicted, NULL, NULL);
+    return nnd__evaluate(net, data, NULL, predicted, NULL, NULL);
 }
 
 /* The penalty of (86)/(95) without its 1/n: 0.5 sum w^2, or sum |w|. */
@@ -1517,14 +1749,20 @@ static double nnd__weight_penalty(const nnd_net *net, int l1)
     return s;
 }
 
+/* network2's total_cost from a summed cost: sum/n + (lmbda/n) penalty. */
+static double nnd__total_from_sum(const nnd_net *net, double sum, int n, double lmbda, int l1)
+{
+    return sum / n + (lmbda / n) * nnd__weight_penalty(net, l1);
+}
+
 NND_DEF int nnd_total_cost(nnd_net *net, const nnd_data *data, double lmbda, int l1,
                            double *cost)
 {
     double sum;
     int st;
     if (!net || !data || !cost || data->n < 1) return NND_ERR_ARG;
-    if ((st = nnd__evaluate(net, data, NULL, NULL, &sum)) != NND_OK) return st;
-    *cost = sum / data->n + (lmbda / data->n) * nnd__weight_penalty(net, l1);
+    if ((st = nnd__evaluate(net, data, NULL, NULL, NULL, &sum)) != NND_OK) return st;
+    *cost = nnd__total_from_sum(net, sum, data->n, lmbda, l1);
     return NND_OK;
 }
 
@@ -1672,7 +1910,11 @@ NND_DEF int nnd_sgd(nnd_net *net, const nnd_data *training, const nnd_sgd_option
     nnd_real *snapshot = NULL, *vel = NULL;
     nnd_history local;
     nnd_plateau plateau;
+    nnd__index tix, eix;
     double eta_scale = 1.0;
+    const int l1 = opt && opt->regularization == NND_L1;
+    memset(&tix, 0, sizeof tix);
+    memset(&eix, 0, sizeof eix);
     if (!net) return NND_ERR_ARG;
     if (!hist) hist = &local;
     memset(hist, 0, sizeof *hist);
@@ -1687,6 +1929,9 @@ NND_DEF int nnd_sgd(nnd_net *net, const nnd_data *training, const nnd_sgd_option
         st = NND_ERR_NOMEM;
         goto done;
     }
+    if ((st = nnd__index_build(net, training, &tix)) != NND_OK ||
+        (opt->evaluation_data && (st = nnd__index_build(net, opt->evaluation_data, &eix)) != NND_OK))
+        goto done;
     for (i = 0; i < n; ++i) order[i] = i;
     nnd_plateau_init(&plateau, opt->early_stopping_patience, opt->eta_halvings);
 
@@ -1702,7 +1947,7 @@ NND_DEF int nnd_sgd(nnd_net *net, const nnd_data *training, const nnd_sgd_option
         if (opt->rng) nnd_shuffle(opt->rng, order, n); /* random.shuffle(training_data) */
         for (k = 0; k < n; k += m) {                      /* mini_batches [k:k+m] */
             const int b = n - k < m ? n - k : m;
-            nnd__gather(net, training, order, k, b);
+            nnd__gather(net, training, &tix, order, k, b);
             nnd__forward(net, b, 1);
             nnd__output_delta(net, b);
             nnd__backward(net, b, net->grad, 1);
@@ -1718,25 +1963,30 @@ NND_DEF int nnd_sgd(nnd_net *net, const nnd_data *training, const nnd_sgd_option
         rep.n_training = n;
         rep.n_evaluation = opt->evaluation_data ? opt->evaluation_data->n : 0;
         if (!nnd__all_finite(net->params, net->n_params)) st = NND_ERR_DIVERGED;
-        /* The monitors, in network2's order. */
-        if (st == NND_OK && opt->monitor_training_cost) {
-            st = nnd_total_cost(net, training, opt->lmbda, opt->regularization == NND_L1,
-                                &rep.training_cost);
-            hist->training_cost[epoch] = rep.training_cost;
-            if (st == NND_OK && !(rep.training_cost < HUGE_VAL)) st = NND_ERR_DIVERGED;
+        /* The monitors, in network2's order; one pass over a data set gives
+           both its cost and its accuracy. */
+        if (st == NND_OK && (opt->monitor_training_cost || opt->monitor_training_accuracy)) {
+            double sum = 0.0;
+            st = nnd__evaluate(net, training, &tix, NULL, &rep.training_accuracy, &sum);
+            if (opt->monitor_training_cost) {
+                rep.training_cost = nnd__total_from_sum(net, sum, n, opt->lmbda, l1);
+                hist->training_cost[epoch] = rep.training_cost;
+                if (st == NND_OK && !(rep.training_cost < HUGE_VAL)) st = NND_ERR_DIVERGED;
+            }
+            if (opt->monitor_training_accuracy) hist->training_accuracy[epoch] = rep.training_accuracy;
+            else rep.training_accuracy = -1;
         }
-        if (st == NND_OK && opt->monitor_training_accuracy) {
-            st = nnd_accuracy(net, training, &rep.training_accuracy);
-            hist->training_accuracy[epoch] = rep.training_accuracy;
-        }
-        if (st == NND_OK && opt->monitor_evaluation_cost) {
-            st = nnd_total_cost(net, opt->evaluation_data, opt->lmbda,
-                                opt->regularization == NND_L1, &rep.evaluation_cost);
-            hist->evaluation_cost[epoch] = rep.evaluation_cost;
-            if (st == NND_OK && !(rep.evaluation_cost < HUGE_VAL)) st = NND_ERR_DIVERGED;
-        }
-        if (st == NND_OK && (opt->monitor_evaluation_accuracy || opt->early_stopping_patience)) {
-            st = nnd_accuracy(net, opt->evaluation_data, &rep.evaluation_accuracy);
+        if (st == NND_OK && (opt->monitor_evaluation_cost || opt->monitor_evaluation_accuracy ||
+                             opt->early_stopping_patience)) {
+            const nnd_data *ev = opt->evaluation_data;
+            double sum = 0.0;
+            st = nnd__evaluate(net, ev, &eix, NULL, &rep.evaluation_accuracy,
+                               opt->monitor_evaluation_cost ? &sum : NULL);
+            if (opt->monitor_evaluation_cost) {
+                rep.evaluation_cost = nnd__total_from_sum(net, sum, ev->n, opt->lmbda, l1);
+                hist->evaluation_cost[epoch] = rep.evaluation_cost;
+                if (st == NND_OK && !(rep.evaluation_cost < HUGE_VAL)) st = NND_ERR_DIVERGED;
+            }
             if (opt->monitor_evaluation_accuracy)
                 hist->evaluation_accuracy[epoch] = rep.evaluation_accuracy;
         }
@@ -1761,6 +2011,8 @@ NND_DEF int nnd_sgd(nnd_net *net, const nnd_data *training, const nnd_sgd_option
         }
     }
 done:
+    nnd__index_free(&tix);
+    nnd__index_free(&eix);
     NND_FREE(order);
     NND_FREE(snapshot);
     NND_FREE(vel);
