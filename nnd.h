@@ -142,7 +142,11 @@ typedef float nnd_real;
 
 #ifndef NND_DEF
 #ifdef NND_STATIC
+#if defined(__GNUC__)
+#define NND_DEF static __attribute__((unused)) /* a private copy need not use everything */
+#else
 #define NND_DEF static
+#endif
 #else
 #define NND_DEF extern
 #endif
@@ -285,6 +289,10 @@ NND_DEF void nnd_set_sparse_input(nnd_net *net, int mode);
 /* Seed of the network's own dropout stream (0 at creation, like network3's
    fixed seed). */
 NND_DEF void nnd_set_dropout_seed(nnd_net *net, uint64_t seed);
+/* Threads for the kernels when compiled with OpenMP (-fopenmp); 0 (the
+   default) means OpenMP's default, normally one per core. Results are bit for
+   bit the same for every thread count. Without OpenMP this does nothing. */
+NND_DEF void nnd_set_threads(nnd_net *net, int threads);
 
 /* ------------------------------------------------------- forward, backprop */
 /* Outputs for m inputs: x [m x n_in] -> out [m x n_out], in evaluation mode
@@ -498,9 +506,11 @@ NND_DEF nnd_net *nnd_network2_load(const char *path, nnd_error *err);
 #endif
 
 #ifdef NND_DOUBLE
+#define NND__REAL_MAX DBL_MAX
 #define NND__EXP exp
 #define NND__TANH tanh
 #else
+#define NND__REAL_MAX FLT_MAX
 #define NND__EXP expf
 #define NND__TANH tanhf
 #endif
@@ -665,6 +675,23 @@ typedef struct { nnd_real x[NND__VBYTES / sizeof(nnd_real)]; } nnd__vec;
 #define NND__PREFETCH(p) ((void)0)
 #endif
 
+/* Threads. Compiled with OpenMP (-fopenmp), the loops marked
+   NND__PARALLEL_FOR run on nt threads when their work (about one unit per
+   multiply-add) is worth it. Every such loop splits independent outputs -
+   the rows of a product, the examples of a batch, the parameters of an
+   update - so each sum keeps the same terms in the same order and the
+   results are bit for bit the same whatever the number of threads. Without
+   OpenMP the pragmas vanish (no unknown-pragma warnings). */
+enum { NND__PARALLEL_WORK = 32768 };
+#if defined(_OPENMP)
+#include <omp.h>
+#define NND__PRAGMA(x) _Pragma(#x)
+#define NND__PARALLEL_FOR(nt, work) \
+    NND__PRAGMA(omp parallel for num_threads(nt) if ((nt) > 1 && (work) >= NND__PARALLEL_WORK) schedule(static))
+#else
+#define NND__PARALLEL_FOR(nt, work)
+#endif
+
 /* Kernel 1, the row kernel - every "sum of scaled rows" product:
      out[0..n) = bias[0..n) + sum_{c < cnt} val[c*vs] * B[r_c*ldb + 0..n),
    r_c = idx[c], or c when idx is NULL; bias may be NULL (zero). It gives
@@ -776,31 +803,39 @@ static void nnd__scatter(int n, int cnt, const int *idx, const nnd_real *val,
 }
 
 /* C[m x n] = A[m x k] B[k x n] + bias[n] (bias may be NULL)   ("NN") */
-static void nnd__gemm_nn(int m, int n, int k, const nnd_real *A, const nnd_real *B,
+static void nnd__gemm_nn(int nt, int m, int n, int k, const nnd_real *A, const nnd_real *B,
                          const nnd_real *bias, nnd_real *C)
 {
     int i;
+    (void)nt;
+    NND__PARALLEL_FOR(nt, (double)m * n * k)
     for (i = 0; i < m; ++i)
         nnd__rows(n, k, NULL, A + (size_t)i * k, 1, B, (size_t)n, bias, C + (size_t)i * n);
 }
 
 /* C[k x n] = A[m x k]^T B[m x n]: row p of C is sum_i A[i][p] B[i][:],
    the shape of BP4 summed over a batch   ("TN") */
-static void nnd__gemm_tn(int m, int n, int k, const nnd_real *A, const nnd_real *B, nnd_real *C)
+static void nnd__gemm_tn(int nt, int m, int n, int k, const nnd_real *A, const nnd_real *B,
+                         nnd_real *C)
 {
     int p;
+    (void)nt;
+    NND__PARALLEL_FOR(nt, (double)m * n * k)
     for (p = 0; p < k; ++p)
         nnd__rows(n, m, NULL, A + p, k, B, (size_t)n, NULL, C + (size_t)p * n);
 }
 
 /* C[m x k] = D[m x n] W[k x n]^T.  "NT": C[i][p] = <D[i][:], W[p][:]> -
    the shape of BP2 (delta back through the weights). */
-static void nnd__gemm_nt(int m, int n, int k, const nnd_real *NND__RESTRICT D,
+static void nnd__gemm_nt(int nt, int m, int n, int k, const nnd_real *NND__RESTRICT D,
                          const nnd_real *NND__RESTRICT W, nnd_real *NND__RESTRICT C)
 {
-    int i, p, j;
+    int i;
+    (void)nt;
+    NND__PARALLEL_FOR(nt, (double)m * n * k)
     for (i = 0; i < m; ++i) {
         const nnd_real *NND__RESTRICT d = D + (size_t)i * n;
+        int p, j;
         for (p = 0; p < k; ++p) {
             const nnd_real *NND__RESTRICT w = W + (size_t)p * n;
             nnd_real s = 0;
@@ -813,23 +848,51 @@ static void nnd__gemm_nt(int m, int n, int k, const nnd_real *NND__RESTRICT D,
 /* The same two products for an input batch kept as (index, value) lists,
    so that zeros cost nothing: row i of A has cnt[i] nonzeros, at columns
    idx[i][0 .. cnt[i]-1] with values val[i][..]. */
-static void nnd__sparse_nn(int m, int n, const int *cnt, const int *const *idx,
+static void nnd__sparse_nn(int nt, int m, int n, const int *cnt, const int *const *idx,
                            const nnd_real *const *val, const nnd_real *B, const nnd_real *bias,
-                           nnd_real *C)
+                           nnd_real *C, double nnz)
 {
     int i;
+    (void)nt;
+    (void)nnz;
+    NND__PARALLEL_FOR(nt, nnz * n)
     for (i = 0; i < m; ++i)
         nnd__rows(n, cnt[i], idx[i], val[i], 1, B, (size_t)n, bias, C + (size_t)i * n);
 }
 
-/* C[k x n] = A^T D for the sparse batch A [m x k]: start from zero and
-   scatter each nonzero A[i][p] times row i of D into row p of C. */
-static void nnd__sparse_tn(int m, int k, int n, const int *cnt, const int *const *idx,
-                           const nnd_real *const *val, const nnd_real *D, nnd_real *C)
+/* The first position in the sorted list idx[0..cnt) holding a value >= p. */
+static int nnd__lower_bound(const int *idx, int cnt, int p)
 {
-    int i;
-    memset(C, 0, (size_t)k * n * sizeof *C);
-    for (i = 0; i < m; ++i) nnd__scatter(n, cnt[i], idx[i], val[i], D + (size_t)i * n, C);
+    int lo = 0, hi = cnt;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (idx[mid] < p) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+/* C[k x n] = A^T D (accumulate = 0) or C += A^T D (accumulate = 1) for the
+   sparse batch A [m x k]: scatter each nonzero A[i][p] times row i of D into
+   row p of C. With threads, each takes a range of rows p (its part of every
+   example's sorted list), so every row still adds its terms in example order. */
+static void nnd__sparse_tn(int nt, int m, int k, int n, const int *cnt, const int *const *idx,
+                           const nnd_real *const *val, const nnd_real *D, nnd_real *C, double nnz,
+                           int accumulate)
+{
+    int t;
+    (void)nnz;
+    NND__PARALLEL_FOR(nt, nnz * n)
+    for (t = 0; t < nt; ++t) {
+        const int p0 = (int)((long)k * t / nt), p1 = (int)((long)k * (t + 1) / nt);
+        int i;
+        if (!accumulate) memset(C + (size_t)p0 * n, 0, (size_t)(p1 - p0) * n * sizeof *C);
+        for (i = 0; i < m; ++i) {
+            const int a = p0 ? nnd__lower_bound(idx[i], cnt[i], p0) : 0;
+            const int b = p1 < k ? nnd__lower_bound(idx[i], cnt[i], p1) : cnt[i];
+            nnd__scatter(n, b - a, idx[i] + a, val[i] + a, D + (size_t)i * n, C);
+        }
+    }
 }
 
 /* s[j] = sum_i D[i][j]: BP3 summed over the batch. */
@@ -1035,16 +1098,19 @@ struct nnd_net {
     nnd_real *grad;   /* same layout */
     nnd_rng dropout_rng;
     int sparse_mode;  /* 0 auto, 1 never, 2 always (for tests and benchmarks) */
+    int threads;      /* 0: OpenMP's default; ignored without OpenMP */
     /* Workspace for batches of up to cap examples. */
     int cap;
     nnd_real **a;        /* a[0] the input batch, a[l+1] the output of layer l */
     nnd_real **dropped;  /* dropped[l]: layer l's input times its dropout mask */
     nnd_real **mask;     /* mask[l]: 0/1 per input unit of layer l */
     nnd_real *delta, *delta2; /* [cap x max_width] each */
+    nnd_real *delta_in;       /* the one holding the first layer's Delta after backward */
     nnd_real *target;    /* [cap x n_out] */
     /* The input batch as lists of nonzeros, row by row, when most of it is
        zero: the first layer then touches only nonzero inputs. */
     int sparse;          /* the current batch uses them */
+    size_t sp_total;     /* its number of nonzeros */
     int *sp_cnt;                 /* example i has sp_cnt[i] nonzeros: */
     const int **sp_row_idx;      /* at inputs sp_row_idx[i][0..cnt) */
     const nnd_real **sp_row_val; /* with values sp_row_val[i][0..cnt) */
@@ -1333,6 +1399,22 @@ NND_DEF void nnd_set_weight(nnd_net *net, int l, int j, int k, double w)
 /* 0 = decide per batch (sparse when at most half the inputs are nonzero),
    1 = always dense kernels, 2 = always sparse. Results agree to rounding. */
 NND_DEF void nnd_set_sparse_input(nnd_net *net, int mode) { net->sparse_mode = mode; }
+NND_DEF void nnd_set_threads(nnd_net *net, int threads)
+{
+    net->threads = threads > 0 ? threads : 0;
+}
+
+/* The number of threads the kernels may use. */
+static int nnd__threads(const nnd_net *net)
+{
+#if defined(_OPENMP)
+    return net->threads > 0 ? net->threads : omp_get_max_threads();
+#else
+    (void)net;
+    return 1;
+#endif
+}
+
 NND_DEF void nnd_set_dropout_seed(nnd_net *net, uint64_t seed)
 {
     nnd_rng_seed(&net->dropout_rng, seed);
@@ -1469,6 +1551,7 @@ static void nnd__gather(nnd_net *net, const nnd_data *d, const nnd__index *ix, c
             t[d->labels[r]] = 1; /* vectorized_result(j) */
         }
     }
+    net->sp_total = total;
     net->sparse = sparse_ok && (net->sparse_mode == 2 || 2 * total <= (size_t)m * n_in);
     if (net->sparse) return;
     for (i = 0; i < m; ++i) {
@@ -1502,22 +1585,24 @@ static const nnd_real *nnd__layer_input(nnd_net *net, int l, int m, int train)
    train = 0: network3's evaluation rule z = (1-p) (a . w) + b. */
 static void nnd__forward(nnd_net *net, int m, int train)
 {
+    const int nt = nnd__threads(net);
     int l;
     for (l = 0; l < net->n_layers; ++l) {
         const nnd__layer *L = &net->layer[l];
         const nnd_real *W = net->params + L->w_off, *b = net->params + L->b_off;
         nnd_real *z = net->a[l + 1];
         if (l == 0 && net->sparse) {
-            nnd__sparse_nn(m, L->n_out, net->sp_cnt, net->sp_row_idx, net->sp_row_val, W, b, z);
+            nnd__sparse_nn(nt, m, L->n_out, net->sp_cnt, net->sp_row_idx, net->sp_row_val, W, b, z,
+                           (double)net->sp_total);
         } else {
             const nnd_real *in = nnd__layer_input(net, l, m, train);
             if (!train && L->p_dropout > 0) {
                 size_t i, len = (size_t)m * L->n_out;
                 const nnd_real keep = (nnd_real)(1.0 - L->p_dropout);
-                nnd__gemm_nn(m, L->n_out, L->n_in, in, W, NULL, z);
+                nnd__gemm_nn(nt, m, L->n_out, L->n_in, in, W, NULL, z);
                 for (i = 0; i < len; ++i) z[i] = keep * z[i] + b[i % L->n_out];
             } else {
-                nnd__gemm_nn(m, L->n_out, L->n_in, in, W, b, z);
+                nnd__gemm_nn(nt, m, L->n_out, L->n_in, in, W, b, z);
             }
         }
         nnd__activate_rows(L->act, z, m, L->n_out);
@@ -1564,25 +1649,29 @@ static void nnd__output_delta(nnd_net *net, int m)
      dC/db^l = sum_i Delta^l[i]                      (BP3)
      dC/dw^l = (A^{l-1})^T Delta^l  ([n_in x n_out]) (BP4)
      Delta^{l-1} = (Delta^l (w^l)) . f'(z^{l-1})       (BP2)  */
-static void nnd__backward(nnd_net *net, int m, nnd_real *grad, int train)
+static void nnd__backward(nnd_net *net, int m, nnd_real *grad, int train, int fuse)
 {
+    const int nt = nnd__threads(net);
     int l;
     nnd_real *d = net->delta, *dprev = net->delta2;
     for (l = net->n_layers - 1; l >= 0; --l) {
         const nnd__layer *L = &net->layer[l];
         const nnd_real *W = net->params + L->w_off;
         nnd__sum_rows(m, L->n_out, d, grad + L->b_off);
-        if (l == 0 && net->sparse) {
-            nnd__sparse_tn(m, L->n_in, L->n_out, net->sp_cnt, net->sp_row_idx, net->sp_row_val,
-                           d, grad + L->w_off);
+        if (l == 0) net->delta_in = d; /* Delta^1, for nnd__update's fused step */
+        if (l == 0 && net->sparse && fuse) {
+            /* nnd_sgd applies this layer's weight gradient itself (nnd__update) */
+        } else if (l == 0 && net->sparse) {
+            nnd__sparse_tn(nt, m, L->n_in, L->n_out, net->sp_cnt, net->sp_row_idx, net->sp_row_val,
+                           d, grad + L->w_off, (double)net->sp_total, 0);
         } else {
             const nnd_real *in = train && L->p_dropout > 0 ? net->dropped[l] : net->a[l];
-            nnd__gemm_tn(m, L->n_out, L->n_in, in, d, grad + L->w_off);
+            nnd__gemm_tn(nt, m, L->n_out, L->n_in, in, d, grad + L->w_off);
         }
         if (l > 0) {
             size_t len = (size_t)m * L->n_in, i;
             nnd_real *t;
-            nnd__gemm_nt(m, L->n_out, L->n_in, d, W, dprev);
+            nnd__gemm_nt(nt, m, L->n_out, L->n_in, d, W, dprev);
             if (train && L->p_dropout > 0)
                 for (i = 0; i < len; ++i) dprev[i] *= net->mask[l][i];
             nnd__mul_prime(net->layer[l - 1].act, net->a[l], dprev, len);
@@ -1638,7 +1727,7 @@ NND_DEF int nnd_backprop(nnd_net *net, const nnd_real *x, const nnd_real *y, con
     nnd__forward(net, m, 0);
     if (cost) *cost = nnd__batch_cost_sum(net, m);
     nnd__output_delta(net, m);
-    nnd__backward(net, m, grad, 0);
+    nnd__backward(net, m, grad, 0, 0);
     return NND_OK;
 }
 
@@ -1825,13 +1914,15 @@ NND_DEF void nnd_history_free(nnd_history *h)
              v <- mu v - eta grad C,  w <- w + v
    Biases take the gradient step only. */
 static void nnd__update(nnd_net *net, int m, double eta, double lmbda, int n,
-                        nnd_regularization reg, double mu, nnd_real *vel)
+                        nnd_regularization reg, double mu, nnd_real *vel, int fuse)
 {
     const nnd_real step = (nnd_real)(eta / m);
     const nnd_real shrink = (nnd_real)(eta * lmbda / n);
     const nnd_real decay = (nnd_real)(1.0 - eta * lmbda / n);
     const nnd_real muv = (nnd_real)mu;
+    const int nt = nnd__threads(net);
     int l;
+    (void)nt;
     for (l = 0; l < net->n_layers; ++l) {
         const nnd__layer *L = &net->layer[l];
         nnd_real *NND__RESTRICT w = net->params + L->w_off;
@@ -1852,10 +1943,32 @@ static void nnd__update(nnd_net *net, int m, double eta, double lmbda, int n,
             }
             continue;
         }
-        if (reg == NND_L1) {
+        if (l == 0 && fuse && net->sparse) {
+            /* The sparse input layer with plain SGD: nnd__backward did not form
+               its weight gradient sum_i x_i Delta_i (mostly zero rows). Take the
+               decay (or L1) step over all weights, then add -(eta/m) x_ik Delta_i
+               to the rows k that the batch's nonzero inputs touch: the same
+               update as (93)/(97), without writing and re-reading a
+               gradient block of n_in x n_out numbers per mini-batch. */
+            const nnd_real *d1 = net->delta_in;
+            nnd_real *sd = d1 == net->delta ? net->delta2 : net->delta; /* free now */
+            size_t q, len = (size_t)m * L->n_out;
+            if (reg == NND_L1) {
+                NND__PARALLEL_FOR(nt, 4.0 * L->n_w)
+                for (i = 0; i < L->n_w; ++i) w[i] -= shrink * (nnd_real)((w[i] > 0) - (w[i] < 0));
+            } else {
+                NND__PARALLEL_FOR(nt, 2.0 * L->n_w)
+                for (i = 0; i < L->n_w; ++i) w[i] *= decay;
+            }
+            for (q = 0; q < len; ++q) sd[q] = -step * d1[q];
+            nnd__sparse_tn(nt, m, L->n_in, L->n_out, net->sp_cnt, net->sp_row_idx, net->sp_row_val,
+                           sd, w, (double)net->sp_total, 1);
+        } else if (reg == NND_L1) {
+            NND__PARALLEL_FOR(nt, 4.0 * L->n_w)
             for (i = 0; i < L->n_w; ++i)
                 w[i] = w[i] - shrink * (nnd_real)((w[i] > 0) - (w[i] < 0)) - step * gw[i];
         } else {
+            NND__PARALLEL_FOR(nt, 2.0 * L->n_w)
             for (i = 0; i < L->n_w; ++i) w[i] = decay * w[i] - step * gw[i];
         }
         for (i = 0; i < L->n_b; ++i) b[i] -= step * gb[i];
@@ -1912,6 +2025,7 @@ NND_DEF int nnd_sgd(nnd_net *net, const nnd_data *training, const nnd_sgd_option
     nnd_plateau plateau;
     nnd__index tix, eix;
     double eta_scale = 1.0;
+    const int fuse = opt && opt->momentum == 0; /* see nnd__update */
     const int l1 = opt && opt->regularization == NND_L1;
     memset(&tix, 0, sizeof tix);
     memset(&eix, 0, sizeof eix);
@@ -1950,8 +2064,8 @@ NND_DEF int nnd_sgd(nnd_net *net, const nnd_data *training, const nnd_sgd_option
             nnd__gather(net, training, &tix, order, k, b);
             nnd__forward(net, b, 1);
             nnd__output_delta(net, b);
-            nnd__backward(net, b, net->grad, 1);
-            nnd__update(net, b, eta, opt->lmbda, n, opt->regularization, opt->momentum, vel);
+            nnd__backward(net, b, net->grad, 1, fuse);
+            nnd__update(net, b, eta, opt->lmbda, n, opt->regularization, opt->momentum, vel, fuse);
         }
         hist->eta[epoch] = eta;
 
@@ -2501,7 +2615,7 @@ static int nnd__number(nnd__json *J, double *v, int integer, const char *where)
     }
     *v = nnd__strtod(s, (size_t)(q - s), &ok);
     if (!ok) return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: malformed number", where);
-    if (!(fabs(*v) <= DBL_MAX) || !(fabs((double)(nnd_real)*v) <= (double)(nnd_real)DBL_MAX))
+    if (!(fabs(*v) <= NND__REAL_MAX))
         return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: number out of range", where);
     J->p = q;
     return NND_OK;

@@ -1,0 +1,122 @@
+#!/bin/sh
+# Runs every test program and exercise check, the build variants and the
+# sanitizer runs, and adds up their "N passed, N failed" lines. Called by
+# `make test` (which builds the unit tests and examples first). The last line
+# of the output is the total, "N passed, N failed".
+set -u
+CC=${CC:-cc}
+STRICT="-std=c99 -pedantic -Wall -Wextra -Werror"
+B=build
+total_pass=0
+total_fail=0
+mkdir -p $B/variants $B/asan $B/exercises
+
+# run NAME COMMAND...: run a program, show its FAIL lines and its summary,
+# add its counts (a crash or a missing summary counts as one failure).
+run() {
+    name=$1
+    shift
+    "$@" >$B/last.out 2>&1
+    rc=$?
+    grep -E "^FAIL|FAIL$|Sanitizer|runtime error" $B/last.out | head -20
+    line=$(grep -E "^[0-9]+ passed, [0-9]+ failed$" $B/last.out | tail -1)
+    if [ -z "$line" ]; then
+        echo "FAIL $name: exited with $rc and no summary line"
+        tail -5 $B/last.out
+        total_fail=$((total_fail + 1))
+        return
+    fi
+    p=${line%% passed*}
+    f=${line#*passed, }
+    f=${f%% failed}
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "FAIL $name: exit status $rc"; fi
+    printf '%-34s %s\n' "$name" "$p passed, $f failed"
+    total_pass=$((total_pass + p))
+    total_fail=$((total_fail + f))
+}
+
+# variant NAME COMMAND...: one build-variant check (the command must succeed).
+vpass=0
+vfail=0
+variant() {
+    name=$1
+    shift
+    if "$@" >$B/variant.out 2>&1; then
+        vpass=$((vpass + 1))
+    else
+        vfail=$((vfail + 1))
+        echo "FAIL build variant: $name"
+        head -20 $B/variant.out
+    fi
+}
+
+echo "== unit tests (float and double)"
+for t in gradients json idx training; do
+    run "test_$t (float)" $B/tests/test_$t
+    run "test_$t (double)" $B/tests/test_${t}_double
+done
+run "test_mnist (one real epoch)" $B/tests/test_mnist
+run "test_cli (build/network2)" sh tests/test_cli.sh $B/network2
+
+echo "== build variants"
+for cc in gcc clang; do
+    command -v $cc >/dev/null 2>&1 || { echo "($cc not installed: its variants are skipped)"; continue; }
+    for prec in "" -DNND_DOUBLE; do
+        for src in tests/test_*.c examples/*.c exercises/*.c; do
+            [ -f "$src" ] || continue
+            variant "$cc $prec $src" $cc $STRICT $prec -O1 -c "$src" -o $B/variants/v.o
+        done
+    done
+    variant "$cc two translation units, NND_STATIC" sh -c \
+        "$cc $STRICT tests/variant_static_a.c tests/variant_static_b.c -o $B/variants/static -lm && $B/variants/static"
+    variant "$cc custom allocator macros" sh -c \
+        "$cc $STRICT tests/variant_alloc.c -o $B/variants/alloc -lm && $B/variants/alloc"
+    variant "$cc rejects a partial allocator (#error)" sh -c \
+        "! $cc -std=c99 -c tests/variant_bad_alloc.c -o $B/variants/bad.o 2>$B/variants/bad.err && grep -q 'NND_MALLOC, NND_REALLOC and NND_FREE' $B/variants/bad.err"
+    variant "$cc plain-C kernels (no vector extensions)" sh -c \
+        "$cc $STRICT -O2 -DNND_NO_VECTOR_EXTENSIONS tests/test_gradients.c -o $B/variants/novec -lm && $B/variants/novec && \
+         $cc $STRICT -O2 -DNND_NO_VECTOR_EXTENSIONS -DNND_DOUBLE tests/test_gradients.c -o $B/variants/novec -lm && $B/variants/novec"
+done
+for cxx in g++ clang++; do
+    command -v $cxx >/dev/null 2>&1 || continue
+    variant "$cxx C++ build" sh -c \
+        "$cxx -std=c++11 -Wall -Wextra -Werror tests/variant_cxx.cpp -o $B/variants/cxx && $B/variants/cxx"
+done
+echo "$vpass passed, $vfail failed" >$B/variants.out
+run "build variants" cat $B/variants.out
+
+echo "== AddressSanitizer + UndefinedBehaviorSanitizer"
+SAN="-g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all"
+for t in gradients json idx training; do
+    if gcc $STRICT $SAN tests/test_$t.c -o $B/asan/test_$t -lm &&
+        gcc $STRICT $SAN -DNND_DOUBLE tests/test_$t.c -o $B/asan/test_${t}_double -lm; then
+        run "asan test_$t (float)" $B/asan/test_$t
+        run "asan test_$t (double)" $B/asan/test_${t}_double
+    else
+        echo "FAIL could not build the sanitizer test_$t"
+        total_fail=$((total_fail + 1))
+    fi
+done
+if gcc $STRICT $SAN examples/network2.c -o $B/asan/network2 -lm; then
+    run "asan test_cli" sh tests/test_cli.sh $B/asan/network2
+else
+    echo "FAIL could not build the sanitizer network2"
+    total_fail=$((total_fail + 1))
+fi
+
+if ls exercises/*.c >/dev/null 2>&1; then
+    echo "== exercise checks (exercises/README.md)"
+    for src in exercises/*.c; do
+        name=$(basename "$src" .c)
+        if $CC $STRICT -O3 -march=native -ffp-contract=fast "$src" -o $B/exercises/$name -lm; then
+            run "exercises/$name" $B/exercises/$name
+        else
+            echo "FAIL could not build $src"
+            total_fail=$((total_fail + 1))
+        fi
+    done
+fi
+
+echo "== total"
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
