@@ -62,8 +62,12 @@
    Random       nnd_rng_seed, nnd_rng_next, nnd_rng_uniform, nnd_rng_normal,
                 nnd_rng_below, nnd_shuffle
    Networks     nnd_network2 (the book's Network(sizes, cost)), nnd_net_create
-                (any stack of layers: nnd_dense_layer ...), nnd_free,
+                (any stack of layers: nnd_dense_layer, network3's
+                nnd_fully_connected_layer, nnd_softmax_layer,
+                nnd_conv_pool_layer, and nnd_conv_layer / nnd_pool_layer for
+                LeNet-style stacks), nnd_free,
                 nnd_default_weight_initializer, nnd_large_weight_initializer,
+                nnd_network3_initializer,
                 nnd_num_layers, nnd_layer_info, nnd_weights, nnd_biases,
                 nnd_weight, nnd_set_weight, nnd_params, nnd_param_count,
                 nnd_input_size, nnd_output_size, nnd_net_cost
@@ -75,14 +79,21 @@
                 whole batch matrix at once), nnd_batch_cost
    Training     nnd_sgd_defaults, nnd_sgd (network2's SGD with L2 or L1,
                 momentum, early stopping and an eta schedule), nnd_history_free,
+                nnd_network3_options (network3's SGD: L2 per mini-batch count,
+                fixed order, best validation epoch and its test accuracy,
+                on-the-fly rotations/shifts),
                 nnd_plateau_init / nnd_plateau_update (the no-improvement-in-n
                 rule used for early stopping and eta halving)
    Evaluation   nnd_accuracy, nnd_total_cost, nnd_predict
    Data         nnd_data (a view: inputs as floats or bytes, labels, targets),
                 nnd_data_slice, nnd_idx_parse, nnd_idx_load, nnd_idx_free,
-                nnd_mnist_load, nnd_mnist_free
+                nnd_mnist_load, nnd_mnist_free, nnd_expand_mnist (expand_mnist.py),
+                nnd_dataset_free, nnd_transform_image
+   Ensembles    nnd_ensemble_vote (conv.py's plurality vote)
    Files        nnd_network2_save, nnd_network2_load, nnd_network2_parse,
-                nnd_network2_write (network2.py's exact JSON format)
+                nnd_network2_write (network2.py's exact JSON format);
+                nnd_save, nnd_load, nnd_write, nnd_parse (nnd JSON, version 1,
+                any stack of layers)
 
    ==========================================================================
    CHAPTER MAP (where the book lives in this file)
@@ -100,10 +111,14 @@
                                                  "7. SGD"
    Ch.5  unstable gradients: nnd_backprop exposes every layer's gradient
    Ch.6  network3's FullyConnectedLayer/SoftmaxLayer (dense layers with
-         dropout) ............................... "4. Networks"
+         dropout), ConvPoolLayer (true convolution by im2col, max-pool,
+         bias and activation after pooling), backprop through pooling and
+         shared weights ("5. Forward", "6. Backpropagation"), network3's SGD
+         ("8. Training"), expanded data and ensembles ("11. network3 extras")
    Data  MNIST in IDX files, the book's 50k/10k/10k split, pixel/256
                                              ... "8. Data"
-   Files network2.py's JSON ..................... "9. network2 JSON"
+   Files network2.py's JSON ..................... "10. network2 JSON"
+         nnd JSON for any layer stack ............ "12. nnd JSON"
 
    ==========================================================================
    CONVENTIONS
@@ -125,8 +140,16 @@
      same network from two threads at once; separate networks are independent.
    * Accuracies are counts (as network2 returns them), costs are doubles.
 
-   LIMITATIONS: CPU only; dense layers in this version (see the README for
-   the convolutional layers' status); float or double, not both in one build.
+   * Feature maps are stored position-major with channels innermost (HWC):
+     value (c, y, x) of an example is at index (y w + x) C + c. A conv
+     layer's weights are one filter per row, [filters x fh fw C], element
+     (ky fw + kx) C + c; the kernel is applied flipped (a true convolution,
+     as network3/Theano), so learned filters match network3's pictures. The
+     nnd JSON file stores filters in network3's (filters, C, fh, fw) order.
+
+   LIMITATIONS: CPU only; stride 1 and no padding for convolutions, max
+   pooling only with non-overlapping blocks; dropout only on dense layers'
+   inputs; float or double, not both in one build.
 */
 #ifndef NND_H
 #define NND_H
@@ -231,26 +254,65 @@ NND_DEF void nnd_cost_delta(nnd_cost cost, nnd_activation f, const nnd_real *a,
 typedef struct nnd_net nnd_net;
 
 typedef enum nnd_layer_kind {
-    NND_LAYER_DENSE = 0 /* network3's FullyConnectedLayer / SoftmaxLayer */
+    NND_LAYER_DENSE = 0,    /* network3's FullyConnectedLayer / SoftmaxLayer */
+    NND_LAYER_CONV = 1,     /* valid convolution + bias + activation */
+    NND_LAYER_POOL = 2,     /* max-pooling, no parameters, no activation */
+    NND_LAYER_CONV_POOL = 3 /* network3's ConvPoolLayer: conv, max-pool, then
+                               bias and activation after the pooling */
 } nnd_layer_kind;
 
-/* A layer description for nnd_net_create. Fill it with nnd_dense_layer. */
+/* A layer description for nnd_net_create. Fill it with one of
+   nnd_dense_layer / nnd_fully_connected_layer / nnd_softmax_layer /
+   nnd_conv_pool_layer / nnd_conv_layer / nnd_pool_layer.
+   Images flow between layers as feature maps of image_c channels of
+   image_h x image_w pixels. The first convolutional or pooling layer takes
+   its input shape from image_c/h/w when set (network3's image_shape without
+   the batch size); when they are 0 a square one-channel image is assumed
+   (n_in = 784 -> 1 x 28 x 28). Later layers take the shape of the layer
+   below (a dense layer's output is n_out x 1 x 1). */
 typedef struct nnd_layer_spec {
     nnd_layer_kind kind;
     nnd_activation activation;
-    int n_out;        /* neurons */
-    double p_dropout; /* dropout probability on the layer's input, [0, 1) */
+    int n_out;        /* neurons (dense) or filters (conv, conv-pool) */
+    double p_dropout; /* dropout probability on the layer's input, [0, 1);
+                         dense layers only */
+    int filter_h, filter_w;           /* conv, conv-pool: receptive field */
+    int pool_h, pool_w;               /* pool, conv-pool: pooling window */
+    int image_c, image_h, image_w;    /* input shape (0: inferred) */
 } nnd_layer_spec;
 NND_DEF nnd_layer_spec nnd_dense_layer(int n_out, nnd_activation f, double p_dropout);
+/* network3's FullyConnectedLayer(n_in, n_out, activation_fn, p_dropout)
+   (n_in is implied by the layer below). The same as nnd_dense_layer. */
+NND_DEF nnd_layer_spec nnd_fully_connected_layer(int n_out, nnd_activation f, double p_dropout);
+/* network3's SoftmaxLayer(n_in, n_out, p_dropout): a softmax dense layer;
+   the network's cost must be NND_LOG_LIKELIHOOD. */
+NND_DEF nnd_layer_spec nnd_softmax_layer(int n_out, double p_dropout);
+/* network3's ConvPoolLayer(filter_shape = (filters, c, fh, fw),
+   image_shape, poolsize = (ph, pw), activation_fn): for every filter a valid
+   true convolution (the kernel flipped, as Theano's conv2d), then max-pooling
+   over ph x pw blocks (ignore_border: a partial block at the edge is
+   dropped), then bias and activation:
+     a[f](y,x) = act( max_{window (y,x)} (w[f] * in)(.) + b[f] ).      */
+NND_DEF nnd_layer_spec nnd_conv_pool_layer(int filters, int filter_h, int filter_w, int pool_h,
+                                           int pool_w, nnd_activation f);
+/* A convolutional layer alone (valid true convolution + bias + activation),
+   and a max-pooling layer alone (ignore_border; no parameters), for
+   LeNet-5-style stacks. conv(f) then pool computes the same function as a
+   conv-pool layer only for monotone activations (sigmoid, tanh, ReLU). */
+NND_DEF nnd_layer_spec nnd_conv_layer(int filters, int filter_h, int filter_w, nnd_activation f);
+NND_DEF nnd_layer_spec nnd_pool_layer(int pool_h, int pool_w);
 
 /* What nnd_layer_info reports about layer l (0 = first layer of neurons). */
 typedef struct nnd_layer_desc {
     nnd_layer_kind kind;
     nnd_activation activation;
-    int n_in, n_out;
+    int n_in, n_out;       /* values per example in and out (flattened maps) */
     double p_dropout;
     size_t n_weights, n_biases;
     size_t weight_offset, bias_offset; /* into nnd_params */
+    int in_c, in_h, in_w;    /* input maps (dense: n_in x 1 x 1) */
+    int out_c, out_h, out_w; /* output maps (dense: n_out x 1 x 1) */
+    int filter_h, filter_w, pool_h, pool_w; /* 0 where not applicable */
 } nnd_layer_desc;
 
 /* Network(sizes, cost) of network2.py: n_sizes-1 dense sigmoid layers,
@@ -270,6 +332,16 @@ NND_DEF void nnd_free(nnd_net *net);
 NND_DEF void nnd_default_weight_initializer(nnd_net *net, nnd_rng *rng);
 /* large_weight_initializer (chapter 1): w ~ N(0, 1), b ~ N(0, 1). */
 NND_DEF void nnd_large_weight_initializer(nnd_net *net, nnd_rng *rng);
+/* network3.py's initialisation, layer by layer:
+     conv, conv-pool  w ~ N(0, 1/n_out), n_out = filters fh fw / (ph pw),
+                      b ~ N(0, 1)
+     dense            w ~ N(0, 1/n_out) (network3's choice), or
+                      N(0, 1/n_in) when fan_in is non-zero (the book's
+                      later correction); b ~ N(0, 1)
+     softmax output   w = 0, b = 0.
+   (For conv and dense layers the "in" of default_weight_initializer is the
+   fan-in: filter_h filter_w channels for a filter.) */
+NND_DEF void nnd_network3_initializer(nnd_net *net, nnd_rng *rng, int fan_in);
 
 NND_DEF int nnd_num_layers(const nnd_net *net);   /* layers of neurons */
 NND_DEF int nnd_input_size(const nnd_net *net);
@@ -278,9 +350,11 @@ NND_DEF nnd_cost nnd_net_cost(const nnd_net *net);
 NND_DEF nnd_layer_desc nnd_layer_info(const nnd_net *net, int l);
 NND_DEF size_t nnd_param_count(const nnd_net *net);
 NND_DEF nnd_real *nnd_params(nnd_net *net);        /* the contiguous block */
-NND_DEF nnd_real *nnd_weights(nnd_net *net, int l); /* [n_in x n_out], W^T */
+NND_DEF nnd_real *nnd_weights(nnd_net *net, int l); /* dense: [n_in x n_out], W^T;
+                        conv: [filters x (fh fw c)], see CONVENTIONS */
 NND_DEF nnd_real *nnd_biases(nnd_net *net, int l);  /* [n_out] */
-NND_DEF double nnd_weight(const nnd_net *net, int l, int j, int k); /* w^l_jk */
+/* w^l_jk: dense j = neuron, k = input; conv j = filter, k = (ky fw + kx) c_in + c */
+NND_DEF double nnd_weight(const nnd_net *net, int l, int j, int k);
 NND_DEF void nnd_set_weight(nnd_net *net, int l, int j, int k, double w);
 /* How the first layer treats its input batch: 0 (default) uses the sparse
    kernels when at most half of the inputs are nonzero, 1 always the dense
@@ -391,6 +465,10 @@ typedef struct nnd_epoch {
     double training_cost, evaluation_cost;
     int training_accuracy, evaluation_accuracy;
     int n_training, n_evaluation;
+    /* network3 reporting (opt.test_data): best = 1 when this epoch's
+       evaluation accuracy is the best so far (ties count, as network3);
+       test_accuracy is then the accuracy on test_data, else -1. */
+    int best, test_accuracy, n_test;
 } nnd_epoch;
 
 typedef enum nnd_regularization { NND_L2 = 0, NND_L1 = 1 } nnd_regularization;
@@ -413,8 +491,31 @@ typedef struct nnd_sgd_options {
     /* Called after each epoch; return non-zero to stop training. */
     int (*on_epoch)(const nnd_epoch *e, void *user);
     void *user;
+    /* network3.py's regime when non-zero: the L2 term is
+       0.5 lmbda sum w^2 / num_training_batches (num = n / mini_batch_size,
+       rounded down, at least 1) instead of network2's / n, so
+       w <- (1 - eta lmbda / num_batches) w - (eta/m) sum grad_w. */
+    int network3;
+    /* With evaluation_data monitored: the accuracy on test_data at every
+       epoch whose evaluation accuracy is >= the best so far (network3's
+       "corresponding test accuracy"). May be NULL. */
+    const nnd_data *test_data;
+    /* On-the-fly augmentation of the training images (needs rng; images
+       are the first layer's input maps, one channel): every example of every
+       mini-batch is rotated by a uniform angle in [-rotate, rotate] degrees
+       and shifted by uniform offsets in [-shift, shift] pixels
+       (nnd_transform_image). 0, 0 = off. */
+    double augment_rotate, augment_shift;
 } nnd_sgd_options;
 NND_DEF nnd_sgd_options nnd_sgd_defaults(void);
+/* network3's SGD(training_data, epochs, mini_batch_size, eta,
+   validation_data, test_data, lmbda) as options for nnd_sgd: network3 = 1,
+   evaluation_data = validation (accuracy monitored), test_data = test, no
+   shuffling (set .rng to shuffle). Validation and test accuracies count
+   every example, also when the set size is not a multiple of the batch. */
+NND_DEF nnd_sgd_options nnd_network3_options(int epochs, int mini_batch_size, double eta,
+                                             const nnd_data *validation, const nnd_data *test,
+                                             double lmbda);
 
 /* The four monitors of network2's SGD, one entry per completed epoch (NULL
    when not monitored), plus the eta used in each epoch. */
@@ -426,6 +527,13 @@ typedef struct nnd_history {
     int *training_accuracy;
     double *eta;
     int stopped_early; /* 1 when early stopping or the callback ended it */
+    /* network3 summary (evaluation accuracy monitored): the last epoch with
+       the best evaluation accuracy (-1 if none), that accuracy, the
+       mini-batch iteration at its end (network3's "iteration"), and the
+       test_data accuracy then (-1 without test_data); test_accuracy[e] per
+       epoch (-1 where not evaluated; NULL without test_data). */
+    int best_epoch, best_evaluation_accuracy, best_iteration, best_test_accuracy;
+    int *test_accuracy;
 } nnd_history;
 /* network2's SGD: every epoch shuffles the training order (when opt->rng),
    takes mini-batches [k, k+m) (the last may be short) and applies, for each,
@@ -440,6 +548,60 @@ typedef struct nnd_history {
 NND_DEF int nnd_sgd(nnd_net *net, const nnd_data *training, const nnd_sgd_options *opt,
                     nnd_history *hist);
 NND_DEF void nnd_history_free(nnd_history *hist);
+
+/* ---------------------------------------------------- data augmentation */
+/* A data set that owns its storage (from nnd_expand_mnist). data views it. */
+typedef struct nnd_dataset {
+    nnd_data data;
+    unsigned char *x8;
+    nnd_real *x;
+    int *labels;
+    nnd_real *y;
+} nnd_dataset;
+NND_DEF void nnd_dataset_free(nnd_dataset *d);
+/* expand_mnist.py: every example of src (one-channel width x height images,
+   with labels) followed by its four one-pixel shifts - down, up, right,
+   left - with the vacated line filled with zeros: 5 src->n examples, bytes
+   kept as bytes. expand_mnist.py then shuffles; so does this when rng is not
+   NULL (Fisher-Yates with rng: deterministic for a seed). */
+NND_DEF int nnd_expand_mnist(const nnd_data *src, int width, int height, nnd_rng *rng,
+                             nnd_dataset *out);
+/* out = in rotated by angle_deg (counter-clockwise) about the image centre
+   and shifted by (dx, dy) pixels (right, down), by bilinear interpolation
+   with zero outside: out(x,y) = in(R^-1 ((x,y) - c - (dx,dy)) + c).
+   The identity transform copies exactly; integer shifts with no rotation
+   move pixels exactly (as expand_mnist with zero fill). in != out. */
+NND_DEF void nnd_transform_image(const nnd_real *in, nnd_real *out, int width, int height,
+                                 double angle_deg, double dx, double dy);
+
+/* ---------------------------------------------------------------- ensembles */
+/* Plurality vote of k networks on data (conv.py's ensemble): predicted[i]
+   is the class most of the networks choose for example i; a tie goes to the
+   tied class chosen by the earliest network in nets (Counter.most_common
+   order). predicted may be NULL; *correct (may be NULL) counts agreements
+   with the labels; wrong (capacity data->n, may be NULL) receives the
+   indices of the misclassified examples in order, *n_wrong their number. */
+NND_DEF int nnd_ensemble_vote(nnd_net *const *nets, int k, const nnd_data *data, int *predicted,
+                              int *correct, int *wrong, int *n_wrong);
+
+/* -------------------------------------------------------- nnd JSON (any net) */
+/* nnd's own format for any stack of layers:
+   {"format": "nnd", "version": 1, "input": [c, h, w], "cost": "...",
+    "layers": [{"type": "conv_pool", "activation": "relu", "filters": 20,
+                "filter": [5, 5], "pool": [2, 2], "p_dropout": 0.0,
+                "weights": [...], "biases": [...]}, ...]}
+   type is "dense", "conv", "pool" or "conv_pool"; activation "sigmoid",
+   "tanh", "relu", "linear" or "softmax"; cost "quadratic", "cross_entropy" or
+   "log_likelihood". Weights are flat lists in network3's layouts: a dense
+   layer's (n_in, n_out) matrix row by row; a conv layer's filters
+   (filters, c, fh, fw) for a true convolution, as network3 stores them.
+   Numbers read back to the identical nnd_real, so predictions after a load
+   are bit for bit those before. The readers validate everything and report
+   line and field; nnd_save writes path.tmp and renames it. */
+NND_DEF char *nnd_write(const nnd_net *net, size_t *len, nnd_error *err);
+NND_DEF nnd_net *nnd_parse(const char *text, size_t len, nnd_error *err);
+NND_DEF int nnd_save(const nnd_net *net, const char *path, nnd_error *err);
+NND_DEF nnd_net *nnd_load(const char *path, nnd_error *err);
 
 /* -------------------------------------------------------- network2 JSON */
 /* network2.py's save format:
@@ -1084,9 +1246,15 @@ NND_DEF void nnd_cost_delta(nnd_cost cost, nnd_activation f, const nnd_real *a,
 typedef struct nnd__layer {
     nnd_layer_kind kind;
     nnd_activation act;
-    int n_in, n_out;
+    int n_in, n_out; /* values per example: c h w of the maps in and out */
     double p_dropout;
     size_t w_off, n_w, b_off, n_b;
+    /* Maps are stored position-major, channels innermost ("HWC"): value
+       (c, y, x) of an example is at (y w + x) c_count + c. */
+    int ic, ih, iw, oc, oh, ow;
+    int fh, fw, ph, pw;
+    int ch, cw;    /* conv output size before pooling (conv kinds) */
+    int K;         /* conv: fh fw ic, the length of a patch (a filter) */
 } nnd__layer;
 
 struct nnd_net {
@@ -1107,6 +1275,14 @@ struct nnd_net {
     nnd_real *delta, *delta2; /* [cap x max_width] each */
     nnd_real *delta_in;       /* the one holding the first layer's Delta after backward */
     nnd_real *target;    /* [cap x n_out] */
+    /* Convolutional layers (NULL elsewhere): */
+    nnd_real **col;      /* col[l]: the batch's patches [cap ch cw x K] (im2col) */
+    nnd_real **zc;       /* zc[l]: conv-pool's conv output [cap ch cw x oc] */
+    int **arg;           /* arg[l]: pool winner of each output value, as an
+                            index into the layer's pre-pool maps [cap n_out] */
+    int *route_cnt, *route_idx; /* conv-pool backward: per patch row, the filters it won */
+    nnd_real *route_val;
+    nnd_real *wt;        /* scratch for a transposed weight block */
     /* The input batch as lists of nonzeros, row by row, when most of it is
        zero: the first layer then touches only nonzero inputs. */
     int sparse;          /* the current batch uses them */
@@ -1131,6 +1307,96 @@ NND_DEF nnd_layer_spec nnd_dense_layer(int n_out, nnd_activation f, double p_dro
     return s;
 }
 
+NND_DEF nnd_layer_spec nnd_fully_connected_layer(int n_out, nnd_activation f, double p_dropout)
+{
+    return nnd_dense_layer(n_out, f, p_dropout);
+}
+
+NND_DEF nnd_layer_spec nnd_softmax_layer(int n_out, double p_dropout)
+{
+    return nnd_dense_layer(n_out, NND_SOFTMAX, p_dropout);
+}
+
+NND_DEF nnd_layer_spec nnd_conv_pool_layer(int filters, int filter_h, int filter_w, int pool_h,
+                                           int pool_w, nnd_activation f)
+{
+    nnd_layer_spec s = nnd_dense_layer(filters, f, 0.0);
+    s.kind = NND_LAYER_CONV_POOL;
+    s.filter_h = filter_h;
+    s.filter_w = filter_w;
+    s.pool_h = pool_h;
+    s.pool_w = pool_w;
+    return s;
+}
+
+NND_DEF nnd_layer_spec nnd_conv_layer(int filters, int filter_h, int filter_w, nnd_activation f)
+{
+    nnd_layer_spec s = nnd_conv_pool_layer(filters, filter_h, filter_w, 0, 0, f);
+    s.kind = NND_LAYER_CONV;
+    return s;
+}
+
+NND_DEF nnd_layer_spec nnd_pool_layer(int pool_h, int pool_w)
+{
+    nnd_layer_spec s = nnd_dense_layer(0, NND_LINEAR, 0.0);
+    s.kind = NND_LAYER_POOL;
+    s.pool_h = pool_h;
+    s.pool_w = pool_w;
+    return s;
+}
+
+/* Fill in L's shapes from its spec and its input maps (c, h, w); 0 if the
+   layer does not fit them. */
+static int nnd__layer_shape(nnd__layer *L, const nnd_layer_spec *s, int c, int h, int w)
+{
+    const int big = NND__MAX_WIDTH;
+    L->ic = c;
+    L->ih = h;
+    L->iw = w;
+    L->n_in = c * h * w;
+    L->fh = L->fw = L->ph = L->pw = 0;
+    L->ch = h;
+    L->cw = w;
+    L->K = 0;
+    switch (s->kind) {
+    case NND_LAYER_DENSE:
+        if (s->n_out < 1 || s->n_out > big) return 0;
+        L->oc = s->n_out;
+        L->oh = L->ow = 1;
+        break;
+    case NND_LAYER_CONV:
+    case NND_LAYER_CONV_POOL:
+        if (s->n_out < 1 || s->n_out > big || s->filter_h < 1 || s->filter_w < 1 ||
+            s->filter_h > h || s->filter_w > w)
+            return 0;
+        L->fh = s->filter_h;
+        L->fw = s->filter_w;
+        L->ch = h - L->fh + 1; /* "valid": only positions where the filter fits */
+        L->cw = w - L->fw + 1;
+        L->K = L->fh * L->fw * c;
+        if ((double)L->K * s->n_out > big) return 0;
+        L->oc = s->n_out;
+        L->oh = L->ch;
+        L->ow = L->cw;
+        if (s->kind == NND_LAYER_CONV) break;
+        /* the conv output is pooled: */
+        /* fall through */
+    case NND_LAYER_POOL:
+        if (s->pool_h < 1 || s->pool_w < 1 || s->pool_h > L->ch || s->pool_w > L->cw) return 0;
+        L->ph = s->pool_h;
+        L->pw = s->pool_w;
+        if (s->kind == NND_LAYER_POOL) L->oc = c;
+        L->oh = L->ch / L->ph; /* ignore_border: a partial block is dropped */
+        L->ow = L->cw / L->pw;
+        break;
+    default:
+        return 0;
+    }
+    if ((double)L->oc * L->oh * L->ow > big) return 0;
+    L->n_out = L->oc * L->oh * L->ow;
+    return 1;
+}
+
 static void nnd__free_workspace(nnd_net *net)
 {
     int l;
@@ -1152,6 +1418,22 @@ static void nnd__free_workspace(nnd_net *net)
     NND_FREE((void *)net->sp_row_val);
     NND_FREE(net->sp_idx);
     NND_FREE(net->sp_val);
+    if (net->col)
+        for (l = 0; l < net->n_layers; ++l) {
+            NND_FREE(net->col[l]);
+            NND_FREE(net->zc[l]);
+            NND_FREE(net->arg[l]);
+        }
+    NND_FREE(net->col);
+    NND_FREE(net->zc);
+    NND_FREE(net->arg);
+    NND_FREE(net->route_cnt);
+    NND_FREE(net->route_idx);
+    NND_FREE(net->route_val);
+    net->col = net->zc = NULL;
+    net->arg = NULL;
+    net->route_cnt = net->route_idx = NULL;
+    net->route_val = NULL;
     net->a = net->dropped = net->mask = NULL;
     net->delta = net->delta2 = net->target = net->sp_val = NULL;
     net->sp_cnt = net->sp_idx = NULL;
@@ -1164,14 +1446,17 @@ static void nnd__free_workspace(nnd_net *net)
 static int nnd__reserve(nnd_net *net, int m)
 {
     int l, ok = 1;
-    size_t M;
+    size_t M, max_rows = 0, max_route = 0;
     if (m <= net->cap) return NND_OK;
     nnd__free_workspace(net);
     M = (size_t)m;
     net->a = (nnd_real **)nnd__zalloc((size_t)net->n_layers + 1, sizeof(nnd_real *));
     net->dropped = (nnd_real **)nnd__zalloc((size_t)net->n_layers, sizeof(nnd_real *));
     net->mask = (nnd_real **)nnd__zalloc((size_t)net->n_layers, sizeof(nnd_real *));
-    if (!net->a || !net->dropped || !net->mask) {
+    net->col = (nnd_real **)nnd__zalloc((size_t)net->n_layers, sizeof(nnd_real *));
+    net->zc = (nnd_real **)nnd__zalloc((size_t)net->n_layers, sizeof(nnd_real *));
+    net->arg = (int **)nnd__zalloc((size_t)net->n_layers, sizeof(int *));
+    if (!net->a || !net->dropped || !net->mask || !net->col || !net->zc || !net->arg) {
         nnd__free_workspace(net);
         return NND_ERR_NOMEM;
     }
@@ -1186,6 +1471,27 @@ static int nnd__reserve(nnd_net *net, int m)
             net->mask[l] = (nnd_real *)nnd__alloc(M * L->n_in, sizeof(nnd_real));
             ok = net->dropped[l] && net->mask[l];
         }
+        if (ok && (L->kind == NND_LAYER_CONV || L->kind == NND_LAYER_CONV_POOL)) {
+            size_t rows = M * L->ch * L->cw;
+            net->col[l] = (nnd_real *)nnd__alloc(rows * L->K, sizeof(nnd_real));
+            ok = net->col[l] != NULL;
+            if (rows > max_rows) max_rows = rows;
+            if (ok && L->kind == NND_LAYER_CONV_POOL) {
+                net->zc[l] = (nnd_real *)nnd__alloc(rows * L->oc, sizeof(nnd_real));
+                ok = net->zc[l] != NULL;
+                if (rows * L->oc > max_route) max_route = rows * L->oc;
+            }
+        }
+        if (ok && (L->kind == NND_LAYER_POOL || L->kind == NND_LAYER_CONV_POOL)) {
+            net->arg[l] = (int *)nnd__alloc(M * L->n_out, sizeof(int));
+            ok = net->arg[l] != NULL;
+        }
+    }
+    if (ok && max_rows) {
+        net->route_cnt = (int *)nnd__alloc(max_rows + 1, sizeof(int));
+        net->route_idx = (int *)nnd__alloc(max_route + 1, sizeof(int));
+        net->route_val = (nnd_real *)nnd__alloc(max_route + 1, sizeof(nnd_real));
+        ok = net->route_cnt && net->route_idx && net->route_val;
     }
     if (ok) {
         size_t nz = M * net->n_in;
@@ -1213,8 +1519,8 @@ NND_DEF nnd_net *nnd_net_create(int n_in, const nnd_layer_spec *specs, int n_lay
                                 nnd_cost cost, int *status)
 {
     nnd_net *net;
-    size_t off = 0;
-    int l, width = n_in;
+    size_t off = 0, max_w = 1;
+    int l, width = n_in, c, h, w;
     if (n_in < 1 || n_in > NND__MAX_WIDTH || !specs || n_layers < 1 ||
         n_layers > NND__MAX_LAYERS || (int)cost < 0 || (int)cost > 2) {
         nnd__set_status(status, NND_ERR_ARG);
@@ -1223,7 +1529,10 @@ NND_DEF nnd_net *nnd_net_create(int n_in, const nnd_layer_spec *specs, int n_lay
     for (l = 0; l < n_layers; ++l) {
         const nnd_layer_spec *s = &specs[l];
         int last = l == n_layers - 1;
-        if (s->kind != NND_LAYER_DENSE || s->n_out < 1 || s->n_out > NND__MAX_WIDTH ||
+        if ((int)s->kind < 0 || (int)s->kind > 3 ||
+            (s->kind != NND_LAYER_POOL && (s->n_out < 1 || s->n_out > NND__MAX_WIDTH)) ||
+            (s->kind != NND_LAYER_DENSE && (s->p_dropout != 0 || s->activation == NND_SOFTMAX)) ||
+            (s->kind == NND_LAYER_POOL && s->activation != NND_LINEAR) ||
             (int)s->activation < 0 || (int)s->activation > 4 ||
             !(s->p_dropout >= 0.0 && s->p_dropout < 1.0) ||
             (s->activation == NND_SOFTMAX && (!last || cost != NND_LOG_LIKELIHOOD)) ||
@@ -1248,28 +1557,55 @@ NND_DEF nnd_net *nnd_net_create(int n_in, const nnd_layer_spec *specs, int n_lay
     net->n_in = n_in;
     net->cost = cost;
     net->max_width = n_in;
+    c = n_in;
+    h = w = 1;
     for (l = 0; l < n_layers; ++l) {
         nnd__layer *L = &net->layer[l];
-        L->kind = specs[l].kind;
-        L->act = specs[l].activation;
-        L->p_dropout = specs[l].p_dropout;
-        L->n_in = width;
-        L->n_out = specs[l].n_out;
+        const nnd_layer_spec *s = &specs[l];
+        L->kind = s->kind;
+        L->act = s->activation;
+        L->p_dropout = s->p_dropout;
+        if (s->kind != NND_LAYER_DENSE && (s->image_c || s->image_h || s->image_w)) {
+            if ((double)s->image_c * s->image_h * s->image_w != (double)c * h * w) c = -1;
+            else {
+                c = s->image_c;
+                h = s->image_h;
+                w = s->image_w;
+            }
+        } else if (s->kind != NND_LAYER_DENSE && h == 1 && w == 1 && l == 0) {
+            int side = (int)(sqrt((double)n_in) + 0.5); /* a square one-channel image */
+            if (side * side == n_in) {
+                c = 1;
+                h = w = side;
+            }
+        }
+        if (c < 1 || !nnd__layer_shape(L, s, c, h, w)) {
+            nnd_free(net);
+            nnd__set_status(status, NND_ERR_SHAPE);
+            return NULL;
+        }
         L->w_off = off;
-        L->n_w = (size_t)L->n_in * (size_t)L->n_out;
+        L->n_w = s->kind == NND_LAYER_DENSE ? (size_t)L->n_in * (size_t)L->n_out
+                 : s->kind == NND_LAYER_POOL ? 0 : (size_t)L->K * (size_t)L->oc;
         off += L->n_w;
         L->b_off = off;
-        L->n_b = (size_t)L->n_out;
+        L->n_b = s->kind == NND_LAYER_POOL ? 0 : (size_t)L->oc;
         off += L->n_b;
+        if (L->n_w > max_w) max_w = L->n_w;
+        c = L->oc;
+        h = L->oh;
+        w = L->ow;
         width = L->n_out;
         if (width > net->max_width) net->max_width = width;
+        if (L->n_in > net->max_width) net->max_width = L->n_in;
     }
     net->n_out = width;
     net->n_params = off;
     nnd_rng_seed(&net->dropout_rng, 0);
     net->params = (nnd_real *)nnd__zalloc(off, sizeof(nnd_real));
     net->grad = (nnd_real *)nnd__zalloc(off, sizeof(nnd_real));
-    if (!net->params || !net->grad || nnd__reserve(net, 16) != NND_OK) {
+    net->wt = (nnd_real *)nnd__alloc(max_w, sizeof(nnd_real));
+    if (!net->params || !net->grad || !net->wt || nnd__reserve(net, 16) != NND_OK) {
         nnd_free(net);
         nnd__set_status(status, NND_ERR_NOMEM);
         return NULL;
@@ -1310,6 +1646,7 @@ NND_DEF void nnd_free(nnd_net *net)
     nnd__free_workspace(net);
     NND_FREE(net->params);
     NND_FREE(net->grad);
+    NND_FREE(net->wt);
     NND_FREE(net->layer);
     NND_FREE(net);
 }
@@ -1317,17 +1654,48 @@ NND_DEF void nnd_free(nnd_net *net)
 /* Draw every bias from N(0,1) and every weight from N(0, 1)*scale(n_in),
    layer by layer in the book's order: biases, then weights row by row
    (neuron j's incoming weights w_j0 .. w_j,n_in-1). */
-static void nnd__init_gaussian(nnd_net *net, nnd_rng *rng, int scaled)
+/* Where w_jk lives in a layer's weight block: dense layers keep W^T
+   ([n_in x n_out], element (k, j) at k n_out + j), conv layers one filter per
+   row ([filters x K], element (j, k) at j K + k). */
+static size_t nnd__widx(const nnd__layer *L, int j, int k)
+{
+    if (L->kind == NND_LAYER_DENSE) return (size_t)k * L->n_out + j;
+    return (size_t)j * L->K + k;
+}
+
+/* Neurons (filters) and inputs per neuron of a layer's weights. */
+static int nnd__fan_out(const nnd__layer *L) { return L->kind == NND_LAYER_DENSE ? L->n_out : L->oc; }
+static int nnd__fan_in(const nnd__layer *L) { return L->kind == NND_LAYER_DENSE ? L->n_in : L->K; }
+
+/* Draw every bias from N(0,1) and every weight from N(0, sd^2), layer by
+   layer in the book's order: biases, then weights row by row (neuron j's
+   incoming weights w_j0 .. w_j,fan_in-1). mode 0: sd = 1; 1: sd = 1/sqrt(fan
+   in); 2, 3: network3 (see nnd_network3_initializer; 3 = dense fan-in). */
+static void nnd__init_gaussian(nnd_net *net, nnd_rng *rng, int mode)
 {
     int l, j, k;
     for (l = 0; l < net->n_layers; ++l) {
         const nnd__layer *L = &net->layer[l];
         nnd_real *W = net->params + L->w_off, *b = net->params + L->b_off;
-        double s = scaled ? 1.0 / sqrt((double)L->n_in) : 1.0;
-        for (j = 0; j < L->n_out; ++j) b[j] = (nnd_real)nnd_rng_normal(rng);
-        for (j = 0; j < L->n_out; ++j)
-            for (k = 0; k < L->n_in; ++k)
-                W[(size_t)k * L->n_out + j] = (nnd_real)(nnd_rng_normal(rng) * s);
+        const int nj = nnd__fan_out(L), nk = nnd__fan_in(L);
+        double sd = 1.0;
+        if (L->kind == NND_LAYER_POOL) continue;
+        if (mode == 1) sd = 1.0 / sqrt((double)nk);
+        if (mode >= 2) {
+            if (L->kind == NND_LAYER_DENSE && L->act == NND_SOFTMAX) {
+                memset(W, 0, L->n_w * sizeof *W); /* SoftmaxLayer starts at zero */
+                memset(b, 0, L->n_b * sizeof *b);
+                continue;
+            }
+            if (L->kind == NND_LAYER_DENSE)
+                sd = 1.0 / sqrt((double)(mode == 3 ? L->n_in : L->n_out));
+            else /* n_out = filters fh fw / (ph pw) */
+                sd = 1.0 / sqrt((double)L->oc * L->fh * L->fw /
+                                (L->ph ? (double)L->ph * L->pw : 1.0));
+        }
+        for (j = 0; j < nj; ++j) b[j] = (nnd_real)nnd_rng_normal(rng);
+        for (j = 0; j < nj; ++j)
+            for (k = 0; k < nk; ++k) W[nnd__widx(L, j, k)] = (nnd_real)(nnd_rng_normal(rng) * sd);
     }
 }
 
@@ -1339,6 +1707,11 @@ NND_DEF void nnd_default_weight_initializer(nnd_net *net, nnd_rng *rng)
 NND_DEF void nnd_large_weight_initializer(nnd_net *net, nnd_rng *rng)
 {
     nnd__init_gaussian(net, rng, 0);
+}
+
+NND_DEF void nnd_network3_initializer(nnd_net *net, nnd_rng *rng, int fan_in)
+{
+    nnd__init_gaussian(net, rng, fan_in ? 3 : 2);
 }
 
 NND_DEF int nnd_num_layers(const nnd_net *net) { return net->n_layers; }
@@ -1363,6 +1736,16 @@ NND_DEF nnd_layer_desc nnd_layer_info(const nnd_net *net, int l)
     d.n_biases = L->n_b;
     d.weight_offset = L->w_off;
     d.bias_offset = L->b_off;
+    d.in_c = L->ic;
+    d.in_h = L->ih;
+    d.in_w = L->iw;
+    d.out_c = L->oc;
+    d.out_h = L->oh;
+    d.out_w = L->ow;
+    d.filter_h = L->fh;
+    d.filter_w = L->fw;
+    d.pool_h = L->ph;
+    d.pool_w = L->pw;
     return d;
 }
 
@@ -1383,8 +1766,8 @@ NND_DEF double nnd_weight(const nnd_net *net, int l, int j, int k)
     const nnd__layer *L;
     NND_ASSERT(l >= 0 && l < net->n_layers);
     L = &net->layer[l];
-    NND_ASSERT(j >= 0 && j < L->n_out && k >= 0 && k < L->n_in);
-    return net->params[L->w_off + (size_t)k * L->n_out + j];
+    NND_ASSERT(L->n_w > 0 && j >= 0 && j < nnd__fan_out(L) && k >= 0 && k < nnd__fan_in(L));
+    return net->params[L->w_off + nnd__widx(L, j, k)];
 }
 
 NND_DEF void nnd_set_weight(nnd_net *net, int l, int j, int k, double w)
@@ -1392,8 +1775,8 @@ NND_DEF void nnd_set_weight(nnd_net *net, int l, int j, int k, double w)
     const nnd__layer *L;
     NND_ASSERT(l >= 0 && l < net->n_layers);
     L = &net->layer[l];
-    NND_ASSERT(j >= 0 && j < L->n_out && k >= 0 && k < L->n_in);
-    net->params[L->w_off + (size_t)k * L->n_out + j] = (nnd_real)w;
+    NND_ASSERT(L->n_w > 0 && j >= 0 && j < nnd__fan_out(L) && k >= 0 && k < nnd__fan_in(L));
+    net->params[L->w_off + nnd__widx(L, j, k)] = (nnd_real)w;
 }
 
 /* 0 = decide per batch (sparse when at most half the inputs are nonzero),
@@ -1485,7 +1868,9 @@ static int nnd__index_build(const nnd_net *net, const nnd_data *d, nnd__index *i
     size_t nnz = 0, cells = (size_t)d->n * d->n_in, i;
     int r, k;
     memset(ix, 0, sizeof *ix);
-    if (net->sparse_mode == 1 || net->layer[0].p_dropout > 0 || d->n < 1) return NND_OK;
+    if (net->sparse_mode == 1 || net->layer[0].p_dropout > 0 || d->n < 1 ||
+        net->layer[0].kind != NND_LAYER_DENSE)
+        return NND_OK;
     if (d->x8) {
         for (i = 0; i < cells; ++i) nnz += d->x8[i] != 0;
     } else {
@@ -1518,7 +1903,8 @@ static void nnd__gather(nnd_net *net, const nnd_data *d, const nnd__index *ix, c
                         int first, int m)
 {
     const int n_in = net->n_in, n_out = net->n_out;
-    const int sparse_ok = net->sparse_mode != 1 && net->layer[0].p_dropout == 0;
+    const int sparse_ok = net->sparse_mode != 1 && net->layer[0].p_dropout == 0 &&
+                          net->layer[0].kind == NND_LAYER_DENSE;
     int i, k, nnz = 0;
     size_t total = 0;
     for (i = 0; i < m; ++i) {
@@ -1581,6 +1967,132 @@ static const nnd_real *nnd__layer_input(nnd_net *net, int l, int m, int train)
     return net->dropped[l];
 }
 
+/* im2col for a true convolution (network3's conv2d flips the kernel):
+   patch row r = e P + y cw + x of example e holds, at column
+   (ky fw + kx) ic + c, the input value (c, y + fh-1-ky, x + fw-1-kx), so that
+     z_f(y,x) = sum_{ky,kx,c} w_f[ky,kx,c] in(c, y+fh-1-ky, x+fw-1-kx) + b_f
+   is row r of COL times filter row f of W.   COL: [m P x K], P = ch cw. */
+static void nnd__im2col(int nt, const nnd__layer *L, const nnd_real *in, int m, nnd_real *col)
+{
+    const int P = L->ch * L->cw, C = L->ic;
+    int e;
+    (void)nt;
+    NND__PARALLEL_FOR(nt, 4.0 * m * P * L->K)
+    for (e = 0; e < m; ++e) {
+        const nnd_real *src = in + (size_t)e * L->n_in;
+        int y, x, ky, kx, c;
+        for (y = 0; y < L->ch; ++y)
+            for (x = 0; x < L->cw; ++x) {
+                nnd_real *row = col + ((size_t)e * P + (size_t)y * L->cw + x) * L->K;
+                for (ky = 0; ky < L->fh; ++ky) {
+                    const nnd_real *line = src + ((size_t)(y + L->fh - 1 - ky) * L->iw + x + L->fw - 1) * C;
+                    for (kx = 0; kx < L->fw; ++kx, row += C)
+                        for (c = 0; c < C; ++c) row[c] = line[c - kx * C];
+                }
+            }
+    }
+}
+
+/* The transpose of nnd__im2col: dIn = sum over patches of dCOL's entries at
+   the input values they were copied from (BP2 through a convolution). */
+static void nnd__col2im(int nt, const nnd__layer *L, const nnd_real *col, int m, nnd_real *din)
+{
+    const int P = L->ch * L->cw, C = L->ic;
+    int e;
+    (void)nt;
+    NND__PARALLEL_FOR(nt, 4.0 * m * P * L->K)
+    for (e = 0; e < m; ++e) {
+        nnd_real *dst = din + (size_t)e * L->n_in;
+        int y, x, ky, kx, c;
+        memset(dst, 0, (size_t)L->n_in * sizeof *dst);
+        for (y = 0; y < L->ch; ++y)
+            for (x = 0; x < L->cw; ++x) {
+                const nnd_real *row = col + ((size_t)e * P + (size_t)y * L->cw + x) * L->K;
+                for (ky = 0; ky < L->fh; ++ky) {
+                    nnd_real *line = dst + ((size_t)(y + L->fh - 1 - ky) * L->iw + x + L->fw - 1) * C;
+                    for (kx = 0; kx < L->fw; ++kx, row += C)
+                        for (c = 0; c < C; ++c) line[c - kx * C] += row[c];
+                }
+            }
+    }
+}
+
+/* Max-pooling of maps [m x (h w C)] (HWC, h x w = L->ch x L->cw) over
+   ph x pw blocks, ignore_border: out [m x n_out] and, per output value, the
+   index (within its example) of the input that won - the first maximum. */
+static void nnd__maxpool(int nt, const nnd__layer *L, int C, const nnd_real *in, int m,
+                         nnd_real *out, int *arg)
+{
+    const size_t in_len = (size_t)L->ch * L->cw * C;
+    int e;
+    (void)nt;
+    NND__PARALLEL_FOR(nt, 2.0 * m * in_len)
+    for (e = 0; e < m; ++e) {
+        const nnd_real *src = in + (size_t)e * in_len;
+        nnd_real *dst = out + (size_t)e * L->n_out;
+        int *win = arg + (size_t)e * L->n_out;
+        int py, px, ky, kx, c;
+        for (py = 0; py < L->oh; ++py)
+            for (px = 0; px < L->ow; ++px) {
+                nnd_real *o = dst + ((size_t)py * L->ow + px) * C;
+                int *a = win + ((size_t)py * L->ow + px) * C;
+                for (ky = 0; ky < L->ph; ++ky)
+                    for (kx = 0; kx < L->pw; ++kx) {
+                        const int at = ((py * L->ph + ky) * L->cw + px * L->pw + kx) * C;
+                        const nnd_real *v = src + at;
+                        if (ky == 0 && kx == 0) {
+                            for (c = 0; c < C; ++c) {
+                                o[c] = v[c];
+                                a[c] = at + c;
+                            }
+                        } else {
+                            for (c = 0; c < C; ++c) {
+                                const int better = v[c] > o[c];
+                                o[c] = better ? v[c] : o[c];
+                                a[c] = better ? at + c : a[c];
+                            }
+                        }
+                    }
+            }
+    }
+}
+
+/* z[i][c] += b[c] for the rows of a [rows x C] block. */
+static void nnd__add_bias(int rows, int C, const nnd_real *NND__RESTRICT b, nnd_real *NND__RESTRICT z)
+{
+    int i, c;
+    for (i = 0; i < rows; ++i)
+        for (c = 0; c < C; ++c) z[(size_t)i * C + c] += b[c];
+}
+
+/* Forward through a convolutional or pooling layer l (input a[l], output
+   a[l+1]); the activation is applied by the caller. */
+static void nnd__forward_conv(nnd_net *net, int l, int m)
+{
+    const int nt = nnd__threads(net);
+    const nnd__layer *L = &net->layer[l];
+    const nnd_real *W = net->params + L->w_off, *b = net->params + L->b_off;
+    const int rows = m * L->ch * L->cw;
+    switch (L->kind) {
+    case NND_LAYER_CONV: /* Z = COL W^T + b */
+        nnd__im2col(nt, L, net->a[l], m, net->col[l]);
+        nnd__gemm_nt(nt, rows, L->K, L->oc, net->col[l], W, net->a[l + 1]);
+        nnd__add_bias(rows, L->oc, b, net->a[l + 1]);
+        break;
+    case NND_LAYER_CONV_POOL: /* conv, pool, then + b (bias after pooling) */
+        nnd__im2col(nt, L, net->a[l], m, net->col[l]);
+        nnd__gemm_nt(nt, rows, L->K, L->oc, net->col[l], W, net->zc[l]);
+        nnd__maxpool(nt, L, L->oc, net->zc[l], m, net->a[l + 1], net->arg[l]);
+        nnd__add_bias(m * L->oh * L->ow, L->oc, b, net->a[l + 1]);
+        break;
+    case NND_LAYER_POOL:
+        nnd__maxpool(nt, L, L->ic, net->a[l], m, net->a[l + 1], net->arg[l]);
+        break;
+    default:
+        break;
+    }
+}
+
 /* Run the batch in a[0] through every layer. train = 1: dropout masks;
    train = 0: network3's evaluation rule z = (1-p) (a . w) + b. */
 static void nnd__forward(nnd_net *net, int m, int train)
@@ -1591,7 +2103,9 @@ static void nnd__forward(nnd_net *net, int m, int train)
         const nnd__layer *L = &net->layer[l];
         const nnd_real *W = net->params + L->w_off, *b = net->params + L->b_off;
         nnd_real *z = net->a[l + 1];
-        if (l == 0 && net->sparse) {
+        if (L->kind != NND_LAYER_DENSE) {
+            nnd__forward_conv(net, l, m);
+        } else if (l == 0 && net->sparse) {
             nnd__sparse_nn(nt, m, L->n_out, net->sp_cnt, net->sp_row_idx, net->sp_row_val, W, b, z,
                            (double)net->sp_total);
         } else {
@@ -1649,6 +2163,103 @@ static void nnd__output_delta(nnd_net *net, int m)
      dC/db^l = sum_i Delta^l[i]                      (BP3)
      dC/dw^l = (A^{l-1})^T Delta^l  ([n_in x n_out]) (BP4)
      Delta^{l-1} = (Delta^l (w^l)) . f'(z^{l-1})       (BP2)  */
+
+/* Backward through a convolutional or pooling layer l, given its Delta d
+   (dC/dz at its output, f' already applied): the gradient of its filters and
+   biases into grad, and, when dprev is not NULL, dC/da of its input. The
+   weights are shared over positions, so (BP3, BP4 for a convolution)
+     dC/db_f = sum over the batch and the positions of Delta_f
+     dC/dw_f = sum over positions (y,x) of Delta_f(y,x) patch(y,x),
+   and max-pooling sends each Delta to the input that won its block only
+   (ch.6 problem): a conv-pool layer's dC/dw_f sums over pooled positions q
+   the patch at the winner of q for filter f. */
+static void nnd__backward_conv(nnd_net *net, int l, int m, const nnd_real *d, nnd_real *grad,
+                               nnd_real *dprev)
+{
+    const int nt = nnd__threads(net);
+    const nnd__layer *L = &net->layer[l];
+    const nnd_real *W = net->params + L->w_off;
+    nnd_real *gw = grad + L->w_off, *gb = grad + L->b_off;
+    const int P = L->ch * L->cw, rows = m * P;
+    int e, f;
+    (void)nt;
+    switch (L->kind) {
+    case NND_LAYER_POOL:
+        if (!dprev) break;
+        memset(dprev, 0, (size_t)m * L->n_in * sizeof *dprev);
+        for (e = 0; e < m; ++e) {
+            const int *a = net->arg[l] + (size_t)e * L->n_out;
+            const nnd_real *de = d + (size_t)e * L->n_out;
+            nnd_real *dp = dprev + (size_t)e * L->n_in;
+            int o;
+            for (o = 0; o < L->n_out; ++o) dp[a[o]] += de[o];
+        }
+        break;
+    case NND_LAYER_CONV:
+        nnd__sum_rows(rows, L->oc, d, gb);
+        nnd__gemm_tn(nt, rows, L->K, L->oc, d, net->col[l], gw); /* [F x K] = D^T COL */
+        if (dprev) {
+            nnd__gemm_nn(nt, rows, L->K, L->oc, d, W, NULL, net->col[l]); /* dCOL = D W */
+            nnd__col2im(nt, L, net->col[l], m, dprev);
+        }
+        break;
+    case NND_LAYER_CONV_POOL: {
+        const int F = L->oc, Q = L->oh * L->ow, mq = m * Q;
+        int *idx = net->route_idx, *cnt = net->route_cnt;
+        nnd_real *val = net->route_val;
+        nnd__sum_rows(mq, F, d, gb);
+        /* Filter f's list: for each pooled value (e, q), the patch row that
+           won it and Delta there. */
+        for (e = 0; e < m; ++e) {
+            const int *a = net->arg[l] + (size_t)e * L->n_out;
+            int q;
+            for (q = 0; q < Q; ++q)
+                for (f = 0; f < F; ++f) {
+                    const size_t at = (size_t)f * mq + (size_t)e * Q + q;
+                    idx[at] = e * P + a[q * F + f] / F;
+                    val[at] = d[((size_t)e * Q + q) * F + f];
+                }
+        }
+        NND__PARALLEL_FOR(nt, (double)mq * F * L->K)
+        for (f = 0; f < F; ++f)
+            nnd__rows(L->K, mq, idx + (size_t)f * mq, val + (size_t)f * mq, 1, net->col[l],
+                      (size_t)L->K, NULL, gw + (size_t)f * L->K);
+        if (!dprev) break;
+        /* dCOL row r = sum of Delta_f w_f over the filters f whose pooled
+           value row r won (a CSR list per row), then col2im. */
+        memset(cnt, 0, ((size_t)rows + 1) * sizeof *cnt);
+        for (e = 0; e < m; ++e) {
+            const int *a = net->arg[l] + (size_t)e * L->n_out;
+            int o;
+            for (o = 0; o < L->n_out; ++o) ++cnt[e * P + a[o] / F + 1];
+        }
+        for (e = 0; e < rows; ++e) cnt[e + 1] += cnt[e];
+        for (e = 0; e < m; ++e) {
+            const int *a = net->arg[l] + (size_t)e * L->n_out;
+            int o;
+            for (o = 0; o < L->n_out; ++o) {
+                const int r = e * P + a[o] / F, at = cnt[r]++;
+                idx[at] = a[o] % F;
+                val[at] = d[(size_t)e * L->n_out + o];
+            }
+        }
+        for (e = rows; e > 0; --e) cnt[e] = cnt[e - 1]; /* back to row starts */
+        cnt[0] = 0;
+        {
+            int r;
+            NND__PARALLEL_FOR(nt, (double)mq * F * L->K)
+            for (r = 0; r < rows; ++r)
+                nnd__rows(L->K, cnt[r + 1] - cnt[r], idx + cnt[r], val + cnt[r], 1, W, (size_t)L->K,
+                          NULL, net->col[l] + (size_t)r * L->K);
+        }
+        nnd__col2im(nt, L, net->col[l], m, dprev);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
 static void nnd__backward(nnd_net *net, int m, nnd_real *grad, int train, int fuse)
 {
     const int nt = nnd__threads(net);
@@ -1657,6 +2268,17 @@ static void nnd__backward(nnd_net *net, int m, nnd_real *grad, int train, int fu
     for (l = net->n_layers - 1; l >= 0; --l) {
         const nnd__layer *L = &net->layer[l];
         const nnd_real *W = net->params + L->w_off;
+        if (L->kind != NND_LAYER_DENSE) {
+            nnd__backward_conv(net, l, m, d, grad, l > 0 ? dprev : NULL);
+            if (l > 0) {
+                nnd_real *t;
+                nnd__mul_prime(net->layer[l - 1].act, net->a[l], dprev, (size_t)m * L->n_in);
+                t = d;
+                d = dprev;
+                dprev = t;
+            }
+            continue;
+        }
         nnd__sum_rows(m, L->n_out, d, grad + L->b_off);
         if (l == 0) net->delta_in = d; /* Delta^1, for nnd__update's fused step */
         if (l == 0 && net->sparse && fuse) {
@@ -1896,6 +2518,22 @@ NND_DEF nnd_sgd_options nnd_sgd_defaults(void)
     return o;
 }
 
+NND_DEF nnd_sgd_options nnd_network3_options(int epochs, int mini_batch_size, double eta,
+                                             const nnd_data *validation, const nnd_data *test,
+                                             double lmbda)
+{
+    nnd_sgd_options o = nnd_sgd_defaults();
+    o.epochs = epochs;
+    o.mini_batch_size = mini_batch_size;
+    o.eta = eta;
+    o.lmbda = lmbda;
+    o.network3 = 1;
+    o.evaluation_data = validation;
+    o.monitor_evaluation_accuracy = validation != NULL;
+    o.test_data = test;
+    return o;
+}
+
 NND_DEF void nnd_history_free(nnd_history *h)
 {
     if (!h) return;
@@ -1904,6 +2542,7 @@ NND_DEF void nnd_history_free(nnd_history *h)
     NND_FREE(h->training_cost);
     NND_FREE(h->training_accuracy);
     NND_FREE(h->eta);
+    NND_FREE(h->test_accuracy);
     memset(h, 0, sizeof *h);
 }
 
@@ -1991,6 +2630,12 @@ static int nnd__check_options(const nnd_net *net, const nnd_data *tr, const nnd_
         return NND_ERR_ARG;
     if (o->evaluation_data && (st = nnd__check_data(net, o->evaluation_data)) != NND_OK)
         return st;
+    if (o->test_data && (st = nnd__check_data(net, o->test_data)) != NND_OK) return st;
+    if (o->test_data && (!o->test_data->labels && !o->test_data->y)) return NND_ERR_ARG;
+    if (!(o->augment_rotate >= 0 && o->augment_rotate <= 180) ||
+        !(o->augment_shift >= 0 && o->augment_shift < 1e6) ||
+        ((o->augment_rotate > 0 || o->augment_shift > 0) && (!o->rng || net->layer[0].ic != 1)))
+        return NND_ERR_ARG;
     return NND_OK;
 }
 
@@ -2004,7 +2649,10 @@ static int nnd__history_alloc(nnd_history *h, const nnd_sgd_options *o)
         h->evaluation_accuracy = (int *)nnd__zalloc(e, sizeof(int));
     if (o->monitor_training_cost) h->training_cost = (double *)nnd__zalloc(e, sizeof(double));
     if (o->monitor_training_accuracy) h->training_accuracy = (int *)nnd__zalloc(e, sizeof(int));
-    if (!h->eta || (o->monitor_evaluation_cost && !h->evaluation_cost) ||
+    if (o->test_data) h->test_accuracy = (int *)nnd__zalloc(e, sizeof(int));
+    h->best_epoch = h->best_evaluation_accuracy = h->best_iteration = h->best_test_accuracy = -1;
+    if ((o->test_data && !h->test_accuracy) ||
+        !h->eta || (o->monitor_evaluation_cost && !h->evaluation_cost) ||
         (o->monitor_evaluation_accuracy && !h->evaluation_accuracy) ||
         (o->monitor_training_cost && !h->training_cost) ||
         (o->monitor_training_accuracy && !h->training_accuracy)) {
@@ -2019,8 +2667,11 @@ NND_DEF int nnd_sgd(nnd_net *net, const nnd_data *training, const nnd_sgd_option
 {
     const int n = training ? training->n : 0;
     const int m = opt ? opt->mini_batch_size : 0;
-    int *order = NULL, epoch, k, i, st;
-    nnd_real *snapshot = NULL, *vel = NULL;
+    int *order = NULL, epoch, k, i, st, saved_sparse_mode = net ? net->sparse_mode : 0;
+    nnd_real *snapshot = NULL, *vel = NULL, *aug = NULL;
+    const int augment = opt && (opt->augment_rotate > 0 || opt->augment_shift > 0);
+    /* network3's L2 divides by the number of mini-batches, network2's by n */
+    const int n_l2 = opt && opt->network3 ? (m > 0 && n / m > 0 ? n / m : 1) : n;
     nnd_history local;
     nnd_plateau plateau;
     nnd__index tix, eix;
@@ -2039,7 +2690,11 @@ NND_DEF int nnd_sgd(nnd_net *net, const nnd_data *training, const nnd_sgd_option
     order = (int *)nnd__alloc((size_t)n, sizeof(int));
     snapshot = (nnd_real *)nnd__alloc(net->n_params, sizeof(nnd_real));
     if (opt->momentum != 0) vel = (nnd_real *)nnd__zalloc(net->n_params, sizeof(nnd_real));
-    if (!order || !snapshot || (opt->momentum != 0 && !vel)) {
+    if (augment) {
+        aug = (nnd_real *)nnd__alloc((size_t)net->n_in, sizeof(nnd_real));
+        net->sparse_mode = 1; /* the transformed images are dense rows */
+    }
+    if (!order || !snapshot || (opt->momentum != 0 && !vel) || (augment && !aug)) {
         st = NND_ERR_NOMEM;
         goto done;
     }
@@ -2062,10 +2717,26 @@ NND_DEF int nnd_sgd(nnd_net *net, const nnd_data *training, const nnd_sgd_option
         for (k = 0; k < n; k += m) {                      /* mini_batches [k:k+m] */
             const int b = n - k < m ? n - k : m;
             nnd__gather(net, training, &tix, order, k, b);
+            if (augment) { /* ch.6 problem: small random rotations and shifts */
+                const nnd__layer *L0 = &net->layer[0];
+                int side = (int)(sqrt((double)net->n_in) + 0.5);
+                const int iw = L0->kind != NND_LAYER_DENSE ? L0->iw : side;
+                const int ih = L0->kind != NND_LAYER_DENSE ? L0->ih : net->n_in / side;
+                for (i = 0; i < b; ++i) {
+                    nnd_real *row = net->a[0] + (size_t)i * net->n_in;
+                    double ang = (2 * nnd_rng_uniform(opt->rng) - 1) * opt->augment_rotate;
+                    double dx = (2 * nnd_rng_uniform(opt->rng) - 1) * opt->augment_shift;
+                    double dy = (2 * nnd_rng_uniform(opt->rng) - 1) * opt->augment_shift;
+                    if (iw * ih != net->n_in) break;
+                    nnd_transform_image(row, aug, iw, ih, ang, dx, dy);
+                    memcpy(row, aug, (size_t)net->n_in * sizeof *row);
+                }
+            }
             nnd__forward(net, b, 1);
             nnd__output_delta(net, b);
             nnd__backward(net, b, net->grad, 1, fuse);
-            nnd__update(net, b, eta, opt->lmbda, n, opt->regularization, opt->momentum, vel, fuse);
+            nnd__update(net, b, eta, opt->lmbda, n_l2, opt->regularization, opt->momentum, vel,
+                        fuse);
         }
         hist->eta[epoch] = eta;
 
@@ -2073,7 +2744,8 @@ NND_DEF int nnd_sgd(nnd_net *net, const nnd_data *training, const nnd_sgd_option
         rep.epoch = epoch;
         rep.eta = eta;
         rep.training_cost = rep.evaluation_cost = HUGE_VAL - HUGE_VAL; /* NaN */
-        rep.training_accuracy = rep.evaluation_accuracy = -1;
+        rep.training_accuracy = rep.evaluation_accuracy = rep.test_accuracy = -1;
+        rep.n_test = opt->test_data ? opt->test_data->n : 0;
         rep.n_training = n;
         rep.n_evaluation = opt->evaluation_data ? opt->evaluation_data->n : 0;
         if (!nnd__all_finite(net->params, net->n_params)) st = NND_ERR_DIVERGED;
@@ -2103,7 +2775,21 @@ NND_DEF int nnd_sgd(nnd_net *net, const nnd_data *training, const nnd_sgd_option
             }
             if (opt->monitor_evaluation_accuracy)
                 hist->evaluation_accuracy[epoch] = rep.evaluation_accuracy;
+            /* network3: a new best (ties count) records the iteration and
+               the corresponding test accuracy */
+            if (st == NND_OK && opt->monitor_evaluation_accuracy &&
+                rep.evaluation_accuracy >= hist->best_evaluation_accuracy) {
+                rep.best = 1;
+                hist->best_epoch = epoch;
+                hist->best_evaluation_accuracy = rep.evaluation_accuracy;
+                hist->best_iteration = (epoch + 1) * ((n + m - 1) / m) - 1;
+                if (opt->test_data) {
+                    st = nnd__evaluate(net, opt->test_data, NULL, NULL, &rep.test_accuracy, NULL);
+                    hist->best_test_accuracy = rep.test_accuracy;
+                }
+            }
         }
+        if (hist->test_accuracy) hist->test_accuracy[epoch] = rep.test_accuracy;
         if (st != NND_OK) {
             if (st == NND_ERR_DIVERGED) /* put back the last good parameters */
                 memcpy(net->params, snapshot, net->n_params * sizeof *snapshot);
@@ -2130,6 +2816,8 @@ done:
     NND_FREE(order);
     NND_FREE(snapshot);
     NND_FREE(vel);
+    NND_FREE(aug);
+    net->sparse_mode = saved_sparse_mode;
     if (hist == &local) nnd_history_free(&local);
     return st;
 }
@@ -2869,28 +3557,20 @@ out:
 }
 
 #ifndef NND_NO_STDIO
-NND_DEF int nnd_network2_save(const nnd_net *net, const char *path, nnd_error *err)
+/* Write text to path.tmp, then rename it over path. */
+static int nnd__save_text(const char *text, size_t len, const char *path, nnd_error *err)
 {
     char tmp[4096];
-    size_t len;
-    char *text;
     FILE *f;
     int bad;
-    if (!path || strlen(path) + 5 > sizeof tmp)
-        return nnd__fail(err, NND_ERR_ARG, 0, "nnd_network2_save: bad path");
-    text = nnd_network2_write(net, &len, err);
-    if (!text) return err ? err->status : NND_ERR_ARG;
+    if (!path || strlen(path) + 5 > sizeof tmp) return nnd__fail(err, NND_ERR_ARG, 0, "bad path");
     sprintf(tmp, "%s.tmp", path);
     f = fopen(tmp, "wb");
-    if (!f) {
-        NND_FREE(text);
-        return nnd__fail(err, NND_ERR_IO, 0, "%s: cannot create", tmp);
-    }
+    if (!f) return nnd__fail(err, NND_ERR_IO, 0, "%s: cannot create", tmp);
     bad = fwrite(text, 1, len, f) != len;
     bad |= fflush(f) != 0;
     bad |= ferror(f) != 0;
     bad |= fclose(f) != 0;
-    NND_FREE(text);
     if (bad) {
         remove(tmp);
         return nnd__fail(err, NND_ERR_IO, 0, "%s: write failed (disk full?); %s untouched", tmp, path);
@@ -2907,14 +3587,14 @@ NND_DEF int nnd_network2_save(const nnd_net *net, const char *path, nnd_error *e
     return NND_OK;
 }
 
-NND_DEF nnd_net *nnd_network2_load(const char *path, nnd_error *err)
+/* The whole file as a NUL-terminated text (free with NND_FREE). */
+static char *nnd__load_text(const char *path, size_t *len, nnd_error *err)
 {
     FILE *f;
     long size;
     char *text;
-    nnd_net *net;
     if (!path) {
-        nnd__fail(err, NND_ERR_ARG, 0, "nnd_network2_load: NULL path");
+        nnd__fail(err, NND_ERR_ARG, 0, "NULL path");
         return NULL;
     }
     f = fopen(path, "rb");
@@ -2941,9 +3621,14 @@ NND_DEF nnd_net *nnd_network2_load(const char *path, nnd_error *err)
     }
     fclose(f);
     text[size] = '\0';
-    net = nnd_network2_parse(text, (size_t)size, err);
-    NND_FREE(text);
-    if (!net && err) { /* put the file's name in front of the message */
+    *len = (size_t)size;
+    return text;
+}
+
+/* Put the file's name in front of err's message. */
+static void nnd__prefix_path(nnd_error *err, const char *path)
+{
+    if (err) {
         size_t np = strlen(path), nm = strlen(err->message), cap = sizeof err->message - 1;
         if (np + 2 < cap) {
             if (np + 2 + nm > cap) nm = cap - np - 2;
@@ -2954,6 +3639,609 @@ NND_DEF nnd_net *nnd_network2_load(const char *path, nnd_error *err)
             err->message[np + 2 + nm] = '\0';
         }
     }
+}
+
+NND_DEF int nnd_network2_save(const nnd_net *net, const char *path, nnd_error *err)
+{
+    size_t len;
+    char *text;
+    int st;
+    if (!path || strlen(path) + 5 > 4096)
+        return nnd__fail(err, NND_ERR_ARG, 0, "nnd_network2_save: bad path");
+    text = nnd_network2_write(net, &len, err);
+    if (!text) return err ? err->status : NND_ERR_ARG;
+    st = nnd__save_text(text, len, path, err);
+    NND_FREE(text);
+    return st;
+}
+
+NND_DEF nnd_net *nnd_network2_load(const char *path, nnd_error *err)
+{
+    size_t size;
+    char *text;
+    nnd_net *net;
+    if (!path) {
+        nnd__fail(err, NND_ERR_ARG, 0, "nnd_network2_load: NULL path");
+        return NULL;
+    }
+    text = nnd__load_text(path, &size, err);
+    if (!text) return NULL;
+    net = nnd_network2_parse(text, size, err);
+    NND_FREE(text);
+    if (!net) nnd__prefix_path(err, path);
+    return net;
+}
+#endif /* NND_NO_STDIO */
+
+/* -------------------------------------------------------------------------
+   11. network3 extras: expanded MNIST, image transforms, ensembles
+   ------------------------------------------------------------------------- */
+NND_DEF void nnd_dataset_free(nnd_dataset *d)
+{
+    if (!d) return;
+    NND_FREE(d->x8);
+    NND_FREE(d->x);
+    NND_FREE(d->labels);
+    NND_FREE(d->y);
+    memset(d, 0, sizeof *d);
+}
+
+/* Copy image src (width x height, element size es) shifted by (dx, dy)
+   pixels with zero fill - np.roll followed by zeroing the wrapped line. */
+static void nnd__shift_image(const unsigned char *src, unsigned char *dst, int width, int height,
+                             size_t es, int dx, int dy)
+{
+    int y, x;
+    memset(dst, 0, (size_t)width * height * es);
+    for (y = 0; y < height; ++y) {
+        const int sy = y - dy;
+        if (sy < 0 || sy >= height) continue;
+        for (x = 0; x < width; ++x) {
+            const int sx = x - dx;
+            if (sx < 0 || sx >= width) continue;
+            memcpy(dst + ((size_t)y * width + x) * es, src + ((size_t)sy * width + sx) * es, es);
+        }
+    }
+}
+
+NND_DEF int nnd_expand_mnist(const nnd_data *src, int width, int height, nnd_rng *rng,
+                             nnd_dataset *out)
+{
+    /* expand_mnist.py's order: the image, then shifted down, up, right, left */
+    static const int shift[5][2] = {{0, 0}, {0, 1}, {0, -1}, {1, 0}, {-1, 0}};
+    size_t es, n_in, i;
+    int *perm = NULL, s, N;
+    if (!out) return NND_ERR_ARG;
+    memset(out, 0, sizeof *out);
+    if (!src || (!src->x && !src->x8) || src->n < 1 || width < 1 || height < 1 ||
+        (double)width * height != (double)src->n_in || (!src->labels && !src->y) ||
+        src->n > INT_MAX / 5)
+        return NND_ERR_ARG;
+    N = 5 * src->n;
+    n_in = (size_t)src->n_in;
+    es = src->x8 ? 1 : sizeof(nnd_real);
+    if (src->x8) out->x8 = (unsigned char *)nnd__alloc((size_t)N * n_in, 1);
+    else out->x = (nnd_real *)nnd__alloc((size_t)N * n_in, sizeof(nnd_real));
+    if (src->labels) out->labels = (int *)nnd__alloc((size_t)N, sizeof(int));
+    if (src->y) out->y = (nnd_real *)nnd__alloc((size_t)N * src->n_y, sizeof(nnd_real));
+    perm = (int *)nnd__alloc((size_t)N, sizeof(int));
+    if ((!out->x8 && !out->x) || (src->labels && !out->labels) || (src->y && !out->y) || !perm) {
+        NND_FREE(perm);
+        nnd_dataset_free(out);
+        return NND_ERR_NOMEM;
+    }
+    for (s = 0; s < N; ++s) perm[s] = s;
+    if (rng) nnd_shuffle(rng, perm, N); /* random.shuffle(expanded_training_pairs) */
+    for (i = 0; i < (size_t)N; ++i) {
+        const size_t from = (size_t)perm[i] / 5, kind = (size_t)perm[i] % 5;
+        const unsigned char *img = src->x8 ? src->x8 + from * n_in
+                                           : (const unsigned char *)(src->x + from * n_in);
+        unsigned char *dst = out->x8 ? out->x8 + i * n_in : (unsigned char *)(out->x + i * n_in);
+        nnd__shift_image(img, dst, width, height, es, shift[kind][0], shift[kind][1]);
+        if (out->labels) out->labels[i] = src->labels[from];
+        if (out->y) memcpy(out->y + i * src->n_y, src->y + from * src->n_y, (size_t)src->n_y * sizeof(nnd_real));
+    }
+    NND_FREE(perm);
+    out->data.n = N;
+    out->data.n_in = src->n_in;
+    out->data.x = out->x;
+    out->data.x8 = out->x8;
+    out->data.x8_scale = src->x8_scale;
+    out->data.labels = out->labels;
+    out->data.y = out->y;
+    out->data.n_y = src->n_y;
+    return NND_OK;
+}
+
+NND_DEF void nnd_transform_image(const nnd_real *in, nnd_real *out, int width, int height,
+                                 double angle_deg, double dx, double dy)
+{
+    const double t = angle_deg * 3.14159265358979323846 / 180.0, ct = cos(t), st = sin(t);
+    const double cx = 0.5 * (width - 1), cy = 0.5 * (height - 1);
+    int x, y;
+    if (angle_deg == 0 && dx == floor(dx) && dy == floor(dy) && fabs(dx) < width &&
+        fabs(dy) < height) { /* an exact pixel shift */
+        nnd__shift_image((const unsigned char *)in, (unsigned char *)out, width, height,
+                         sizeof *in, (int)dx, (int)dy);
+        return;
+    }
+    for (y = 0; y < height; ++y)
+        for (x = 0; x < width; ++x) {
+            /* the source point: undo the shift, then the rotation (which
+               turns the picture counter-clockwise as seen, y pointing down) */
+            const double u = x - cx - dx, v = y - cy - dy;
+            const double sx = ct * u - st * v + cx, sy = st * u + ct * v + cy;
+            const int x0 = (int)floor(sx), y0 = (int)floor(sy);
+            const double fx = sx - x0, fy = sy - y0;
+            double acc = 0;
+            int a, b;
+            for (b = 0; b < 2; ++b)
+                for (a = 0; a < 2; ++a) {
+                    const int px = x0 + a, py = y0 + b;
+                    if (px >= 0 && px < width && py >= 0 && py < height)
+                        acc += (a ? fx : 1 - fx) * (b ? fy : 1 - fy) * in[(size_t)py * width + px];
+                }
+            out[(size_t)y * width + x] = (nnd_real)acc;
+        }
+}
+
+NND_DEF int nnd_ensemble_vote(nnd_net *const *nets, int k, const nnd_data *data, int *predicted,
+                              int *correct, int *wrong, int *n_wrong)
+{
+    int *votes, *count, i, j, st = NND_OK, hits = 0, misses = 0, classes;
+    if (!nets || k < 1 || !data || !nets[0] || data->n < 0) return NND_ERR_ARG;
+    classes = nets[0]->n_out;
+    for (j = 1; j < k; ++j)
+        if (!nets[j] || nets[j]->n_out != classes || nets[j]->n_in != nets[0]->n_in)
+            return NND_ERR_SHAPE;
+    if ((correct || wrong || n_wrong) && !data->labels) return NND_ERR_ARG;
+    votes = (int *)nnd__alloc((size_t)k * (data->n > 0 ? data->n : 1), sizeof(int));
+    count = (int *)nnd__zalloc((size_t)classes, sizeof(int));
+    if (!votes || !count) {
+        NND_FREE(votes);
+        NND_FREE(count);
+        return NND_ERR_NOMEM;
+    }
+    for (j = 0; j < k && st == NND_OK; ++j) st = nnd_predict(nets[j], data, votes + (size_t)j * data->n);
+    for (i = 0; i < data->n && st == NND_OK; ++i) {
+        int best = votes[i];
+        for (j = 0; j < k; ++j) ++count[votes[(size_t)j * data->n + i]];
+        /* the most votes; among equals the class voted first in net order */
+        for (j = 1; j < k; ++j) {
+            const int c = votes[(size_t)j * data->n + i];
+            if (count[c] > count[best]) best = c;
+        }
+        for (j = 0; j < k; ++j) count[votes[(size_t)j * data->n + i]] = 0;
+        if (predicted) predicted[i] = best;
+        if (data->labels) {
+            if (best == data->labels[i]) ++hits;
+            else {
+                if (wrong) wrong[misses] = i;
+                ++misses;
+            }
+        }
+    }
+    NND_FREE(votes);
+    NND_FREE(count);
+    if (st != NND_OK) return st;
+    if (correct) *correct = hits;
+    if (n_wrong) *n_wrong = misses;
+    return NND_OK;
+}
+
+/* -------------------------------------------------------------------------
+   12. nnd JSON: any stack of layers, with a format version
+   ------------------------------------------------------------------------- */
+static const char *const nnd__kind_names[] = {"dense", "conv", "pool", "conv_pool"};
+static const char *const nnd__act_names[] = {"sigmoid", "tanh", "relu", "linear", "softmax"};
+static const char *const nnd__cost_names[] = {"quadratic", "cross_entropy", "log_likelihood"};
+
+/* Position in the weight block of element t of the file's flat list:
+   dense (n_in, n_out) row by row = our W^T as it is; conv (filters, c, fh,
+   fw) -> our [filter][(ky fw + kx) c_in + c]. */
+static size_t nnd__file_widx(const nnd__layer *L, size_t t)
+{
+    size_t f, c, ky, kx, r;
+    if (L->kind == NND_LAYER_DENSE) return t;
+    kx = t % L->fw;
+    r = t / L->fw;
+    ky = r % L->fh;
+    r /= L->fh;
+    c = r % L->ic;
+    f = r / L->ic;
+    return f * L->K + (ky * L->fw + kx) * L->ic + c;
+}
+
+static void nnd__put_int(nnd__buf *b, const char *fmt, int v)
+{
+    char num[48];
+    sprintf(num, fmt, v);
+    nnd__puts(b, num);
+}
+
+NND_DEF char *nnd_write(const nnd_net *net, size_t *len, nnd_error *err)
+{
+    nnd__buf b;
+    char num[48];
+    int l;
+    size_t t;
+    memset(&b, 0, sizeof b);
+    if (!net) {
+        nnd__fail(err, NND_ERR_ARG, 0, "nnd_write: NULL network");
+        return NULL;
+    }
+    if (!nnd__all_finite(net->params, net->n_params)) {
+        nnd__fail(err, NND_ERR_DIVERGED, 0, "the network has NaN or infinite parameters");
+        return NULL;
+    }
+    nnd__puts(&b, "{\"format\": \"nnd\", \"version\": 1,\n \"input\": [");
+    nnd__put_int(&b, "%d, ", net->layer[0].ic);
+    nnd__put_int(&b, "%d, ", net->layer[0].ih);
+    nnd__put_int(&b, "%d],\n \"cost\": \"", net->layer[0].iw);
+    nnd__puts(&b, nnd__cost_names[net->cost]);
+    nnd__puts(&b, "\",\n \"layers\": [");
+    for (l = 0; l < net->n_layers; ++l) {
+        const nnd__layer *L = &net->layer[l];
+        const nnd_real *W = net->params + L->w_off, *B = net->params + L->b_off;
+        nnd__puts(&b, l ? ",\n  {\"type\": \"" : "\n  {\"type\": \"");
+        nnd__puts(&b, nnd__kind_names[L->kind]);
+        nnd__puts(&b, "\", \"activation\": \"");
+        nnd__puts(&b, nnd__act_names[L->act]);
+        nnd__puts(&b, "\"");
+        if (L->kind != NND_LAYER_POOL) nnd__put_int(&b, L->kind == NND_LAYER_DENSE ? ", \"neurons\": %d" : ", \"filters\": %d", L->oc);
+        if (L->fh) {
+            nnd__put_int(&b, ", \"filter\": [%d, ", L->fh);
+            nnd__put_int(&b, "%d]", L->fw);
+        }
+        if (L->ph) {
+            nnd__put_int(&b, ", \"pool\": [%d, ", L->ph);
+            nnd__put_int(&b, "%d]", L->pw);
+        }
+        nnd__puts(&b, ", \"p_dropout\": ");
+        snprintf(num, sizeof num, "%.17g", L->p_dropout);
+        for (t = 0; num[t]; ++t)
+            if (num[t] == ',') num[t] = '.';
+        nnd__puts(&b, num);
+        if (!strpbrk(num, ".e")) nnd__puts(&b, ".0");
+        if (L->kind != NND_LAYER_POOL) {
+            nnd__puts(&b, ",\n   \"weights\": [");
+            for (t = 0; t < L->n_w; ++t) {
+                if (t) nnd__puts(&b, t % 16 ? ", " : ",\n    ");
+                nnd__format_real(num, W[nnd__file_widx(L, t)]);
+                nnd__puts(&b, num);
+            }
+            nnd__puts(&b, "],\n   \"biases\": [");
+            for (t = 0; t < L->n_b; ++t) {
+                if (t) nnd__puts(&b, ", ");
+                nnd__format_real(num, B[t]);
+                nnd__puts(&b, num);
+            }
+            nnd__puts(&b, "]");
+        }
+        nnd__puts(&b, "}");
+    }
+    nnd__puts(&b, "\n ]}\n");
+    if (b.nomem) {
+        NND_FREE(b.s);
+        nnd__fail(err, NND_ERR_NOMEM, 0, "out of memory");
+        return NULL;
+    }
+    if (len) *len = b.len;
+    nnd__ok(err);
+    return b.s;
+}
+
+/* A name among n into *out; an error naming the field otherwise. */
+static int nnd__enum(nnd__json *J, const char *const *names, int n, int *out, const char *where)
+{
+    char s[64];
+    int i, st = nnd__string(J, s, sizeof s, where);
+    if (st) return st;
+    for (i = 0; i < n; ++i)
+        if (!strcmp(s, names[i])) {
+            *out = i;
+            return NND_OK;
+        }
+    return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: unknown value \"%s\"", where, s);
+}
+
+/* A list of up to max integers in [lo, hi]; *n receives the count. */
+static int nnd__ints(nnd__json *J, int *v, int max, int *n, int lo, int hi, const char *where)
+{
+    int st;
+    double x;
+    *n = 0;
+    if ((st = nnd__expect(J, '[', where))) return st;
+    if (nnd__peek(J) == ']') {
+        ++J->p;
+        return NND_OK;
+    }
+    for (;;) {
+        if ((st = nnd__number(J, &x, 1, where))) return st;
+        if (*n >= max || x < lo || x > hi)
+            return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: bad value or too many values", where);
+        v[(*n)++] = (int)x;
+        if (nnd__peek(J) == ',') {
+            ++J->p;
+            continue;
+        }
+        return nnd__expect(J, ']', where);
+    }
+}
+
+/* A flat list of numbers appended to M; its length into *count. */
+static int nnd__reals(nnd__json *J, nnd__mats *M, size_t *count, const char *where)
+{
+    int st;
+    double x;
+    size_t n0 = M->n;
+    if ((st = nnd__expect(J, '[', where))) return st;
+    if (nnd__peek(J) != ']')
+        for (;;) {
+            if ((st = nnd__number(J, &x, 0, where)) || (st = nnd__push(J, M, x))) return st;
+            if (nnd__peek(J) == ',') {
+                ++J->p;
+                continue;
+            }
+            if ((st = nnd__expect(J, ']', where))) return st;
+            break;
+        }
+    else
+        ++J->p;
+    *count = M->n - n0;
+    return NND_OK;
+}
+
+/* What the file says about one layer. */
+typedef struct nnd__flayer {
+    nnd_layer_spec spec;
+    int has_type, line;
+    size_t w_at, n_w, b_at, n_b; /* into the number store; n_w = -1: absent */
+} nnd__flayer;
+
+NND_DEF nnd_net *nnd_parse(const char *text, size_t len, nnd_error *err)
+{
+    nnd__json J;
+    nnd__mats *M = NULL;
+    nnd__flayer *FL = NULL;
+    int n_layers = 0, input[3] = {0, 0, 0}, n_input = -1, version = -1, cost = -1, l, st = NND_OK;
+    int format_ok = 0;
+    char key[64];
+    nnd_net *net = NULL;
+    nnd_layer_spec *specs = NULL;
+    J.p = text;
+    J.end = text ? text + len : text;
+    J.line = 1;
+    J.err = err;
+    if (!text) {
+        nnd__fail(err, NND_ERR_ARG, 0, "nnd_parse: NULL text");
+        return NULL;
+    }
+    M = (nnd__mats *)nnd__zalloc(1, sizeof *M);
+    FL = (nnd__flayer *)nnd__zalloc(NND__MAX_LAYERS, sizeof *FL);
+    specs = (nnd_layer_spec *)nnd__zalloc(NND__MAX_LAYERS, sizeof *specs);
+    if (!M || !FL || !specs) {
+        st = nnd__fail(err, NND_ERR_NOMEM, 0, "out of memory");
+        goto out;
+    }
+    if ((st = nnd__expect(&J, '{', "nnd JSON"))) goto out;
+    if (nnd__peek(&J) != '}')
+        for (;;) {
+            double x;
+            if ((st = nnd__string(&J, key, sizeof key, "key")) || (st = nnd__expect(&J, ':', key)))
+                goto out;
+            if (!strcmp(key, "format")) {
+                char name[16];
+                if ((st = nnd__string(&J, name, sizeof name, "format"))) goto out;
+                if (strcmp(name, "nnd")) {
+                    st = nnd__fail(err, NND_ERR_FORMAT, J.line, "format: \"%s\", expected \"nnd\"", name);
+                    goto out;
+                }
+                format_ok = 1;
+            } else if (!strcmp(key, "version")) {
+                if ((st = nnd__number(&J, &x, 1, "version"))) goto out;
+                if (x != 1) {
+                    st = nnd__fail(err, NND_ERR_FORMAT, J.line, "version: %g is not supported (this reader knows 1)", x);
+                    goto out;
+                }
+                version = 1;
+            } else if (!strcmp(key, "input")) {
+                if ((st = nnd__ints(&J, input, 3, &n_input, 1, NND__MAX_WIDTH, "input"))) goto out;
+                if (n_input != 3) {
+                    st = nnd__fail(err, NND_ERR_FORMAT, J.line, "input: expected [channels, height, width]");
+                    goto out;
+                }
+            } else if (!strcmp(key, "cost")) {
+                if ((st = nnd__enum(&J, nnd__cost_names, 3, &cost, "cost"))) goto out;
+            } else if (!strcmp(key, "layers")) {
+                if (n_layers) {
+                    st = nnd__fail(err, NND_ERR_FORMAT, J.line, "duplicate key \"layers\"");
+                    goto out;
+                }
+                if ((st = nnd__expect(&J, '[', "layers"))) goto out;
+                if (nnd__peek(&J) != ']')
+                    for (;;) {
+                        nnd__flayer *F = &FL[n_layers];
+                        char where[96];
+                        int v[2], nv;
+                        if (n_layers >= NND__MAX_LAYERS) {
+                            st = nnd__fail(err, NND_ERR_FORMAT, J.line, "layers: too many");
+                            goto out;
+                        }
+                        F->line = J.line;
+                        F->n_w = F->n_b = (size_t)-1;
+                        F->spec = nnd_dense_layer(0, NND_SIGMOID, 0.0);
+                        if ((st = nnd__expect(&J, '{', "layers"))) goto out;
+                        if (nnd__peek(&J) != '}')
+                            for (;;) {
+                                char k2[64];
+                                int e;
+                                if ((st = nnd__string(&J, k2, sizeof k2, "key")) ||
+                                    (st = nnd__expect(&J, ':', k2)))
+                                    goto out;
+                                snprintf(where, sizeof where, "layers[%d].%s", n_layers, k2);
+                                if (!strcmp(k2, "type")) {
+                                    if ((st = nnd__enum(&J, nnd__kind_names, 4, &e, where))) goto out;
+                                    F->spec.kind = (nnd_layer_kind)e;
+                                    F->has_type = 1;
+                                } else if (!strcmp(k2, "activation")) {
+                                    if ((st = nnd__enum(&J, nnd__act_names, 5, &e, where))) goto out;
+                                    F->spec.activation = (nnd_activation)e;
+                                } else if (!strcmp(k2, "neurons") || !strcmp(k2, "filters")) {
+                                    if ((st = nnd__number(&J, &x, 1, where))) goto out;
+                                    if (x < 1 || x > NND__MAX_WIDTH) {
+                                        st = nnd__fail(err, NND_ERR_FORMAT, J.line, "%s: %g out of range", where, x);
+                                        goto out;
+                                    }
+                                    F->spec.n_out = (int)x;
+                                } else if (!strcmp(k2, "filter") || !strcmp(k2, "pool")) {
+                                    if ((st = nnd__ints(&J, v, 2, &nv, 1, NND__MAX_WIDTH, where))) goto out;
+                                    if (nv != 2) {
+                                        st = nnd__fail(err, NND_ERR_FORMAT, J.line, "%s: expected [height, width]", where);
+                                        goto out;
+                                    }
+                                    if (k2[0] == 'f') {
+                                        F->spec.filter_h = v[0];
+                                        F->spec.filter_w = v[1];
+                                    } else {
+                                        F->spec.pool_h = v[0];
+                                        F->spec.pool_w = v[1];
+                                    }
+                                } else if (!strcmp(k2, "p_dropout")) {
+                                    if ((st = nnd__number(&J, &x, 0, where))) goto out;
+                                    if (!(x >= 0 && x < 1)) {
+                                        st = nnd__fail(err, NND_ERR_FORMAT, J.line, "%s: %g is not in [0, 1)", where, x);
+                                        goto out;
+                                    }
+                                    F->spec.p_dropout = x;
+                                } else if (!strcmp(k2, "weights")) {
+                                    F->w_at = M->n;
+                                    if ((st = nnd__reals(&J, M, &F->n_w, where))) goto out;
+                                } else if (!strcmp(k2, "biases")) {
+                                    F->b_at = M->n;
+                                    if ((st = nnd__reals(&J, M, &F->n_b, where))) goto out;
+                                } else if ((st = nnd__skip(&J, 0))) {
+                                    goto out;
+                                }
+                                if (nnd__peek(&J) == ',') {
+                                    ++J.p;
+                                    continue;
+                                }
+                                if ((st = nnd__expect(&J, '}', "layer"))) goto out;
+                                break;
+                            }
+                        else
+                            ++J.p;
+                        if (!F->has_type) {
+                            st = nnd__fail(err, NND_ERR_FORMAT, F->line, "layers[%d]: missing \"type\"", n_layers);
+                            goto out;
+                        }
+                        ++n_layers;
+                        if (nnd__peek(&J) == ',') {
+                            ++J.p;
+                            continue;
+                        }
+                        if ((st = nnd__expect(&J, ']', "layers"))) goto out;
+                        break;
+                    }
+                else
+                    ++J.p;
+            } else if ((st = nnd__skip(&J, 0))) {
+                goto out;
+            }
+            if (nnd__peek(&J) == ',') {
+                ++J.p;
+                continue;
+            }
+            if ((st = nnd__expect(&J, '}', "nnd JSON"))) goto out;
+            break;
+        }
+    else
+        ++J.p;
+    if (nnd__peek(&J) != '\0') {
+        st = nnd__fail(err, NND_ERR_FORMAT, J.line, "unexpected text after the closing '}'");
+        goto out;
+    }
+    if (!format_ok || version < 0 || n_input < 0 || cost < 0 || n_layers < 1) {
+        st = nnd__fail(err, NND_ERR_FORMAT, 0, "missing key \"%s\"",
+                       !format_ok ? "format" : version < 0 ? "version" : n_input < 0 ? "input"
+                       : cost < 0 ? "cost" : "layers");
+        goto out;
+    }
+    for (l = 0; l < n_layers; ++l) {
+        specs[l] = FL[l].spec;
+        if (l == 0 && specs[0].kind != NND_LAYER_DENSE) {
+            specs[0].image_c = input[0];
+            specs[0].image_h = input[1];
+            specs[0].image_w = input[2];
+        }
+    }
+    if ((double)input[0] * input[1] * input[2] > NND__MAX_WIDTH) {
+        st = nnd__fail(err, NND_ERR_FORMAT, 0, "input: too large");
+        goto out;
+    }
+    net = nnd_net_create(input[0] * input[1] * input[2], specs, n_layers, (nnd_cost)cost, &st);
+    if (!net) {
+        st = nnd__fail(err, st == NND_ERR_NOMEM ? NND_ERR_NOMEM : NND_ERR_FORMAT, 0,
+                       "the layers do not make a valid network (%s)", nnd_strerror(st));
+        goto out;
+    }
+    for (l = 0; l < n_layers; ++l) {
+        const nnd__layer *L = &net->layer[l];
+        size_t t;
+        const size_t want_w = L->kind == NND_LAYER_POOL ? (size_t)-1 : L->n_w;
+        const size_t want_b = L->kind == NND_LAYER_POOL ? (size_t)-1 : L->n_b;
+        if (FL[l].n_w != want_w || FL[l].n_b != want_b) {
+            const int w_bad = FL[l].n_w != want_w;
+            st = nnd__fail(err, NND_ERR_FORMAT, FL[l].line, "layers[%d].%s: %s%ld numbers, the layer needs %ld",
+                           l, w_bad ? "weights" : "biases",
+                           (w_bad ? FL[l].n_w : FL[l].n_b) == (size_t)-1 ? "missing, " : "",
+                           (long)((w_bad ? FL[l].n_w : FL[l].n_b) == (size_t)-1 ? 0 : (w_bad ? FL[l].n_w : FL[l].n_b)),
+                           (long)(L->kind == NND_LAYER_POOL ? 0 : (w_bad ? L->n_w : L->n_b)));
+            goto out;
+        }
+        if (L->kind == NND_LAYER_POOL) continue;
+        for (t = 0; t < L->n_w; ++t)
+            net->params[L->w_off + nnd__file_widx(L, t)] = (nnd_real)M->v[FL[l].w_at + t];
+        for (t = 0; t < L->n_b; ++t) net->params[L->b_off + t] = (nnd_real)M->v[FL[l].b_at + t];
+    }
+    if (!nnd__all_finite(net->params, net->n_params))
+        st = nnd__fail(err, NND_ERR_FORMAT, 0, "a parameter is out of range for nnd_real");
+    else
+        nnd__ok(err);
+out:
+    if (M) NND_FREE(M->v);
+    NND_FREE(M);
+    NND_FREE(FL);
+    NND_FREE(specs);
+    if (st != NND_OK) {
+        nnd_free(net);
+        return NULL;
+    }
+    return net;
+}
+
+#ifndef NND_NO_STDIO
+NND_DEF int nnd_save(const nnd_net *net, const char *path, nnd_error *err)
+{
+    size_t len;
+    char *text = nnd_write(net, &len, err);
+    int st;
+    if (!text) return err ? err->status : NND_ERR_ARG;
+    st = nnd__save_text(text, len, path, err);
+    NND_FREE(text);
+    return st;
+}
+
+NND_DEF nnd_net *nnd_load(const char *path, nnd_error *err)
+{
+    size_t size;
+    char *text = nnd__load_text(path, &size, err);
+    nnd_net *net;
+    if (!text) return NULL;
+    net = nnd_parse(text, size, err);
+    NND_FREE(text);
+    if (!net) nnd__prefix_path(err, path);
     return net;
 }
 #endif /* NND_NO_STDIO */

@@ -1,20 +1,30 @@
 #!/bin/sh
 # make bench: seconds per training epoch of the book's [784,30,10] network
-# (cross-entropy, lambda 5, 50,000 MNIST images) at mini-batch 10 and 100, for
-# nnd and, measured in the same run, PyTorch on the CPU (our twin script,
-# examples/peers/network2_torch.py, one thread, OPENBLAS_NUM_THREADS=1 - its
-# fastest setting here) and the book's numpy network2.py when NIELSEN_SRC
-# points at its src/ directory. Missing peers are reported and skipped.
+# (cross-entropy, lambda 5, 50,000 MNIST images) at mini-batch 10 and 100,
+# for nnd (1 and 2 threads; sparse input layer, and dense kernels only) and,
+# measured in the same run, the peers:
+#   * PyTorch on the CPU (examples/peers/network2_torch.py): the usual
+#     autograd + torch.optim.SGD form, and --manual, the same step written out
+#     on tensors (no autograd), which is PyTorch's fastest form for a net this
+#     small; OPENBLAS_NUM_THREADS=1, torch.set_num_threads(1 or 2);
+#   * the book's numpy network2.py when NIELSEN_SRC points at its src/ dir.
+# Every time is the fastest of several epochs (this machine's timing noise is
+# large); "vs best PyTorch" divides the fastest PyTorch variant's time by ours.
+# Then the chapter 6 conv nets (examples/bench_network3.sh) when present.
 set -u
 B=build
 OPT=${OPT:--O3 -march=native -ffp-contract=fast}
+OMP=${OMP--fopenmp}
 CC=${CC:-cc}
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" | tail -1; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.1fx", a / b; else print "-" }'; }
+min() { awk 'BEGIN { m = "" } { for (i = 1; i <= NF; ++i) if ($i != "" && (m == "" || $i + 0 < m + 0)) m = $i } END { print m }'; }
 
-$CC -std=c99 -pedantic -Wall -Wextra -Werror $OPT examples/bench_network2.c -o $B/bench_network2 -lm || exit 1
-echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
-echo "compiler: $($CC --version | head -1); flags: -std=c99 $OPT"
+mkdir -p $B
+$CC -std=c99 -pedantic -Wall -Wextra -Werror $OPT $OMP examples/bench_network2.c -o $B/bench_network2 -lm || exit 1
+echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores," \
+    "$(grep -m1 -o 'avx512f' /proc/cpuinfo || grep -m1 -o 'avx2' /proc/cpuinfo)"
+echo "compiler: $($CC --version | head -1); flags: -std=c99 $OPT $OMP"
 roof=""
 if [ -f /usr/include/x86_64-linux-gnu/cblas.h ] || [ -f /usr/include/cblas.h ]; then
     if $CC -O2 examples/bench_roof.c -o $B/bench_roof -lopenblas 2>/dev/null; then
@@ -32,38 +42,50 @@ NPY=""
 for p in /usr/bin/python3 python3; do
     if command -v $p >/dev/null 2>&1 && $p -c "import numpy" 2>/dev/null; then NPY=$p; break; fi
 done
+torch() { # torch MINIBATCH THREADS [--manual]
+    OPENBLAS_NUM_THREADS=1 $PY examples/peers/network2_torch.py --mini-batch $1 --threads $2 \
+        --epochs 3 --lambda 5 ${3:-} | field seconds_per_epoch
+}
+row() { printf '%-6s %-40s %9s %10s %16s %9s\n' "$@"; }
 
-printf '\n%-12s %-34s %10s %12s %12s %10s\n' "mini-batch" "program" "s/epoch" "GFLOP/s*" "vs PyTorch" "vs numpy"
+echo
+row "batch" "program" "s/epoch" "GFLOP/s*" "vs best PyTorch" "vs numpy"
 for m in 10 100; do
-    nnd=$($B/bench_network2 --mini-batch $m --epochs 8)
-    t_nnd=$(echo "$nnd" | field seconds_per_epoch)
-    g_nnd=$(echo "$nnd" | field gflops_dense)
-    g_exec=$(echo "$nnd" | field gflops_executed)
-    rss=$(echo "$nnd" | field peak_rss_mib)
+    nnd1=$($B/bench_network2 --mini-batch $m --epochs 8 --threads 1)
+    nnd2=$($B/bench_network2 --mini-batch $m --epochs 8 --threads 2)
     dense=$($B/bench_network2 --mini-batch $m --epochs 4 --dense)
-    t_dense=$(echo "$dense" | field seconds_per_epoch)
-    g_dense=$(echo "$dense" | field gflops_dense)
-    t_torch=""
+    t1=$(echo "$nnd1" | field seconds_per_epoch)
+    t2=$(echo "$nnd2" | field seconds_per_epoch)
+    td=$(echo "$dense" | field seconds_per_epoch)
+    ta="" tm1="" tm2="" best=""
     if [ -n "$PY" ]; then
-        t_torch=$(OPENBLAS_NUM_THREADS=1 $PY examples/peers/network2_torch.py --mini-batch $m --epochs 3 \
-            --threads 1 --lambda 5 | field seconds_per_epoch)
+        ta=$(torch $m 1)
+        tm1=$(torch $m 1 --manual)
+        tm2=$(torch $m 2 --manual)
+        best=$(echo "$ta $tm1 $tm2" | min)
     fi
-    t_np=""
+    tnp=""
     if [ -n "${NIELSEN_SRC:-}" ] && [ -n "$NPY" ] && [ "$m" = 10 ]; then
-        t_np=$($NPY examples/peers/network2_book.py train --mini-batch $m --epochs 1 --lambda 5 2>/dev/null |
+        tnp=$($NPY examples/peers/network2_book.py train --mini-batch $m --epochs 1 --lambda 5 2>/dev/null |
             field seconds_per_epoch)
     fi
-    printf '%-12s %-34s %10s %12s %12s %10s\n' "$m" "nnd (sparse input layer)" "$t_nnd" \
-        "$g_nnd ($g_exec)" "$(ratio "$t_torch" "$t_nnd")" "$(ratio "$t_np" "$t_nnd")"
-    printf '%-12s %-34s %10s %12s %12s %10s\n' "$m" "nnd --dense (dense kernels only)" "$t_dense" \
-        "$g_dense" "$(ratio "$t_torch" "$t_dense")" "$(ratio "$t_np" "$t_dense")"
-    printf '%-12s %-34s %10s\n' "$m" "PyTorch CPU, 1 thread" "${t_torch:-skipped}"
-    [ "$m" = 10 ] && printf '%-12s %-34s %10s\n' "$m" "network2.py (numpy)" \
-        "${t_np:-skipped}"
-    echo "   (peak memory of the nnd run: $rss MiB)"
+    row "$m" "nnd, 1 thread" "$t1" "$(echo "$nnd1" | field gflops_dense) ($(echo "$nnd1" | field gflops_executed))" \
+        "$(ratio "$best" "$t1")" "$(ratio "$tnp" "$t1")"
+    row "$m" "nnd, 2 threads" "$t2" "$(echo "$nnd2" | field gflops_dense)" "$(ratio "$best" "$t2")" "$(ratio "$tnp" "$t2")"
+    row "$m" "nnd --dense (dense kernels only), 1 thr" "$td" "$(echo "$dense" | field gflops_dense)" \
+        "$(ratio "$best" "$td")" "$(ratio "$tnp" "$td")"
+    row "$m" "PyTorch autograd + optim.SGD, 1 thread" "${ta:-skipped}"
+    row "$m" "PyTorch hand-written backprop, 1 thread" "${tm1:-skipped}"
+    row "$m" "PyTorch hand-written backprop, 2 threads" "${tm2:-skipped}"
+    [ "$m" = 10 ] && row "$m" "network2.py (numpy), the book's code" "${tnp:-skipped}"
+    echo "       (peak memory of the nnd run: $(echo "$nnd1" | field peak_rss_mib) MiB)"
 done
 echo
 echo "* GFLOP/s counts the dense network's multiply-adds (forward, weight gradients,"
 echo "  deltas); in brackets, what the sparse input layer executes (nonzero pixels only)."
 [ -n "$PY" ] || echo "PyTorch skipped: install python3-torch (make deps-bench does)."
 [ -n "${NIELSEN_SRC:-}" ] || echo "network2.py skipped: set NIELSEN_SRC to the book's src/ directory."
+if [ -f examples/bench_network3.sh ]; then
+    echo
+    sh examples/bench_network3.sh
+fi

@@ -1,7 +1,7 @@
 /* bench_network2 - seconds per training epoch of a network2 net on MNIST.
 
    build/bench_network2 [--sizes 784,30,10] [--mini-batch M] [--epochs N]
-                        [--lambda L] [--dense] [--data DIR]
+                        [--lambda L] [--dense] [--threads T] [--data DIR]
 
    Trains N epochs (cross-entropy, eta 0.5, default initialisation) on the 50,000
    training images and prints one machine-readable line:
@@ -9,7 +9,8 @@
             gflops_executed=G peak_rss_mib=R
    gflops_dense counts the multiply-adds of dense layers (forward, weight
    gradients, deltas); gflops_executed counts what the sparse input layer
-   really does (only nonzero pixels). --dense forces the dense kernels. */
+   really does (only nonzero pixels). --dense forces the dense kernels.
+   --threads T uses T OpenMP threads (when built with -fopenmp). */
 #define _POSIX_C_SOURCE 199309L
 #define NND_IMPLEMENTATION
 #include "../nnd.h"
@@ -49,7 +50,7 @@ static int cmp(const void *a, const void *b)
 int main(int argc, char **argv)
 {
     const char *data = "data/mnist", *sizes_arg = "784,30,10";
-    int sizes[16], n_sizes = 0, i, st, dense = 0;
+    int sizes[16], n_sizes = 0, i, st, dense = 0, threads = 1;
     nnd_sgd_options o = nnd_sgd_defaults();
     nnd_mnist m;
     nnd_error err;
@@ -69,13 +70,14 @@ int main(int argc, char **argv)
         else if (i + 1 < argc && !strcmp(argv[i], "--epochs")) o.epochs = atoi(argv[++i]);
         else if (i + 1 < argc && !strcmp(argv[i], "--lambda")) o.lmbda = atof(argv[++i]);
         else if (i + 1 < argc && !strcmp(argv[i], "--data")) data = argv[++i];
+        else if (i + 1 < argc && !strcmp(argv[i], "--threads")) threads = atoi(argv[++i]);
         else {
             fprintf(stderr, "bench_network2: bad argument '%s' (see the comment at the top)\n", argv[i]);
             return 2;
         }
     }
-    if (o.epochs < 1 || o.mini_batch_size < 1) {
-        fprintf(stderr, "bench_network2: --epochs and --mini-batch must be positive\n");
+    if (o.epochs < 1 || o.mini_batch_size < 1 || threads < 1) {
+        fprintf(stderr, "bench_network2: --epochs, --mini-batch and --threads must be positive\n");
         return 2;
     }
     for (p = (char *)sizes_arg; *p && n_sizes < 16; ++n_sizes) {
@@ -93,6 +95,7 @@ int main(int argc, char **argv)
         return 1;
     }
     if (dense) nnd_set_sparse_input(net, 1);
+    nnd_set_threads(net, threads);
     for (i = 0; i < (int)(m.training.n * (size_t)m.training.n_in); ++i) nnz += m.training.x8[i] != 0;
     nnz /= m.training.n;
     for (i = 0; i + 1 < n_sizes; ++i) {

@@ -61,6 +61,7 @@ for t in $SLOW; do
     run "$t (real MNIST)" $B/tests/$t
 done
 run "test_cli (build/network2)" sh tests/test_cli.sh $B/network2
+run "interop with network2.py" sh tests/interop.sh
 
 echo "== build variants"
 for cc in gcc clang; do
@@ -80,6 +81,17 @@ for cc in gcc clang; do
     variant "$cc plain-C kernels (no vector extensions)" sh -c \
         "$cc $STRICT -O2 -DNND_NO_VECTOR_EXTENSIONS tests/test_gradients.c -o $B/variants/novec -lm && $B/variants/novec && \
          $cc $STRICT -O2 -DNND_NO_VECTOR_EXTENSIONS -DNND_DOUBLE tests/test_gradients.c -o $B/variants/novec -lm && $B/variants/novec"
+done
+# Every ```c block of README.md must compile and link (README examples stay true).
+rm -f $B/variants/readme_*.c
+awk '/^```c$/ { n++; f = sprintf("build/variants/readme_%d.c", n); skip = 1 }
+     /^```$/ { f = "" } { if (f != "" && !skip) print > f; skip = 0 }' README.md
+for src in $B/variants/readme_*.c; do
+    [ -f "$src" ] || continue
+    for cc in gcc clang; do
+        command -v $cc >/dev/null 2>&1 || continue
+        variant "$cc README.md snippet $(basename "$src")" $cc $STRICT -I. "$src" -o $B/variants/readme -lm
+    done
 done
 for cxx in g++ clang++; do
     command -v $cxx >/dev/null 2>&1 || continue

@@ -11,8 +11,9 @@ never changed).
         [--evaluate-on validation|test] [--seed S] [--save FILE]
       prints "Epoch k training complete (S s)" and "Accuracy on evaluation
       data: X / N" per epoch, then "RESULT seconds_per_epoch=S best=X"
-  network2_book.py evaluate FILE
-      network2.load(FILE), then "Accuracy on test data: X / 10000"
+  network2_book.py evaluate FILE [--outputs N]
+      network2.load(FILE), then (with --outputs) the output vectors of the
+      first N test images, one line each, and "Accuracy on test data: X / 10000"
 
 MNIST comes from the raw IDX files (data/mnist), split the book's way:
 training = first 50,000, validation = last 10,000, test = t10k; pixels/256.
@@ -99,12 +100,15 @@ def main():
     ap.add_argument("--evaluate-on", default="validation", choices=["validation", "test"])
     ap.add_argument("--seed", type=int, default=12345678)
     ap.add_argument("--save")
+    ap.add_argument("--outputs", type=int, default=0)
     args = ap.parse_args()
 
     network2 = import_network2()
     training, validation, test = load_mnist(args.data)
     if args.mode == "evaluate":
         net = network2.load(args.file)
+        for x, _ in test[:args.outputs]:
+            print(" ".join("%.17g" % v for v in net.feedforward(x).ravel()))
         print("Accuracy on test data: %d / %d" % (net.accuracy(test), len(test)))
         return
 

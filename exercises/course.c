@@ -1,0 +1,1146 @@
+/* course.c - the course problems course-1 ... course-20 (catalogue §7, from
+   the seed notes), answered with nnd.h and checked numerically.
+
+   One function per id. Each prints one line per check (id, measured value,
+   expected value, tolerance, PASS/FAIL) and the program ends with
+   "N passed, N failed". Built by `make test` in float; it also compiles with
+   -DNND_DOUBLE, where the tolerances marked PREC tighten. Run from the
+   repository root (MNIST in data/mnist; Fashion-MNIST in data/fashion is used
+   by course-15 when present, MNIST otherwise).
+
+   Where a seed's arithmetic is wrong the check asserts the correct value and
+   the comment says what the seed has (course-3, -6, -11, -12, -14, -17).
+   Pieces nnd.h does not have are small static helpers here, each marked
+   "helper (library gap)"; the LSTM of course-19 is one, written in double
+   whatever nnd_real is. */
+#define NND_IMPLEMENTATION
+#include "../nnd.h"
+#include "../tests/check.h"
+/* the strip reader of course-10 lives in its example; reuse it */
+#define EX_COURSE10_NO_MAIN
+#include "../examples/ex_course10_strip.c"
+
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#ifdef NND_DOUBLE
+#define PREC(dbl, flt) (dbl)
+#else
+#define PREC(dbl, flt) (flt)
+#endif
+
+static nnd_mnist mnist;
+static int have_mnist;
+
+static void need_mnist(const char *id)
+{
+    if (!have_mnist) CHECK(0, "%s: MNIST missing in data/mnist (make data)", id);
+}
+
+static nnd_layer_spec dense(int n, nnd_activation f) { return nnd_dense_layer(n, f, 0.0); }
+
+/* index of w^l_jk (neuron j, input k) and b^l_j in the parameter / gradient block */
+static size_t w_at(const nnd_net *net, int l, int j, int k)
+{
+    nnd_layer_desc d = nnd_layer_info(net, l);
+    return d.weight_offset + (size_t)k * d.n_out + j;
+}
+static size_t b_at(const nnd_net *net, int l, int j) { return nnd_layer_info(net, l).bias_offset + j; }
+
+static double rel_err(double got, double want) { return fabs(got - want) / fmax(fabs(want), 1e-300); }
+
+/* One network trained on MNIST, shared by course-9 (confusion matrix, weight
+   images) and course-10 (reading a page): [784,100,10], cross-entropy,
+   eta 0.5, lambda 5, mini-batch 10, 3 epochs, seed 9. */
+static nnd_net *digit_net;
+static nnd_real *digit_init; /* its parameters before training */
+static nnd_net *shared_digit_net(void)
+{
+    int sizes[] = {784, 100, 10}, status;
+    nnd_rng rng;
+    nnd_sgd_options opt = nnd_sgd_defaults();
+    if (digit_net || !have_mnist) return digit_net;
+    nnd_rng_seed(&rng, 9);
+    digit_net = nnd_network2(sizes, 3, NND_CROSS_ENTROPY, &rng, &status);
+    if (!digit_net) return NULL;
+    digit_init = (nnd_real *)malloc(nnd_param_count(digit_net) * sizeof *digit_init);
+    if (digit_init) memcpy(digit_init, nnd_params(digit_net), nnd_param_count(digit_net) * sizeof *digit_init);
+    opt.epochs = 3, opt.mini_batch_size = 10, opt.eta = 0.5, opt.lmbda = 5.0, opt.rng = &rng;
+    if (nnd_sgd(digit_net, &mnist.training, &opt, NULL) != NND_OK) {
+        nnd_free(digit_net);
+        digit_net = NULL;
+    }
+    return digit_net;
+}
+
+/* Train a network2-style net on `train` and return the accuracy (fraction) on `eval`. */
+static double train_and_score(nnd_net *net, const nnd_data *train, const nnd_data *eval, int epochs, int m,
+                              double eta, double lmbda, double mu, uint64_t seed)
+{
+    nnd_rng rng;
+    nnd_sgd_options opt = nnd_sgd_defaults();
+    int correct = 0;
+    nnd_rng_seed(&rng, seed);
+    opt.epochs = epochs, opt.mini_batch_size = m, opt.eta = eta, opt.lmbda = lmbda, opt.momentum = mu;
+    opt.rng = &rng;
+    if (nnd_sgd(net, train, &opt, NULL) != NND_OK) return -1; /* diverged */
+    if (nnd_accuracy(net, eval, &correct) != NND_OK) return -1;
+    return (double)correct / eval->n;
+}
+
+/* ------------------------------------------------------------- course-1 */
+/* softmax(z + c) = softmax(z): the common factor e^c cancels between the
+   numerator and the sum. nnd_softmax subtracts max z, so every exponent is
+   <= 0 and the sum is >= 1: inputs around 1000 do not overflow. */
+static void course_1(void)
+{
+    nnd_real z[3] = {1000, 1001, 1002}, z0[3] = {0, 1, 2}, a[3], a0[3];
+    double s = 1 + exp(1.0) + exp(2.0);
+    int j, finite = 1;
+    nnd_softmax(z, a, 3);
+    nnd_softmax(z0, a0, 3);
+    for (j = 0; j < 3; ++j) finite &= isfinite((double)a[j]) ? 1 : 0;
+    CHECK_CLOSE("course-1", finite, 1, 0); /* no inf / NaN at z ~ 1000 */
+    for (j = 0; j < 3; ++j) CHECK_CLOSE("course-1", a[j], exp((double)j) / s, PREC(1e-15, 1e-7));
+    for (j = 0; j < 3; ++j) CHECK_CLOSE("course-1", a[j], a0[j], PREC(1e-15, 1e-7)); /* shift invariance */
+}
+
+/* ------------------------------------------------------------- course-2 */
+/* Every output is e^{z_j} / sum > 0 and at most 1, and they sum to 1. In
+   floating point an output can only reach 0 by underflow: with z in
+   [-50, 50] the smallest is e^{-100} = 3.7e-44, a float denormal, still > 0. */
+static void course_2(void)
+{
+    nnd_rng rng;
+    nnd_real z[10], a[10];
+    double lo = 1, hi = 0, worst_sum = 0;
+    int t, j;
+    nnd_rng_seed(&rng, 2);
+    for (t = 0; t < 10000; ++t) {
+        double s = 0;
+        for (j = 0; j < 10; ++j) z[j] = (nnd_real)(-50 + 100 * nnd_rng_uniform(&rng));
+        nnd_softmax(z, a, 10);
+        for (j = 0; j < 10; ++j) {
+            s += a[j];
+            if (a[j] < lo) lo = a[j];
+            if (a[j] > hi) hi = a[j];
+        }
+        if (fabs(s - 1) > worst_sum) worst_sum = fabs(s - 1);
+    }
+    CHECK_AT_LEAST("course-2", lo, DBL_MIN * DBL_EPSILON); /* min output > 0 */
+    CHECK_AT_MOST("course-2", hi, 1.0);
+    CHECK_CLOSE("course-2", worst_sum, 0, PREC(1e-14, 1e-6));
+}
+
+/* ------------------------------------------------------------- course-3 */
+/* = ch2-ex3 and ch4-prob3 (see exercises/ch2.c, ch4.c). Linear layers
+   compose: W3(W2(W1 x + b1) + b2) + b3 = (W3 W2 W1) x + (W3 W2 b1 + W3 b2 + b3).
+   Seed 001 (Q1.3) writes the composite weight as a SUM of the W_i (and the
+   bias with sums of them too); it is their PRODUCT. Square 4x4 layers here,
+   so that the seed's sum is at least defined - and the check shows it is not
+   the network's map. */
+static void course_3(void)
+{
+    enum { N = 4, T = 20 };
+    nnd_layer_spec spec[3];
+    int status, i, j, k, l, t;
+    nnd_rng rng;
+    nnd_net *net;
+    double M[N][N], P[N][N], S[N][N], c[N], cn[N], worst = 0, worst_sum = 0, scale = 0;
+    nnd_real x[T * N], out[T * N];
+    for (l = 0; l < 3; ++l) spec[l] = dense(N, NND_LINEAR);
+    net = nnd_net_create(N, spec, 3, NND_QUADRATIC, &status);
+    if (!net) {
+        CHECK(0, "course-3: nnd_net_create: %s", nnd_strerror(status));
+        return;
+    }
+    nnd_rng_seed(&rng, 3);
+    nnd_default_weight_initializer(net, &rng);
+    /* M = W1, c = b1; then M <- W_l M, c <- W_l c + b_l. S = W1 + W2 + W3. */
+    for (j = 0; j < N; ++j) {
+        for (k = 0; k < N; ++k) M[j][k] = S[j][k] = nnd_weight(net, 0, j, k);
+        c[j] = nnd_biases(net, 0)[j];
+    }
+    for (l = 1; l < 3; ++l) {
+        for (j = 0; j < N; ++j) {
+            cn[j] = nnd_biases(net, l)[j];
+            for (k = 0; k < N; ++k) {
+                P[j][k] = 0;
+                S[j][k] += nnd_weight(net, l, j, k);
+            }
+            for (i = 0; i < N; ++i) {
+                for (k = 0; k < N; ++k) P[j][k] += nnd_weight(net, l, j, i) * M[i][k];
+                cn[j] += nnd_weight(net, l, j, i) * c[i];
+            }
+        }
+        memcpy(M, P, sizeof M);
+        memcpy(c, cn, sizeof c);
+    }
+    for (t = 0; t < T * N; ++t) x[t] = (nnd_real)nnd_rng_normal(&rng);
+    nnd_feedforward(net, x, T, out);
+    for (t = 0; t < T; ++t)
+        for (j = 0; j < N; ++j) {
+            double y = c[j], ysum = c[j];
+            for (k = 0; k < N; ++k) {
+                y += M[j][k] * x[t * N + k];
+                ysum += S[j][k] * x[t * N + k];
+            }
+            scale = fmax(scale, fabs(y));
+            worst = fmax(worst, fabs(out[t * N + j] - y));
+            worst_sum = fmax(worst_sum, fabs(out[t * N + j] - ysum));
+        }
+    CHECK_CLOSE("course-3", worst / scale, 0, PREC(1e-12, 1e-5)); /* net == one affine map */
+    CHECK_AT_LEAST("course-3", worst_sum / scale, 0.1);            /* the seed's sum is not it */
+    nnd_free(net);
+}
+
+/* ------------------------------------------------------------- course-4 */
+/* sigma' = e^{-z}/(1+e^{-z})^2 = sigma - sigma^2: the derivative needs only the
+   neuron's output. nnd_activation_prime(NND_SIGMOID, a) is exactly what the
+   library's backward pass calls with the stored activation a. */
+static void course_4(void)
+{
+    double worst = 0, z;
+    for (z = -20; z <= 20; z += 0.01) {
+        double e = exp(-z), zform = e / ((1 + e) * (1 + e));
+        double aform = nnd_activation_prime(NND_SIGMOID, nnd_sigmoid(z));
+        if (fabs(aform - zform) > worst) worst = fabs(aform - zform);
+    }
+    CHECK_CLOSE("course-4", worst, 0, 1e-15);
+    CHECK_CLOSE("course-4", nnd_sigmoid_prime(1.5), nnd_activation_prime(NND_SIGMOID, nnd_sigmoid(1.5)), 1e-16);
+}
+
+/* ------------------------------------------------------------- course-5 */
+/* One dense linear layer y = W^T x + b, W in R^{d x k} (nnd.h stores exactly
+   this [n_in x n_out] matrix). With delta = dJ/dy: dJ/dW = x delta^T,
+   dJ/dx = W delta, dJ/db = delta. J here is the library's quadratic cost
+   0.5 |y - t|^2 with a random target t, so delta = y - t. dJ/dW and dJ/db come
+   from nnd_backprop; dJ/dx is not returned by the library (gap), so W delta
+   is checked against differences of the cost in x. */
+static void course_5(void)
+{
+    enum { D = 7, K = 4 };
+    const double h = PREC(1e-4, 1e-2);
+    nnd_layer_spec spec = dense(K, NND_LINEAR);
+    int status, i, j;
+    nnd_rng rng;
+    nnd_net *net = nnd_net_create(D, &spec, 1, NND_QUADRATIC, &status);
+    nnd_real x[D], t[K], y[K], g[D * K + K], *w;
+    double delta[K], e_formula = 0, e_fd = 0, e_db = 0, e_dx = 0, gmax = 0, cp, cm;
+    if (!net) return;
+    nnd_rng_seed(&rng, 5);
+    nnd_default_weight_initializer(net, &rng);
+    for (i = 0; i < D; ++i) x[i] = (nnd_real)nnd_rng_normal(&rng);
+    for (j = 0; j < K; ++j) t[j] = (nnd_real)nnd_rng_normal(&rng);
+    nnd_feedforward(net, x, 1, y);
+    nnd_backprop(net, x, t, NULL, 1, g, NULL);
+    w = nnd_weights(net, 0);
+    for (j = 0; j < K; ++j) delta[j] = y[j] - t[j];
+    for (i = 0; i < D * K + K; ++i) gmax = fmax(gmax, fabs((double)g[i]));
+    for (i = 0; i < D; ++i)
+        for (j = 0; j < K; ++j) e_formula = fmax(e_formula, fabs(g[w_at(net, 0, j, i)] - x[i] * delta[j]));
+    for (i = 0; i < D * K + K; ++i) { /* every parameter by central differences */
+        nnd_real keep = nnd_params(net)[i];
+        nnd_params(net)[i] = (nnd_real)(keep + h);
+        nnd_batch_cost(net, x, t, NULL, 1, &cp);
+        nnd_params(net)[i] = (nnd_real)(keep - h);
+        nnd_batch_cost(net, x, t, NULL, 1, &cm);
+        nnd_params(net)[i] = keep;
+        e_fd = fmax(e_fd, fabs((cp - cm) / (2 * h) - g[i]));
+    }
+    for (j = 0; j < K; ++j) e_db = fmax(e_db, fabs(g[b_at(net, 0, j)] - delta[j]));
+    for (i = 0; i < D; ++i) { /* dJ/dx = W delta */
+        nnd_real keep = x[i];
+        double wd = 0;
+        for (j = 0; j < K; ++j) wd += w[i * K + j] * delta[j];
+        x[i] = (nnd_real)(keep + h);
+        nnd_batch_cost(net, x, t, NULL, 1, &cp);
+        x[i] = (nnd_real)(keep - h);
+        nnd_batch_cost(net, x, t, NULL, 1, &cm);
+        x[i] = keep;
+        e_dx = fmax(e_dx, fabs((cp - cm) / (2 * h) - wd));
+    }
+    printf("course-5: max |grad| = %.4g (errors below are relative to it)\n", gmax);
+    CHECK_AT_MOST("course-5", e_formula / gmax, PREC(1e-14, 1e-6)); /* dJ/dW = x delta^T */
+    CHECK_AT_MOST("course-5", e_db / gmax, PREC(1e-14, 1e-6));      /* dJ/db = delta */
+    CHECK_AT_MOST("course-5", e_fd / gmax, PREC(1e-7, 1e-3));       /* both vs differences */
+    CHECK_AT_MOST("course-5", e_dx / gmax, PREC(1e-7, 1e-3));       /* dJ/dx = W delta */
+    nnd_free(net);
+}
+
+/* ------------------------------------------------------------- course-6 */
+/* A chain of 1-neuron layers: delta^l = w sigma'(z^l) delta^{l+1}, so
+   dC/db^1 / dC/db^10 = prod_{l=1..9} w sigma'(z^l). With w = 1 and every z = 0
+   that is (1/4)^9 for sigmoid and 1 for tanh (tanh'(0) = 1). Note: the
+   catalogue's "w = 1, b = 0" only puts z^1 at 0 for sigmoid (z^2 = sigma(0) =
+   1/2, ...); biases b^l = -1/2 for l >= 2 put every z at 0, and with b = 0 the
+   ratio is the product of sigma'(z^l) along the actual z's (also checked). */
+static double chain_ratio(nnd_activation f, double later_bias, double *predicted)
+{
+    nnd_layer_spec spec[10];
+    int status, l;
+    nnd_net *net;
+    nnd_real x = 0, y = 1, g[20];
+    double z = 0, a, prod = 1, r;
+    for (l = 0; l < 10; ++l) spec[l] = dense(1, f);
+    net = nnd_net_create(1, spec, 10, NND_QUADRATIC, &status);
+    if (!net) return NAN;
+    for (l = 0; l < 10; ++l) {
+        nnd_set_weight(net, l, 0, 0, 1.0);
+        nnd_biases(net, l)[0] = (nnd_real)(l ? later_bias : 0.0);
+    }
+    for (l = 0; l < 10; ++l) { /* the z's, independently of the library */
+        z = (l ? a : x) + (l ? later_bias : 0.0);
+        a = f == NND_TANH ? tanh(z) : nnd_sigmoid(z);
+        if (l < 9) prod *= f == NND_TANH ? 1 - a * a : a * (1 - a);
+    }
+    nnd_backprop(net, &x, &y, NULL, 1, g, NULL);
+    r = g[b_at(net, 0, 0)] / g[b_at(net, 9, 0)];
+    *predicted = prod;
+    nnd_free(net);
+    return r;
+}
+static void course_6(void)
+{
+    double worst_id = 0, worst_d = 0, worst_lib = 0, x, pred;
+    nnd_real xr, ar;
+    for (x = -10; x <= 10; x += 0.001) {
+        worst_id = fmax(worst_id, fabs(tanh(x) - (2 * nnd_sigmoid(2 * x) - 1)));
+        worst_d = fmax(worst_d, fabs(nnd_activation_prime(NND_TANH, tanh(x)) - 1 / (cosh(x) * cosh(x))));
+        xr = (nnd_real)x;
+        nnd_activate(NND_TANH, &xr, &ar, 1);
+        worst_lib = fmax(worst_lib, fabs(ar - (2 * nnd_sigmoid(2.0 * xr) - 1)));
+    }
+    CHECK_CLOSE("course-6", worst_id, 0, 1e-12);             /* tanh = 2 sigma(2x) - 1 */
+    CHECK_CLOSE("course-6", worst_d, 0, 1e-12);              /* tanh' = 1 - tanh^2 */
+    CHECK_CLOSE("course-6", worst_lib, 0, PREC(1e-12, 1e-6)); /* the library's tanh layer */
+    CHECK_CLOSE("course-6", nnd_activation_prime(NND_TANH, 0.0), 1.0, 0);
+    CHECK_CLOSE("course-6", nnd_sigmoid_prime(0.0), 0.25, 0);
+    CHECK_CLOSE("course-6", chain_ratio(NND_SIGMOID, -0.5, &pred), pow(0.25, 9), pow(0.25, 9) * PREC(1e-12, 1e-5));
+    CHECK_CLOSE("course-6", chain_ratio(NND_TANH, 0.0, &pred), 1.0, PREC(1e-12, 1e-5));
+    x = chain_ratio(NND_SIGMOID, 0.0, &pred); /* b = 0: the z's are not 0 */
+    CHECK_CLOSE("course-6", x, pred, pred * PREC(1e-12, 1e-5));
+}
+
+/* ------------------------------------------------------------- course-7 */
+/* From all-zero parameters every hidden unit computes the same output, gets
+   the same delta (its outgoing weights are equal) and the same update, so the
+   units stay copies of each other for ever; random initialisation breaks the
+   tie. */
+static double spread_hidden(const nnd_net *net) /* max |w^1_jk - w^1_0k|, |b_j - b_0| */
+{
+    double s = 0;
+    int j, k;
+    for (j = 1; j < 5; ++j) {
+        for (k = 0; k < 4; ++k) s = fmax(s, fabs(nnd_weight(net, 0, j, k) - nnd_weight(net, 0, 0, k)));
+        s = fmax(s, fabs(nnd_biases((nnd_net *)net, 0)[j] - nnd_biases((nnd_net *)net, 0)[0]));
+    }
+    return s;
+}
+static double spread_out(const nnd_net *net) /* the output layer's 5 columns */
+{
+    double s = 0;
+    int i, j;
+    for (i = 0; i < 3; ++i)
+        for (j = 1; j < 5; ++j) s = fmax(s, fabs(nnd_weight(net, 1, i, j) - nnd_weight(net, 1, i, 0)));
+    return s;
+}
+static void course_7(void)
+{
+    int sizes[] = {4, 5, 3}, labels[20], i, status;
+    nnd_real x[20 * 4];
+    nnd_rng rng;
+    nnd_data d;
+    nnd_net *zero, *rnd;
+    double moved = 0;
+    nnd_rng_seed(&rng, 7);
+    for (i = 0; i < 80; ++i) x[i] = (nnd_real)nnd_rng_uniform(&rng);
+    for (i = 0; i < 20; ++i) labels[i] = (int)nnd_rng_below(&rng, 3);
+    memset(&d, 0, sizeof d);
+    d.n = 20, d.n_in = 4, d.x = x, d.labels = labels;
+    zero = nnd_network2(sizes, 3, NND_CROSS_ENTROPY, NULL, &status); /* all zero */
+    rnd = nnd_network2(sizes, 3, NND_CROSS_ENTROPY, &rng, &status);
+    if (!zero || !rnd) return;
+    /* 40 epochs of 5 mini-batches of 4 = 200 SGD steps */
+    train_and_score(zero, &d, &d, 40, 4, 0.5, 0.0, 0.0, 70);
+    train_and_score(rnd, &d, &d, 40, 4, 0.5, 0.0, 0.0, 70);
+    for (i = 0; i < 4; ++i) moved = fmax(moved, fabs(nnd_weight(zero, 0, 0, i)));
+    CHECK_AT_LEAST("course-7", moved, 1e-3);           /* training did move the hidden weights */
+    CHECK_CLOSE("course-7", spread_hidden(zero), 0, 1e-12); /* ... but all rows alike */
+    CHECK_CLOSE("course-7", spread_out(zero), 0, 1e-12);
+    CHECK_AT_LEAST("course-7", spread_hidden(rnd), 0.1); /* random start: different units */
+    nnd_free(zero);
+    nnd_free(rnd);
+}
+
+/* ------------------------------------------------------------- course-8 */
+/* z = sum_k w_k a_k + b has variance n_in E[a^2] var(w) + var(b). With
+   w ~ N(0,1) and 100 inputs that is tens (std > 5: saturated neurons); with
+   w ~ N(0,1/n_in) it is E[a^2] + 1, about 1 to 2, in every layer. */
+static double z_std(nnd_net *full, nnd_activation f, int depth, const nnd_real *x, int m)
+{
+    nnd_layer_spec spec[10];
+    nnd_layer_desc last = nnd_layer_info(full, depth - 1);
+    int status, l;
+    nnd_net *net;
+    nnd_real *out = (nnd_real *)malloc((size_t)m * 100 * sizeof *out);
+    double s = 0, s2 = 0, n = (double)m * 100;
+    size_t i;
+    for (l = 0; l < depth; ++l) spec[l] = dense(100, l == depth - 1 ? NND_LINEAR : f);
+    net = nnd_net_create(100, spec, depth, NND_QUADRATIC, &status);
+    if (!net || !out) {
+        free(out);
+        nnd_free(net);
+        return NAN;
+    }
+    /* the first `depth` layers of `full`: a prefix of its parameter block */
+    memcpy(nnd_params(net), nnd_params(full), (last.bias_offset + last.n_biases) * sizeof(nnd_real));
+    nnd_feedforward(net, x, m, out); /* the last layer is linear: out = z */
+    for (i = 0; i < (size_t)m * 100; ++i) {
+        s += out[i];
+        s2 += (double)out[i] * out[i];
+    }
+    free(out);
+    nnd_free(net);
+    return sqrt(fmax(0.0, s2 / n - (s / n) * (s / n)));
+}
+static void course_8(void)
+{
+    static const nnd_activation fs[2] = {NND_SIGMOID, NND_TANH};
+    static const char *names[2] = {"sigmoid", "tanh"};
+    nnd_layer_spec spec[10];
+    nnd_real x[200 * 100];
+    nnd_rng rng;
+    int a, init, l, status;
+    nnd_rng_seed(&rng, 8);
+    for (l = 0; l < 200 * 100; ++l) x[l] = (nnd_real)nnd_rng_normal(&rng);
+    for (a = 0; a < 2; ++a)
+        for (init = 0; init < 2; ++init) {
+            nnd_net *full;
+            double sd[10];
+            for (l = 0; l < 10; ++l) spec[l] = dense(100, fs[a]);
+            full = nnd_net_create(100, spec, 10, NND_QUADRATIC, &status);
+            if (!full) return;
+            if (init) nnd_default_weight_initializer(full, &rng);
+            else nnd_large_weight_initializer(full, &rng);
+            printf("course-8: %-7s %-13s std of z, layers 1..10:", names[a], init ? "N(0,1/n_in)" : "N(0,1)");
+            for (l = 0; l < 10; ++l) {
+                sd[l] = z_std(full, fs[a], l + 1, x, 200);
+                printf(" %.2f", sd[l]);
+            }
+            printf("\n");
+            if (init) {
+                CHECK_AT_LEAST("course-8", sd[9], 0.5);
+                CHECK_AT_MOST("course-8", sd[9], 2.0);
+            } else CHECK_AT_LEAST("course-8", sd[9], 5.0);
+            nnd_free(full);
+        }
+}
+
+/* ------------------------------------------------------------- course-9 */
+/* Pearson correlation of horizontally and vertically neighbouring weights of
+   each hidden unit's 28x28 weight image, over the central 20x20 (where the
+   digits' pixels are): ~0 for noise, clearly positive for strokes. */
+static double neighbour_corr(const nnd_real *w, int n_hidden) /* w: [784 x n_hidden] */
+{
+    double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0, n = 0;
+    int j, r, c, d;
+    for (j = 0; j < n_hidden; ++j)
+        for (r = 4; r < 23; ++r)
+            for (c = 4; c < 23; ++c)
+                for (d = 0; d < 2; ++d) {
+                    double a = w[(r * 28 + c) * n_hidden + j];
+                    double b = d ? w[((r + 1) * 28 + c) * n_hidden + j] : w[(r * 28 + c + 1) * n_hidden + j];
+                    sa += a, sb += b, saa += a * a, sbb += b * b, sab += a * b, n += 1;
+                }
+    return (sab / n - sa / n * sb / n) / sqrt((saa / n - sa / n * sa / n) * (sbb / n - sb / n * sb / n));
+}
+static void course_9(void)
+{
+    static const double etas[3] = {0.005, 0.5, 50.0};
+    int sizes[] = {784, 30, 10}, conf[10][10], count[10], *pred, i, j, correct = 0, trace = 0, status;
+    double acc[3], rows_off = 0, before, after;
+    nnd_data small;
+    nnd_net *net = shared_digit_net();
+    need_mnist("course-9");
+    if (!net || !digit_init) return;
+    /* confusion matrix of the test set */
+    pred = (int *)malloc((size_t)mnist.test.n * sizeof *pred);
+    if (!pred) return;
+    nnd_predict(net, &mnist.test, pred);
+    nnd_accuracy(net, &mnist.test, &correct);
+    memset(conf, 0, sizeof conf);
+    memset(count, 0, sizeof count);
+    for (i = 0; i < mnist.test.n; ++i) {
+        conf[mnist.test.labels[i]][pred[i]]++;
+        count[mnist.test.labels[i]]++;
+    }
+    printf("course-9: confusion matrix (rows: true digit, columns: predicted)\n");
+    for (i = 0; i < 10; ++i) {
+        int s = 0;
+        printf("   %d:", i);
+        for (j = 0; j < 10; ++j) {
+            printf(" %4d", conf[i][j]);
+            s += conf[i][j];
+        }
+        printf("\n");
+        rows_off += abs(s - count[i]);
+        trace += conf[i][i];
+    }
+    free(pred);
+    CHECK_CLOSE("course-9", rows_off, 0, 0);     /* rows sum to the class counts */
+    CHECK_CLOSE("course-9", trace, correct, 0);  /* trace = nnd_accuracy's count */
+    /* first-layer weights: noise before training, strokes after */
+    before = neighbour_corr(digit_init, 100);
+    after = neighbour_corr(nnd_weights(net, 0), 100);
+    CHECK_AT_MOST("course-9", fabs(before), 0.05);
+    CHECK_AT_LEAST("course-9", after, 0.3);
+    /* learning-rate sweep: 1 epoch of [784,30,10] on 10,000 images */
+    small = nnd_data_slice(&mnist.training, 0, 10000);
+    for (i = 0; i < 3; ++i) {
+        nnd_rng rng;
+        nnd_net *n2;
+        nnd_rng_seed(&rng, 90);
+        n2 = nnd_network2(sizes, 3, NND_CROSS_ENTROPY, &rng, &status);
+        acc[i] = n2 ? train_and_score(n2, &small, &mnist.validation, 1, 10, etas[i], 0.0, 0.0, 91) : -1;
+        printf("course-9: eta %-6g validation accuracy after 1 epoch on 10k images: %.4f\n", etas[i], acc[i]);
+        nnd_free(n2);
+    }
+    CHECK_AT_LEAST("course-9", acc[1] - acc[0], 0.05); /* too small: slow */
+    CHECK_AT_LEAST("course-9", acc[1] - acc[2], 0.05); /* too large: fails */
+}
+
+/* ------------------------------------------------------------ course-10 */
+/* A page of 300 test digits (6 lines of 50) read by the segmenter of
+   examples/ex_course10_strip.c and the shared network. */
+static void course_10(void)
+{
+    nnd_net *net = shared_digit_net();
+    nnd_data first;
+    int found = 0, correct = 0;
+    double f, g;
+    need_mnist("course-10");
+    if (!net) return;
+    first = nnd_data_slice(&mnist.test, 0, 300);
+    nnd_accuracy(net, &first, &correct);
+    f = strip_trial(net, &mnist.test, 0, 300, 50, 1.0, 1.0, 0.0, 10, &found, NULL);
+    printf("course-10: clean page: %d characters found for 300 digits; the network gets %d/300 of the\n"
+           "           original images, the page reading %.1f%%\n", found, correct, 100 * f);
+    CHECK_AT_LEAST("course-10", f, 0.95);
+    g = strip_trial(net, &mnist.test, 300, 300, 50, 0.7, 1.4, 0.002, 11, &found, NULL);
+    printf("course-10: harder page (sizes 0.7-1.4x, salt noise): %d found, %.1f%% read\n", found, 100 * g);
+    CHECK_AT_LEAST("course-10", g, 0.85);
+}
+
+/* ------------------------------------------------------------ course-11 */
+/* The hand backprop of seed 004 Q2, done by nnd_backprop on a [4,2,1] sigmoid
+   net with those weights (absent connections and biases are 0). The loss is
+   L = (y - yhat)^2 = 2 C for the library's C = 0.5 (yhat - y)^2, so
+   dL/dw3 = 2 dC/dw3 = 2 (yhat - y) sigma'(s3) w6 sigma'(s2) x3.
+   Seed's error: it uses sigma'(s3) = 0.2178 (its e^{-s3} is 2.1192; the right
+   value is e^{-0.5991} = 0.5493), while sigma'(s3) = yhat (1 - yhat) = 0.22885;
+   so its "approximately 0.0006" is 5.9e-4 where the answer is 6.21578e-4. */
+static void course_11(void)
+{
+    int sizes[] = {4, 2, 1}, status;
+    nnd_real x[4] = {(nnd_real)0.9, (nnd_real)-1.1, (nnd_real)-0.3, (nnd_real)0.8}, y = (nnd_real)0.5, yhat;
+    nnd_real g[4 * 2 + 2 + 2 + 1];
+    nnd_net *net = nnd_network2(sizes, 3, NND_QUADRATIC, NULL, &status); /* all zero */
+    if (!net) return;
+    nnd_set_weight(net, 0, 0, 0, 0.75);  /* w1: x1 -> s1 */
+    nnd_set_weight(net, 0, 0, 1, -0.63); /* w2: x2 -> s1 */
+    nnd_set_weight(net, 0, 1, 2, 0.24);  /* w3: x3 -> s2 */
+    nnd_set_weight(net, 0, 1, 3, -1.7);  /* w4: x4 -> s2 */
+    nnd_set_weight(net, 1, 0, 0, 0.8);   /* w5 */
+    nnd_set_weight(net, 1, 0, 1, -0.2);  /* w6 */
+    nnd_feedforward(net, x, 1, &yhat);
+    nnd_backprop(net, x, &y, NULL, 1, g, NULL);
+    CHECK_CLOSE("course-11", 0.75 * 0.9 - 0.63 * -1.1, 1.368, 1e-12);  /* s1 */
+    CHECK_CLOSE("course-11", 0.24 * -0.3 - 1.7 * 0.8, -1.432, 1e-12);  /* s2 */
+    CHECK_CLOSE("course-11", yhat, 0.645448, PREC(1e-6, 2e-6));
+    CHECK_CLOSE("course-11", yhat * (1 - yhat), 0.22885, 1e-5);        /* sigma'(s3), not 0.2178 */
+    CHECK_CLOSE("course-11", 2 * g[w_at(net, 0, 1, 2)], 6.21578e-4, 6.21578e-4 * 1e-5);
+    nnd_free(net);
+}
+
+/* ------------------------------------------------------------ course-12 */
+/* helper (library gap): output size of a convolution or pooling window with
+   stride and zero padding, (in - k + 2 pad) / stride + 1. nnd.h's conv layers
+   are network3's (stride 1, no padding) and have no FLOP counter. */
+static int conv_out_size(int in, int k, int pad, int stride) { return (in - k + 2 * pad) / stride + 1; }
+
+/* A direct convolution that counts its floating-point operations as it does
+   them: per output C K K multiplications, C K K - 1 additions to sum them,
+   one bias addition (positions in the zero padding are multiplied like any
+   other, as the counting convention assumes). Then 3x3 max-pooling, stride 1,
+   counting 8 comparisons per output. */
+static void course_12(void)
+{
+    enum { C = 50, H = 12, F = 20, K = 4, S = 2, P = 1, PK = 3 };
+    int ho = conv_out_size(H, K, P, S), hp = conv_out_size(ho, PK, 0, 1), o, i, j, c, u, v;
+    double *in = (double *)malloc(sizeof(double) * C * H * H), *w = (double *)malloc(sizeof(double) * F * C * K * K);
+    double out[F][6][6];
+    long mults = 0, adds = 0, bias_adds = 0, cmps = 0;
+    nnd_rng rng;
+    CHECK_CLOSE("course-12", ho, 6, 0);
+    CHECK_CLOSE("course-12", hp, 4, 0);
+    if (!in || !w || ho != 6) {
+        free(in);
+        free(w);
+        return;
+    }
+    nnd_rng_seed(&rng, 12);
+    for (i = 0; i < C * H * H; ++i) in[i] = nnd_rng_normal(&rng);
+    for (i = 0; i < F * C * K * K; ++i) w[i] = nnd_rng_normal(&rng);
+    for (o = 0; o < F; ++o)
+        for (i = 0; i < ho; ++i)
+            for (j = 0; j < ho; ++j) {
+                double acc = 0;
+                int first = 1;
+                for (c = 0; c < C; ++c)
+                    for (u = 0; u < K; ++u)
+                        for (v = 0; v < K; ++v) {
+                            int r = i * S - P + u, q = j * S - P + v;
+                            double xv = r >= 0 && r < H && q >= 0 && q < H ? in[(c * H + r) * H + q] : 0.0;
+                            double prod = w[((o * C + c) * K + u) * K + v] * xv;
+                            ++mults;
+                            if (first) acc = prod, first = 0;
+                            else acc += prod, ++adds;
+                        }
+                out[o][i][j] = acc + 0.1, ++bias_adds;
+            }
+    for (o = 0; o < F; ++o)
+        for (i = 0; i < hp; ++i)
+            for (j = 0; j < hp; ++j) {
+                double m = out[o][i][j];
+                for (u = 0; u < PK; ++u)
+                    for (v = 0; v < PK; ++v)
+                        if (u || v) {
+                            ++cmps;
+                            if (out[o][i + u][j + v] > m) m = out[o][i + u][j + v];
+                        }
+            }
+    CHECK_CLOSE("course-12", (double)(mults + adds), 1151280, 0);
+    CHECK_CLOSE("course-12", (double)bias_adds, 720, 0);
+    CHECK_CLOSE("course-12", (double)cmps, 2560, 0);
+    /* the seed's total reads 11,545,600 - a slipped digit; the sum is: */
+    CHECK_CLOSE("course-12", (double)(mults + adds + bias_adds + cmps), 1154560, 0);
+    free(in);
+    free(w);
+}
+
+/* ------------------------------------------------------------ course-13 */
+static void course_13(void)
+{
+    CHECK(0, "course-13: not written yet");
+}
+
+/* ------------------------------------------------------------ course-14 */
+/* tanh(x) = (1 - e^{-2x}) / (1 + e^{-2x}) = 2 sigma(2x) - 1, so its range is
+   (-1, 1) against the logistic's (0, 1), and d tanh/dx = 4 sigma'(2x).
+   (Seed 000, Q40, writes (2 sigma(z) - 1)/2 = tanh(z/2); the /2 on the left is
+   wrong: 2 sigma(z) - 1 = tanh(z/2), checked below.) Strictly inside the
+   range only while the rounding allows: tanh(x) rounds to exactly 1 in double
+   for x > 19.1, so the range is checked on |x| <= 15. */
+static void course_14(void)
+{
+    double x, lo_t = 1, hi_t = -1, lo_s = 1, hi_s = 0, e1 = 0, e2 = 0, e3 = 0;
+    for (x = -15; x <= 15; x += 0.0005) {
+        double t = tanh(x), s = nnd_sigmoid(x);
+        lo_t = fmin(lo_t, t), hi_t = fmax(hi_t, t), lo_s = fmin(lo_s, s), hi_s = fmax(hi_s, s);
+        e1 = fmax(e1, fabs(t - (2 * nnd_sigmoid(2 * x) - 1)));
+        e2 = fmax(e2, fabs(nnd_activation_prime(NND_TANH, t) - 4 * nnd_sigmoid_prime(2 * x)));
+        e3 = fmax(e3, fabs(2 * s - 1 - tanh(x / 2)));
+    }
+    CHECK_AT_LEAST("course-14", lo_t, -1 + 1e-13); /* > -1 */
+    CHECK_AT_MOST("course-14", hi_t, 1 - 1e-13);   /* < 1 */
+    CHECK_AT_LEAST("course-14", lo_s, 1e-300);     /* > 0 */
+    CHECK_AT_MOST("course-14", hi_s, 1 - 1e-7);    /* < 1 */
+    CHECK_CLOSE("course-14", e1, 0, 1e-12);
+    CHECK_CLOSE("course-14", e2, 0, 1e-12);
+    CHECK_CLOSE("course-14", e3, 0, 1e-12);
+}
+
+/* ------------------------------------------------------------ course-15 */
+/* The sweeps of seed 004 (Tasks II-V) at suite size: 10,000 training images,
+   2 epochs each, on Fashion-MNIST (data/fashion) or MNIST when it is absent.
+   No ordering is asserted (at this size the ranking is noise-prone); every
+   configuration must learn well above chance (10%). The full-size sweeps are
+   examples/ex_course15_sweeps.c. */
+static void course_15(void)
+{
+    static nnd_mnist fashion;
+    const nnd_mnist *ds = &mnist;
+    nnd_error err;
+    nnd_data train;
+    struct cfg {
+        const char *what;
+        int h1, h2;
+        double eta, p_drop;
+    } cfgs[] = {{"eta 0.05", 30, 0, 0.05, 0},       {"eta 0.5", 30, 0, 0.5, 0},
+                {"eta 5", 30, 0, 5.0, 0},           {"width 100", 100, 0, 0.5, 0},
+                {"two hidden 100+100", 100, 100, 0.5, 0}, {"width 100, dropout 0.5", 100, 0, 0.5, 0.5}};
+    int i, have_f = nnd_mnist_load("data/fashion", &fashion, &err) == NND_OK;
+    if (!have_f) {
+        printf("course-15: data/fashion absent (make data-fashion): running the sweeps on MNIST instead\n");
+        need_mnist("course-15");
+        if (!have_mnist) return;
+    } else ds = &fashion;
+    train = nnd_data_slice(&ds->training, 0, 10000);
+    for (i = 0; i < (int)(sizeof cfgs / sizeof cfgs[0]); ++i) {
+        nnd_layer_spec spec[3];
+        int n = 0, status, cv = 0;
+        nnd_rng rng;
+        nnd_net *net;
+        double acc;
+        spec[n++] = dense(cfgs[i].h1, NND_SIGMOID);
+        if (cfgs[i].h2) spec[n++] = dense(cfgs[i].h2, NND_SIGMOID);
+        spec[n++] = nnd_dense_layer(10, NND_SIGMOID, cfgs[i].p_drop);
+        net = nnd_net_create(784, spec, n, NND_CROSS_ENTROPY, &status);
+        if (!net) continue;
+        nnd_rng_seed(&rng, 150 + i);
+        nnd_default_weight_initializer(net, &rng);
+        acc = train_and_score(net, &train, &ds->test, 2, 10, cfgs[i].eta, 0.0, 0.0, 151);
+        nnd_accuracy(net, &ds->validation, &cv);
+        printf("course-15: %-8s %-24s validation %.4f test %.4f\n", have_f ? "Fashion" : "MNIST", cfgs[i].what,
+               cv / 10000.0, acc);
+        CHECK_AT_LEAST("course-15", acc, 0.5);
+        nnd_free(net);
+    }
+    if (have_f) nnd_mnist_free(&fashion);
+}
+
+/* ------------------------------------------------------------ course-16 */
+/* The ch.3 walk-through repeats R3-3, R3-5, R3-14, R3-15 (exercises/ch3.c).
+   Here: (a) overfitting in miniature - [784,30,10] on 1,000 images learns
+   them almost perfectly while the test accuracy stays far lower; (b) nothing
+   assumes 10 classes - a 47-class problem (the slides' EMNIST variant) trains
+   with labels 0..46. */
+static void course_16(void)
+{
+    int sizes[] = {784, 30, 10}, sizes47[] = {20, 47}, status, i, k, c = 0;
+    nnd_data small, d47;
+    nnd_real *x47 = (nnd_real *)malloc(47 * 30 * 20 * sizeof *x47), proto[47 * 20];
+    int labels47[47 * 30];
+    nnd_rng rng;
+    nnd_net *net;
+    double train_acc, test_acc;
+    need_mnist("course-16");
+    nnd_rng_seed(&rng, 16);
+    if (have_mnist) {
+        small = nnd_data_slice(&mnist.training, 0, 1000);
+        net = nnd_network2(sizes, 3, NND_CROSS_ENTROPY, &rng, &status);
+        if (net) {
+            test_acc = train_and_score(net, &small, &mnist.test, 40, 10, 0.5, 0.0, 0.0, 160);
+            nnd_accuracy(net, &small, &c);
+            train_acc = c / 1000.0;
+            printf("course-16: 1,000 images, 40 epochs: training %.3f, test %.3f\n", train_acc, test_acc);
+            CHECK_AT_LEAST("course-16", train_acc, 0.98);
+            CHECK_AT_LEAST("course-16", train_acc - test_acc, 0.08);
+            nnd_free(net);
+        }
+    }
+    if (!x47) return;
+    for (i = 0; i < 47 * 20; ++i) proto[i] = (nnd_real)nnd_rng_normal(&rng);
+    for (i = 0; i < 47 * 30; ++i) {
+        labels47[i] = i % 47;
+        for (k = 0; k < 20; ++k) x47[i * 20 + k] = (nnd_real)(proto[labels47[i] * 20 + k] + 0.3 * nnd_rng_normal(&rng));
+    }
+    memset(&d47, 0, sizeof d47);
+    d47.n = 47 * 30, d47.n_in = 20, d47.x = x47, d47.labels = labels47;
+    net = nnd_network2(sizes47, 2, NND_CROSS_ENTROPY, &rng, &status);
+    if (net) {
+        double acc = train_and_score(net, &d47, &d47, 30, 10, 1.0, 0.0, 0.0, 161);
+        printf("course-16: 47 classes, 1,410 examples: training accuracy %.3f\n", acc);
+        CHECK_AT_LEAST("course-16", acc, 0.95);
+        nnd_free(net);
+    }
+    free(x47);
+}
+
+/* ------------------------------------------------------------ course-17 */
+/* Universality by construction, evaluated with nnd_feedforward. */
+static nnd_net *make_net(int n_in, int n_hidden, nnd_activation out_f)
+{
+    nnd_layer_spec spec[2];
+    int status;
+    spec[0] = dense(n_hidden, NND_SIGMOID);
+    spec[1] = dense(1, out_f);
+    return nnd_net_create(n_in, spec, 2, NND_QUADRATIC, &status);
+}
+static double f17(double x) { return 0.2 + 0.4 * x * x + 0.3 * x * sin(15 * x) + 0.05 * cos(50 * x); }
+/* N step neurons (w = 1000) and a linear output: neuron 0 is always on and
+   carries f(c_0); neuron i >= 1 steps at i/N and adds f(c_i) - f(c_{i-1}),
+   c_i = (i + 1/2)/N. Returns the max error over [0, 1]. */
+static double staircase_error(int N)
+{
+    nnd_net *net = make_net(1, N, NND_LINEAR);
+    nnd_real *x = (nnd_real *)malloc(2001 * sizeof *x), *y = (nnd_real *)malloc(2001 * sizeof *y);
+    double worst = 0;
+    int i;
+    if (!net || !x || !y) {
+        nnd_free(net), free(x), free(y);
+        return NAN;
+    }
+    for (i = 0; i < N; ++i) {
+        double s = i ? (double)i / N : -1.0;
+        nnd_set_weight(net, 0, i, 0, 1000.0);
+        nnd_biases(net, 0)[i] = (nnd_real)(-1000.0 * s);
+        nnd_set_weight(net, 1, 0, i, f17((i + 0.5) / N) - (i ? f17((i - 0.5) / N) : 0.0));
+    }
+    nnd_biases(net, 1)[0] = 0;
+    for (i = 0; i <= 2000; ++i) x[i] = (nnd_real)(i / 2000.0);
+    nnd_feedforward(net, x, 2001, y);
+    for (i = 0; i <= 2000; ++i) worst = fmax(worst, fabs(y[i] - f17(x[i])));
+    nnd_free(net), free(x), free(y);
+    return worst;
+}
+/* An m-dimensional tower on the box (0.3, 0.6)^m: 2m step neurons (w = 1000),
+   output weights +h/-h and output bias `bias`. Returns the smallest output
+   inside (margin 0.02) and the largest outside, over a grid. */
+static void tower(int m, double h, double bias, double *min_in, double *max_out)
+{
+    nnd_net *net = make_net(m, 2 * m, NND_SIGMOID);
+    int g = m == 2 ? 60 : 24, total = 1, i, d, n;
+    nnd_real *x, *y;
+    *min_in = 1, *max_out = 0;
+    for (d = 0; d < m; ++d) total *= g;
+    x = (nnd_real *)malloc((size_t)total * m * sizeof *x), y = (nnd_real *)malloc((size_t)total * sizeof *y);
+    if (!net || !x || !y) {
+        nnd_free(net), free(x), free(y);
+        return;
+    }
+    for (d = 0; d < m; ++d) {
+        nnd_set_weight(net, 0, 2 * d, d, 1000.0), nnd_biases(net, 0)[2 * d] = (nnd_real)(-1000 * 0.3);
+        nnd_set_weight(net, 0, 2 * d + 1, d, 1000.0), nnd_biases(net, 0)[2 * d + 1] = (nnd_real)(-1000 * 0.6);
+        nnd_set_weight(net, 1, 0, 2 * d, h), nnd_set_weight(net, 1, 0, 2 * d + 1, -h);
+    }
+    nnd_biases(net, 1)[0] = (nnd_real)bias;
+    for (i = 0; i < total; ++i)
+        for (d = 0, n = i; d < m; ++d, n /= g) x[i * m + d] = (nnd_real)((n % g + 0.5) / g);
+    nnd_feedforward(net, x, total, y);
+    for (i = 0; i < total; ++i) {
+        int inside = 1, near = 0;
+        for (d = 0; d < m; ++d) {
+            double v = x[i * m + d];
+            if (v <= 0.3 || v >= 0.6) inside = 0;
+            if (fabs(v - 0.3) < 0.02 || fabs(v - 0.6) < 0.02) near = 1;
+        }
+        if (near) continue;
+        if (inside) *min_in = fmin(*min_in, y[i]);
+        else *max_out = fmax(*max_out, y[i]);
+    }
+    nnd_free(net), free(x), free(y);
+}
+static void course_17(void)
+{
+    nnd_net *step = make_net(1, 1, NND_LINEAR);
+    nnd_real x[1001], y[1001];
+    double worst = 0, e10, e50, lo, hi, s = 0.4, h = 20;
+    int i;
+    if (!step) return;
+    /* a single step at s: hidden w = 1000, b = -1000 s, output = hidden */
+    nnd_set_weight(step, 0, 0, 0, 1000.0), nnd_biases(step, 0)[0] = (nnd_real)(-1000 * s);
+    nnd_set_weight(step, 1, 0, 0, 1.0), nnd_biases(step, 1)[0] = 0;
+    for (i = 0; i <= 1000; ++i) x[i] = (nnd_real)(i / 1000.0);
+    nnd_feedforward(step, x, 1001, y);
+    for (i = 0; i <= 1000; ++i)
+        if (fabs(x[i] - s) >= 0.01) worst = fmax(worst, fabs(y[i] - (x[i] > s ? 1.0 : 0.0)));
+    nnd_free(step);
+    CHECK_AT_MOST("course-17", worst, 1e-3);
+    e10 = staircase_error(10), e50 = staircase_error(50);
+    printf("course-17: max |N(x) - f(x)| on [0,1]: %.4f with 10 neurons, %.4f with 50 (ratio %.2f)\n", e10, e50,
+           e10 / e50);
+    CHECK_AT_LEAST("course-17", e10 / e50, 3.0);
+    tower(2, h, -1.5 * h, &lo, &hi); /* 2-D: bias -3h/2 */
+    CHECK_AT_LEAST("course-17", lo, 0.99);
+    CHECK_AT_MOST("course-17", hi, 0.01);
+    tower(3, h, -2.5 * h, &lo, &hi); /* 3-D: bias -(m - 1/2) h */
+    CHECK_AT_LEAST("course-17", lo, 0.99);
+    CHECK_AT_MOST("course-17", hi, 0.01);
+    /* seed 003's general bias -(2h - 1)/2 (~ -h) fails for m = 3: a point
+       inside two of the three intervals already gives sigma(2h - h) ~ 1 */
+    tower(3, h, -(2 * h - 1) / 2, &lo, &hi);
+    CHECK_AT_LEAST("course-17", hi, 0.99);
+}
+
+/* ------------------------------------------------------------ course-18 */
+/* A deep linear net, 49 diagonal 2x2 layers and a 1x2 output, no biases:
+   yhat = w11^(50) ... w11^(1) x1 + (the x2 path), so with L = 0.5 (yhat - y)^2
+   dL/dw11^(1) = (yhat - y) prod_{k=2..50} w11^(k) x1 - 0.9^49 = 5.7e-3 of the
+   error signal reaches the first layer, 1.1^49 = 106 times it. */
+static void course_18(void)
+{
+    static const double ws[2] = {0.9, 1.1};
+    nnd_layer_spec spec[50];
+    nnd_real x[2] = {(nnd_real)0.7, (nnd_real)-0.4}, y = (nnd_real)0.3, yhat, *g;
+    int t, l, status;
+    for (l = 0; l < 50; ++l) spec[l] = dense(l < 49 ? 2 : 1, NND_LINEAR);
+    for (t = 0; t < 2; ++t) {
+        nnd_net *net = nnd_net_create(2, spec, 50, NND_QUADRATIC, &status);
+        double want;
+        if (!net) return;
+        g = (nnd_real *)malloc(nnd_param_count(net) * sizeof *g);
+        if (!g) return;
+        for (l = 0; l < 50; ++l) {
+            nnd_set_weight(net, l, 0, 0, ws[t]);
+            if (l < 49) nnd_set_weight(net, l, 1, 1, ws[t]); /* diagonal */
+            else nnd_set_weight(net, l, 0, 1, 0.5);           /* w12 of the output */
+        }
+        nnd_feedforward(net, x, 1, &yhat);
+        nnd_backprop(net, x, &y, NULL, 1, g, NULL);
+        want = ((double)yhat - y) * pow(ws[t], 49) * x[0];
+        CHECK_CLOSE("course-18", g[w_at(net, 0, 0, 0)], want, fabs(want) * PREC(1e-10, 2e-5));
+        free(g);
+        nnd_free(net);
+    }
+}
+
+/* ------------------------------------------------------------ course-19 */
+/* helper (library gap: nnd.h has no recurrent layer): an LSTM cell in double,
+   whatever nnd_real is, with the gates of the seed's notation
+     rem   = sigma(W_r x + U_r wm + b_r)     what of the old long-term memory to keep
+     save  = sigma(W_s x + U_s wm + b_s)     how much of the candidate to write
+     focus = sigma(W_f x + U_f wm + b_f)     what of the memory to show
+     cand  = tanh (W_l x + U_l wm + b_l)     the candidate memory ltm'
+     ltm   = rem * ltm_prev + save * cand,   wm = focus * tanh(ltm)
+   and a linear read-out yhat_t = v . wm_t + c with loss
+   sum_t 0.5 (yhat_t - y_t)^2 over the sequence. Backprop through time runs
+   the steps backwards carrying dL/dwm and dL/dltm to the previous step. */
+enum { LP = 2, LD = 4, LG = 4 };             /* input size, memory size, gates r s f l */
+enum { LSTM_W = LG * LD * LP, LSTM_U = LG * LD * LD, LSTM_B = LG * LD };
+enum { LSTM_N = LSTM_W + LSTM_U + LSTM_B + LD + 1 }; /* + v, c */
+typedef struct lstm_step {
+    double x[LP], wm_prev[LD], ltm_prev[LD], gate[LG][LD], ltm[LD], wm[LD], yhat;
+} lstm_step;
+
+static double lstm_forward(const double *p, const double *xs, const double *ys, int T, lstm_step *st)
+{
+    const double *W = p, *U = p + LSTM_W, *B = p + LSTM_W + LSTM_U, *v = B + LSTM_B, c = v[LD];
+    double wm[LD] = {0}, ltm[LD] = {0}, loss = 0;
+    int t, g, i, k;
+    for (t = 0; t < T; ++t) {
+        lstm_step *s = &st[t];
+        memcpy(s->x, xs + t * LP, sizeof s->x);
+        memcpy(s->wm_prev, wm, sizeof wm);
+        memcpy(s->ltm_prev, ltm, sizeof ltm);
+        for (g = 0; g < LG; ++g)
+            for (i = 0; i < LD; ++i) {
+                double z = B[g * LD + i];
+                for (k = 0; k < LP; ++k) z += W[(g * LD + i) * LP + k] * s->x[k];
+                for (k = 0; k < LD; ++k) z += U[(g * LD + i) * LD + k] * wm[k];
+                s->gate[g][i] = g == 3 ? tanh(z) : nnd_sigmoid(z);
+            }
+        s->yhat = c;
+        for (i = 0; i < LD; ++i) {
+            ltm[i] = s->gate[0][i] * ltm[i] + s->gate[1][i] * s->gate[3][i];
+            wm[i] = s->gate[2][i] * tanh(ltm[i]);
+            s->ltm[i] = ltm[i], s->wm[i] = wm[i];
+            s->yhat += v[i] * wm[i];
+        }
+        loss += 0.5 * (s->yhat - ys[t]) * (s->yhat - ys[t]);
+    }
+    return loss;
+}
+
+/* grad (LSTM_N values) = dL/dp for the sequence last run by lstm_forward. */
+static void lstm_backward(const double *p, const double *ys, int T, const lstm_step *st, double *grad)
+{
+    const double *U = p + LSTM_W, *v = p + LSTM_W + LSTM_U + LSTM_B;
+    double *gW = grad, *gU = grad + LSTM_W, *gB = gU + LSTM_U, *gv = gB + LSTM_B;
+    double dwm[LD] = {0}, dltm[LD] = {0};
+    int t, g, i, k;
+    memset(grad, 0, LSTM_N * sizeof *grad);
+    for (t = T - 1; t >= 0; --t) {
+        const lstm_step *s = &st[t];
+        double e = s->yhat - ys[t], dz[LG][LD], dwm_prev[LD] = {0};
+        gv[LD] += e;
+        for (i = 0; i < LD; ++i) {
+            double th = tanh(s->ltm[i]), rem = s->gate[0][i], save = s->gate[1][i], focus = s->gate[2][i],
+                   cand = s->gate[3][i];
+            gv[i] += e * s->wm[i];
+            dwm[i] += e * v[i];
+            dltm[i] += dwm[i] * focus * (1 - th * th);          /* through wm = focus tanh(ltm) */
+            dz[2][i] = dwm[i] * th * focus * (1 - focus);        /* focus */
+            dz[0][i] = dltm[i] * s->ltm_prev[i] * rem * (1 - rem); /* rem */
+            dz[1][i] = dltm[i] * cand * save * (1 - save);       /* save */
+            dz[3][i] = dltm[i] * save * (1 - cand * cand);       /* candidate */
+            dltm[i] *= rem;                                      /* to ltm_prev */
+        }
+        for (g = 0; g < LG; ++g)
+            for (i = 0; i < LD; ++i) {
+                gB[g * LD + i] += dz[g][i];
+                for (k = 0; k < LP; ++k) gW[(g * LD + i) * LP + k] += dz[g][i] * s->x[k];
+                for (k = 0; k < LD; ++k) {
+                    gU[(g * LD + i) * LD + k] += dz[g][i] * s->wm_prev[k];
+                    dwm_prev[k] += U[(g * LD + i) * LD + k] * dz[g][i];
+                }
+            }
+        memcpy(dwm, dwm_prev, sizeof dwm); /* to wm_prev */
+    }
+}
+
+static void course_19(void)
+{
+    enum { T = 5 };
+    double p[LSTM_N], grad[LSTM_N], xs[T * LP], ys[T], worst = 0, gmax = 0, h = 1e-5;
+    lstm_step st[T];
+    nnd_rng rng;
+    int i, t, it;
+    double first_loss = 0, last_loss = 0, var = 0;
+    nnd_rng_seed(&rng, 19);
+    for (i = 0; i < LSTM_N; ++i) p[i] = 0.5 * nnd_rng_normal(&rng);
+    for (i = 0; i < T * LP; ++i) xs[i] = nnd_rng_normal(&rng);
+    for (t = 0; t < T; ++t) ys[t] = nnd_rng_normal(&rng);
+    lstm_forward(p, xs, ys, T, st);
+    lstm_backward(p, ys, T, st, grad);
+    for (i = 0; i < LSTM_N; ++i) gmax = fmax(gmax, fabs(grad[i]));
+    for (i = 0; i < LSTM_N; ++i) {
+        double keep = p[i], c[4], fd;
+        static const double step[4] = {2, 1, -1, -2};
+        int s;
+        for (s = 0; s < 4; ++s) {
+            p[i] = keep + step[s] * h;
+            c[s] = lstm_forward(p, xs, ys, T, st);
+        }
+        p[i] = keep;
+        fd = (-c[0] + 8 * c[1] - 8 * c[2] + c[3]) / (12 * h);
+        worst = fmax(worst, fabs(fd - grad[i]) / fmax(fabs(fd) + fabs(grad[i]), 1e-6 * gmax));
+    }
+    printf("course-19: LSTM (%d inputs, %d memory cells, %d parameters), 5 steps: max |grad| %.3g\n", LP, LD,
+           LSTM_N, gmax);
+    CHECK_AT_LEAST("course-19", gmax, 1e-2);  /* not trivially zero */
+    CHECK_AT_MOST("course-19", worst, 1e-6);  /* BPTT = finite differences */
+    /* learning a sequence task: the running sum of the inputs' first
+       component, y_t = sum_{tau <= t} x_tau, by plain SGD on fresh sequences */
+    for (i = 0; i < LSTM_N; ++i) p[i] = 0.3 * nnd_rng_normal(&rng);
+    for (it = 0; it < 6000; ++it) {
+        double loss, s = 0;
+        for (t = 0; t < T; ++t) {
+            xs[t * LP] = nnd_rng_uniform(&rng) - 0.5, xs[t * LP + 1] = 1.0; /* second input: a constant */
+            s += xs[t * LP];
+            ys[t] = s;
+            if (it < 500) var += s * s;
+        }
+        loss = lstm_forward(p, xs, ys, T, st);
+        lstm_backward(p, ys, T, st, grad);
+        for (i = 0; i < LSTM_N; ++i) p[i] -= 0.1 * grad[i];
+        if (it < 500) first_loss += loss;
+        if (it >= 5500) last_loss += loss;
+    }
+    var /= 500.0 * T; /* mean y^2: the loss per step of always answering 0 is var/2 */
+    printf("course-19: running-sum task: loss per step %.4f in the first 500 sequences, %.5f in the last 500\n"
+           "           (always answering 0 would score %.4f)\n",
+           first_loss / (500.0 * T), last_loss / (500.0 * T), var / 2);
+    CHECK_AT_MOST("course-19", last_loss / (500.0 * T), 0.1 * var / 2);
+}
+
+/* ------------------------------------------------------------ course-20 */
+/* Seed 000's measured points, ours beside them (no equality asserted):
+   Q8  [784,10], quadratic cost, eta 0.875, mini-batch 20: seed best 91.93%;
+   Q34 early stopping "improvement = accuracy > factor x best" (factor < 1 is
+       more patient than the no-improvement-in-n rule); nnd_plateau has no
+       factor, so the rule is an on_epoch callback here (library gap);
+   Q39 momentum mu = 0.3 saturates sooner. */
+typedef struct factor_rule {
+    double factor, best;
+    int patience, since, stopped_at;
+} factor_rule;
+static int factor_rule_epoch(const nnd_epoch *e, void *user)
+{
+    factor_rule *r = (factor_rule *)user;
+    double acc = e->evaluation_accuracy;
+    if (acc > r->factor * r->best) r->since = 0;
+    else ++r->since;
+    if (acc > r->best) r->best = acc;
+    if (r->since >= r->patience) {
+        r->stopped_at = e->epoch + 1;
+        return 1;
+    }
+    return 0;
+}
+static void course_20(void)
+{
+    int sizes1[] = {784, 10}, sizes2[] = {784, 30, 10}, status, e, k;
+    nnd_rng rng;
+    nnd_net *net;
+    double acc;
+    nnd_data small, val;
+    need_mnist("course-20");
+    if (!have_mnist) return;
+    /* Q8 */
+    nnd_rng_seed(&rng, 20);
+    net = nnd_network2(sizes1, 2, NND_QUADRATIC, &rng, &status);
+    if (!net) return;
+    acc = train_and_score(net, &mnist.training, &mnist.test, 3, 20, 0.875, 0.0, 0.0, 200);
+    printf("course-20: [784,10] quadratic, eta 0.875, m 20, 3 epochs: test %.2f%% (seed: 91.93%% best)\n",
+           100 * acc);
+    CHECK_AT_LEAST("course-20", acc, 0.85);
+    nnd_free(net);
+    /* Q34: factor 1 (= no-improvement-in-5) against factor 0.98 */
+    small = nnd_data_slice(&mnist.training, 0, 1000);
+    val = nnd_data_slice(&mnist.validation, 0, 1000);
+    {
+        int stop[2];
+        for (k = 0; k < 2; ++k) {
+            factor_rule r;
+            nnd_sgd_options opt = nnd_sgd_defaults();
+            r.factor = k ? 0.98 : 1.0, r.best = 0, r.patience = 5, r.since = 0, r.stopped_at = 0;
+            nnd_rng_seed(&rng, 21);
+            net = nnd_network2(sizes2, 3, NND_CROSS_ENTROPY, &rng, &status);
+            if (!net) return;
+            opt.epochs = 60, opt.mini_batch_size = 10, opt.eta = 0.5, opt.lmbda = 0.1, opt.rng = &rng;
+            opt.evaluation_data = &val, opt.monitor_evaluation_accuracy = 1;
+            opt.on_epoch = factor_rule_epoch, opt.user = &r;
+            nnd_sgd(net, &small, &opt, NULL);
+            stop[k] = r.stopped_at ? r.stopped_at : 60;
+            printf("course-20: early stopping, factor %.2f: stopped after %d epochs, best %.1f%%\n", r.factor,
+                   stop[k], r.best / 10.0);
+            nnd_free(net);
+        }
+        CHECK_AT_LEAST("course-20", stop[1] - stop[0], 0); /* a factor < 1 never stops sooner */
+    }
+    /* Q39: momentum */
+    small = nnd_data_slice(&mnist.training, 0, 10000);
+    for (k = 0; k < 2; ++k) {
+        nnd_history hist;
+        nnd_sgd_options opt = nnd_sgd_defaults();
+        nnd_rng_seed(&rng, 22);
+        net = nnd_network2(sizes2, 3, NND_CROSS_ENTROPY, &rng, &status);
+        if (!net) return;
+        opt.epochs = 4, opt.mini_batch_size = 10, opt.eta = 0.1, opt.momentum = k ? 0.3 : 0.0, opt.rng = &rng;
+        opt.evaluation_data = &val, opt.monitor_evaluation_accuracy = 1;
+        nnd_sgd(net, &small, &opt, &hist);
+        printf("course-20: momentum %.1f, eta 0.1, validation accuracy per epoch:", opt.momentum);
+        for (e = 0; e < hist.epochs; ++e) printf(" %.1f%%", hist.evaluation_accuracy[e] / 10.0);
+        printf("\n");
+        CHECK_AT_LEAST("course-20", hist.epochs ? hist.evaluation_accuracy[hist.epochs - 1] / 1000.0 : 0, 0.5);
+        nnd_history_free(&hist);
+        nnd_free(net);
+    }
+}
+
+int main(void)
+{
+    typedef void (*check_fn)(void);
+    static const check_fn checks[] = {course_1,  course_2,  course_3,  course_4,  course_5,  course_6,  course_7,
+                                      course_8,  course_9,  course_10, course_11, course_12, course_13, course_14,
+                                      course_15, course_16, course_17, course_18, course_19, course_20};
+    nnd_error err;
+    size_t i;
+    have_mnist = nnd_mnist_load("data/mnist", &mnist, &err) == NND_OK;
+    if (!have_mnist) printf("data/mnist: %s\n", err.message);
+    for (i = 0; i < sizeof checks / sizeof checks[0]; ++i) {
+        clock_t t0 = clock();
+        checks[i]();
+        printf("   (course-%d: %.2f s)\n", (int)i + 1, (double)(clock() - t0) / CLOCKS_PER_SEC);
+    }
+    nnd_free(digit_net);
+    free(digit_init);
+    if (have_mnist) nnd_mnist_free(&mnist);
+    return check_summary();
+}

@@ -1,0 +1,17 @@
+# The cost valley C = v1^2 + v2^2 (ch.1 valley.png). Data: build/fig_functions
+load 'plots/style.gp'
+set output 'plots/valley.png'
+set border 4095
+set tics mirror in
+set xlabel 'v_1'
+set ylabel 'v_2'
+set zlabel 'C' rotate by 0
+set xrange [-1:1]
+set yrange [-1:1]
+set zrange [0:2]
+set view 60, 30
+set hidden3d
+set pm3d depthorder border lc rgb '#555555' lw 0.3
+set palette defined (0 '#2a3d8f', 0.5 '#41b6c4', 1 '#ffd84d')
+unset colorbox
+splot 'plots/valley.dat' using 1:2:3 with pm3d
