@@ -363,6 +363,12 @@ NND_DEF void nnd_set_sparse_input(nnd_net *net, int mode);
 /* Seed of the network's own dropout stream (0 at creation, like network3's
    fixed seed). */
 NND_DEF void nnd_set_dropout_seed(nnd_net *net, uint64_t seed);
+/* on = 1: nnd_backprop and nnd_batch_cost run the training pass - every
+   dropout layer multiplies its input by a fresh 0/1 mask (keep 1-p) drawn
+   from the dropout stream; reseed it (nnd_set_dropout_seed) before each call
+   to repeat a mask. on = 0 (default): the evaluation pass (input scaled by
+   1-p), which nnd_feedforward always uses. */
+NND_DEF void nnd_set_train_mode(nnd_net *net, int on);
 /* Threads for the kernels when compiled with OpenMP (-fopenmp); 0 (the
    default) means OpenMP's default, normally one per core. Results are bit for
    bit the same for every thread count. Without OpenMP this does nothing. */
@@ -375,7 +381,7 @@ NND_DEF int nnd_feedforward(nnd_net *net, const nnd_real *x, int m, nnd_real *ou
 /* The gradient of sum_x C_x over a mini-batch of m examples, by BP1-BP4 on
    the whole batch matrix. Targets are y [m x n_out], or, when y is NULL,
    one-hot vectors of labels[i]. grad (nnd_param_count values, nnd_params
-   layout) is overwritten. No regularisation term, no dropout. If cost is not
+   layout) is overwritten. No regularisation term; dropout as nnd_set_train_mode says. If cost is not
    NULL it receives sum_x C_x. */
 NND_DEF int nnd_backprop(nnd_net *net, const nnd_real *x, const nnd_real *y,
                          const int *labels, int m, nnd_real *grad, double *cost);
@@ -964,15 +970,97 @@ static void nnd__scatter(int n, int cnt, const int *idx, const nnd_real *val,
     }
 }
 
+/* Kernel 1b, four rows at once: rows r = 0..3 of
+     C[r][0..n) = bias[0..n) + sum_{c < cnt} A(r, c) B[c*ldb + 0..n),
+   A(r, c) = A[r*rs + c*cs]  (NN: rs = row length, cs = 1; TN: rs = 1,
+   cs = row length). Each B vector loaded feeds four rows (12 accumulators:
+   4 rows x 3 vectors), so the loop is bound by multiply-adds, not loads.
+   Every output is the same sum in the same order as nnd__rows would form
+   (c = 0, 1, ...), and column blocks near the end of a row overlap as in
+   nnd__rows. Needs n >= VL. */
+static void nnd__rows4(int n, int cnt, const nnd_real *A, size_t rs, size_t cs,
+                       const nnd_real *NND__RESTRICT B, size_t ldb, const nnd_real *bias,
+                       nnd_real *NND__RESTRICT C, size_t ldc)
+{
+    const int VL = NND__VL, last = n - NND__VL;
+    int j, c;
+    for (j = 0; j < n; j += 3 * VL) {
+        const int j0 = j < last ? j : last, j1 = j + VL < last ? j + VL : last;
+        const int j2 = j + 2 * VL < last ? j + 2 * VL : last;
+        nnd__vec a00, a01, a02, a10, a11, a12, a20, a21, a22, a30, a31, a32;
+        const nnd_real *a0 = A, *a1 = A + rs, *a2 = A + 2 * rs, *a3 = A + 3 * rs;
+        if (bias) {
+            NND__VLOAD(a00, bias + j0);
+            NND__VLOAD(a01, bias + j1);
+            NND__VLOAD(a02, bias + j2);
+        } else {
+            NND__VZERO(a00);
+            NND__VZERO(a01);
+            NND__VZERO(a02);
+        }
+        a10 = a20 = a30 = a00;
+        a11 = a21 = a31 = a01;
+        a12 = a22 = a32 = a02;
+        for (c = 0; c < cnt; ++c) {
+            const nnd_real *r = B + (size_t)c * ldb;
+            const size_t o = (size_t)c * cs;
+            const nnd_real v0 = a0[o], v1 = a1[o], v2 = a2[o], v3 = a3[o];
+            nnd__vec x0, x1, x2;
+            NND__VLOAD(x0, r + j0);
+            NND__VLOAD(x1, r + j1);
+            NND__VLOAD(x2, r + j2);
+            NND__VFMA(a00, v0, x0);
+            NND__VFMA(a01, v0, x1);
+            NND__VFMA(a02, v0, x2);
+            NND__VFMA(a10, v1, x0);
+            NND__VFMA(a11, v1, x1);
+            NND__VFMA(a12, v1, x2);
+            NND__VFMA(a20, v2, x0);
+            NND__VFMA(a21, v2, x1);
+            NND__VFMA(a22, v2, x2);
+            NND__VFMA(a30, v3, x0);
+            NND__VFMA(a31, v3, x1);
+            NND__VFMA(a32, v3, x2);
+        }
+        NND__VSTORE(C + j0, a00);
+        NND__VSTORE(C + j1, a01);
+        NND__VSTORE(C + j2, a02);
+        NND__VSTORE(C + ldc + j0, a10);
+        NND__VSTORE(C + ldc + j1, a11);
+        NND__VSTORE(C + ldc + j2, a12);
+        NND__VSTORE(C + 2 * ldc + j0, a20);
+        NND__VSTORE(C + 2 * ldc + j1, a21);
+        NND__VSTORE(C + 2 * ldc + j2, a22);
+        NND__VSTORE(C + 3 * ldc + j0, a30);
+        NND__VSTORE(C + 3 * ldc + j1, a31);
+        NND__VSTORE(C + 3 * ldc + j2, a32);
+    }
+}
+
+/* C[rows x n] from A(r, c) = A[r*rs + c*cs] (see nnd__rows4): groups of four
+   rows by nnd__rows4, the rest (and rows narrower than a vector) by
+   nnd__rows. Groups are fixed by row index, so threads (which split the
+   groups) never change a result. Rows need not be four apart in C: row r is
+   at C + r*ldc. */
+static void nnd__gemm_rows(int nt, int rows, int n, int cnt, const nnd_real *A, size_t rs,
+                           size_t cs, const nnd_real *B, size_t ldb, const nnd_real *bias,
+                           nnd_real *C, size_t ldc)
+{
+    const int groups = n >= NND__VL ? rows / 4 : 0;
+    int g, r;
+    (void)nt;
+    NND__PARALLEL_FOR(nt, (double)rows * n * cnt)
+    for (g = 0; g < groups; ++g)
+        nnd__rows4(n, cnt, A + (size_t)4 * g * rs, rs, cs, B, ldb, bias, C + (size_t)4 * g * ldc, ldc);
+    for (r = 4 * groups; r < rows; ++r)
+        nnd__rows(n, cnt, NULL, A + (size_t)r * rs, (int)cs, B, ldb, bias, C + (size_t)r * ldc);
+}
+
 /* C[m x n] = A[m x k] B[k x n] + bias[n] (bias may be NULL)   ("NN") */
 static void nnd__gemm_nn(int nt, int m, int n, int k, const nnd_real *A, const nnd_real *B,
                          const nnd_real *bias, nnd_real *C)
 {
-    int i;
-    (void)nt;
-    NND__PARALLEL_FOR(nt, (double)m * n * k)
-    for (i = 0; i < m; ++i)
-        nnd__rows(n, k, NULL, A + (size_t)i * k, 1, B, (size_t)n, bias, C + (size_t)i * n);
+    nnd__gemm_rows(nt, m, n, k, A, (size_t)k, 1, B, (size_t)n, bias, C, (size_t)n);
 }
 
 /* C[k x n] = A[m x k]^T B[m x n]: row p of C is sum_i A[i][p] B[i][:],
@@ -980,31 +1068,29 @@ static void nnd__gemm_nn(int nt, int m, int n, int k, const nnd_real *A, const n
 static void nnd__gemm_tn(int nt, int m, int n, int k, const nnd_real *A, const nnd_real *B,
                          nnd_real *C)
 {
-    int p;
-    (void)nt;
-    NND__PARALLEL_FOR(nt, (double)m * n * k)
-    for (p = 0; p < k; ++p)
-        nnd__rows(n, m, NULL, A + p, k, B, (size_t)n, NULL, C + (size_t)p * n);
+    nnd__gemm_rows(nt, k, n, m, A, 1, (size_t)k, B, (size_t)n, NULL, C, (size_t)n);
+}
+
+/* T[n x k] = W[k x n]^T, in blocks that stay in cache. */
+static void nnd__transpose(int k, int n, const nnd_real *NND__RESTRICT W, nnd_real *NND__RESTRICT T)
+{
+    int p0, j0, p, j;
+    for (p0 = 0; p0 < k; p0 += 32)
+        for (j0 = 0; j0 < n; j0 += 32)
+            for (p = p0; p < k && p < p0 + 32; ++p)
+                for (j = j0; j < n && j < j0 + 32; ++j) T[(size_t)j * k + p] = W[(size_t)p * n + j];
 }
 
 /* C[m x k] = D[m x n] W[k x n]^T.  "NT": C[i][p] = <D[i][:], W[p][:]> -
-   the shape of BP2 (delta back through the weights). */
+   the shape of BP2 (delta back through the weights) and of a convolution
+   (patches times filters). W is first transposed into T (scratch of k n
+   values), then C = D T is an NN product. */
 static void nnd__gemm_nt(int nt, int m, int n, int k, const nnd_real *NND__RESTRICT D,
-                         const nnd_real *NND__RESTRICT W, nnd_real *NND__RESTRICT C)
+                         const nnd_real *NND__RESTRICT W, nnd_real *NND__RESTRICT T,
+                         nnd_real *NND__RESTRICT C)
 {
-    int i;
-    (void)nt;
-    NND__PARALLEL_FOR(nt, (double)m * n * k)
-    for (i = 0; i < m; ++i) {
-        const nnd_real *NND__RESTRICT d = D + (size_t)i * n;
-        int p, j;
-        for (p = 0; p < k; ++p) {
-            const nnd_real *NND__RESTRICT w = W + (size_t)p * n;
-            nnd_real s = 0;
-            for (j = 0; j < n; ++j) s += d[j] * w[j];
-            C[(size_t)i * k + p] = s;
-        }
-    }
+    nnd__transpose(k, n, W, T);
+    nnd__gemm_nn(nt, m, k, n, D, T, NULL, C);
 }
 
 /* The same two products for an input batch kept as (index, value) lists,
@@ -1267,6 +1353,7 @@ struct nnd_net {
     nnd_rng dropout_rng;
     int sparse_mode;  /* 0 auto, 1 never, 2 always (for tests and benchmarks) */
     int threads;      /* 0: OpenMP's default; ignored without OpenMP */
+    int train_mode;   /* nnd_backprop / nnd_batch_cost draw dropout masks */
     /* Workspace for batches of up to cap examples. */
     int cap;
     nnd_real **a;        /* a[0] the input batch, a[l+1] the output of layer l */
@@ -1659,8 +1746,14 @@ NND_DEF void nnd_free(nnd_net *net)
    row ([filters x K], element (j, k) at j K + k). */
 static size_t nnd__widx(const nnd__layer *L, int j, int k)
 {
+    int c, kx, ky;
     if (L->kind == NND_LAYER_DENSE) return (size_t)k * L->n_out + j;
-    return (size_t)j * L->K + k;
+    /* k = (ky fw + kx) ic + c in the book's (true convolution) indexing;
+       stored flipped, at ((fh-1-ky) fw + fw-1-kx) ic + c (see nnd__im2col) */
+    c = k % L->ic;
+    kx = (k / L->ic) % L->fw;
+    ky = k / L->ic / L->fw;
+    return (size_t)j * L->K + ((size_t)(L->fh - 1 - ky) * L->fw + (L->fw - 1 - kx)) * L->ic + c;
 }
 
 /* Neurons (filters) and inputs per neuron of a layer's weights. */
@@ -1797,6 +1890,8 @@ static int nnd__threads(const nnd_net *net)
     return 1;
 #endif
 }
+
+NND_DEF void nnd_set_train_mode(nnd_net *net, int on) { net->train_mode = on != 0; }
 
 NND_DEF void nnd_set_dropout_seed(nnd_net *net, uint64_t seed)
 {
@@ -1967,27 +2062,30 @@ static const nnd_real *nnd__layer_input(nnd_net *net, int l, int m, int train)
     return net->dropped[l];
 }
 
-/* im2col for a true convolution (network3's conv2d flips the kernel):
-   patch row r = e P + y cw + x of example e holds, at column
-   (ky fw + kx) ic + c, the input value (c, y + fh-1-ky, x + fw-1-kx), so that
-     z_f(y,x) = sum_{ky,kx,c} w_f[ky,kx,c] in(c, y+fh-1-ky, x+fw-1-kx) + b_f
-   is row r of COL times filter row f of W.   COL: [m P x K], P = ch cw. */
+/* im2col: patch row r = e P + y cw + x of example e holds the input block
+   under the filter at (y, x), row by row: column (dy fw + dx) ic + c is the
+   input value (c, y + dy, x + dx). For network3's true convolution
+     z_f(y,x) = sum_{ky,kx,c} w_f[c,ky,kx] in(c, y+fh-1-ky, x+fw-1-kx) + b_f
+   the layer keeps its filters flipped (dy = fh-1-ky, dx = fw-1-kx: see
+   nnd__widx), so z = row r of COL times filter row f.  COL: [m P x K],
+   P = ch cw; each (y, x, dy) is one contiguous copy of fw ic values. */
 static void nnd__im2col(int nt, const nnd__layer *L, const nnd_real *in, int m, nnd_real *col)
 {
     const int P = L->ch * L->cw, C = L->ic;
+    const size_t run = (size_t)L->fw * C;
     int e;
     (void)nt;
     NND__PARALLEL_FOR(nt, 4.0 * m * P * L->K)
     for (e = 0; e < m; ++e) {
         const nnd_real *src = in + (size_t)e * L->n_in;
-        int y, x, ky, kx, c;
+        int y, x, dy;
         for (y = 0; y < L->ch; ++y)
             for (x = 0; x < L->cw; ++x) {
                 nnd_real *row = col + ((size_t)e * P + (size_t)y * L->cw + x) * L->K;
-                for (ky = 0; ky < L->fh; ++ky) {
-                    const nnd_real *line = src + ((size_t)(y + L->fh - 1 - ky) * L->iw + x + L->fw - 1) * C;
-                    for (kx = 0; kx < L->fw; ++kx, row += C)
-                        for (c = 0; c < C; ++c) row[c] = line[c - kx * C];
+                for (dy = 0; dy < L->fh; ++dy, row += run) {
+                    const nnd_real *NND__RESTRICT from = src + ((size_t)(y + dy) * L->iw + x) * C;
+                    size_t t;
+                    for (t = 0; t < run; ++t) row[t] = from[t]; /* short runs: no memcpy call */
                 }
             }
     }
@@ -2003,15 +2101,15 @@ static void nnd__col2im(int nt, const nnd__layer *L, const nnd_real *col, int m,
     NND__PARALLEL_FOR(nt, 4.0 * m * P * L->K)
     for (e = 0; e < m; ++e) {
         nnd_real *dst = din + (size_t)e * L->n_in;
-        int y, x, ky, kx, c;
+        const int run = L->fw * C;
+        int y, x, dy, t;
         memset(dst, 0, (size_t)L->n_in * sizeof *dst);
         for (y = 0; y < L->ch; ++y)
             for (x = 0; x < L->cw; ++x) {
                 const nnd_real *row = col + ((size_t)e * P + (size_t)y * L->cw + x) * L->K;
-                for (ky = 0; ky < L->fh; ++ky) {
-                    nnd_real *line = dst + ((size_t)(y + L->fh - 1 - ky) * L->iw + x + L->fw - 1) * C;
-                    for (kx = 0; kx < L->fw; ++kx, row += C)
-                        for (c = 0; c < C; ++c) line[c - kx * C] += row[c];
+                for (dy = 0; dy < L->fh; ++dy, row += run) {
+                    nnd_real *NND__RESTRICT line = dst + ((size_t)(y + dy) * L->iw + x) * C;
+                    for (t = 0; t < run; ++t) line[t] += row[t];
                 }
             }
     }
@@ -2076,12 +2174,12 @@ static void nnd__forward_conv(nnd_net *net, int l, int m)
     switch (L->kind) {
     case NND_LAYER_CONV: /* Z = COL W^T + b */
         nnd__im2col(nt, L, net->a[l], m, net->col[l]);
-        nnd__gemm_nt(nt, rows, L->K, L->oc, net->col[l], W, net->a[l + 1]);
+        nnd__gemm_nt(nt, rows, L->K, L->oc, net->col[l], W, net->wt, net->a[l + 1]);
         nnd__add_bias(rows, L->oc, b, net->a[l + 1]);
         break;
     case NND_LAYER_CONV_POOL: /* conv, pool, then + b (bias after pooling) */
         nnd__im2col(nt, L, net->a[l], m, net->col[l]);
-        nnd__gemm_nt(nt, rows, L->K, L->oc, net->col[l], W, net->zc[l]);
+        nnd__gemm_nt(nt, rows, L->K, L->oc, net->col[l], W, net->wt, net->zc[l]);
         nnd__maxpool(nt, L, L->oc, net->zc[l], m, net->a[l + 1], net->arg[l]);
         nnd__add_bias(m * L->oh * L->ow, L->oc, b, net->a[l + 1]);
         break;
@@ -2289,13 +2387,20 @@ static void nnd__backward(nnd_net *net, int m, nnd_real *grad, int train, int fu
         } else {
             const nnd_real *in = train && L->p_dropout > 0 ? net->dropped[l] : net->a[l];
             nnd__gemm_tn(nt, m, L->n_out, L->n_in, in, d, grad + L->w_off);
+            if (!train && L->p_dropout > 0) { /* evaluation: z = (1-p) a w + b */
+                size_t i;
+                const nnd_real keep = (nnd_real)(1.0 - L->p_dropout);
+                for (i = 0; i < L->n_w; ++i) grad[L->w_off + i] *= keep;
+            }
         }
         if (l > 0) {
             size_t len = (size_t)m * L->n_in, i;
             nnd_real *t;
-            nnd__gemm_nt(nt, m, L->n_out, L->n_in, d, W, dprev);
+            nnd__gemm_nt(nt, m, L->n_out, L->n_in, d, W, net->wt, dprev);
             if (train && L->p_dropout > 0)
                 for (i = 0; i < len; ++i) dprev[i] *= net->mask[l][i];
+            if (!train && L->p_dropout > 0)
+                for (i = 0; i < len; ++i) dprev[i] *= (nnd_real)(1.0 - L->p_dropout);
             nnd__mul_prime(net->layer[l - 1].act, net->a[l], dprev, len);
             t = d;
             d = dprev;
@@ -2346,10 +2451,10 @@ NND_DEF int nnd_backprop(nnd_net *net, const nnd_real *x, const nnd_real *y, con
     if (!grad) return NND_ERR_ARG;
     nnd__batch_view(net, &d, x, y, labels, m);
     nnd__gather(net, &d, NULL, NULL, 0, m);
-    nnd__forward(net, m, 0);
+    nnd__forward(net, m, net->train_mode);
     if (cost) *cost = nnd__batch_cost_sum(net, m);
     nnd__output_delta(net, m);
-    nnd__backward(net, m, grad, 0, 0);
+    nnd__backward(net, m, grad, net->train_mode, 0);
     return NND_OK;
 }
 
@@ -2362,7 +2467,7 @@ NND_DEF int nnd_batch_cost(nnd_net *net, const nnd_real *x, const nnd_real *y,
     if (!cost) return NND_ERR_ARG;
     nnd__batch_view(net, &d, x, y, labels, m);
     nnd__gather(net, &d, NULL, NULL, 0, m);
-    nnd__forward(net, m, 0);
+    nnd__forward(net, m, net->train_mode);
     *cost = nnd__batch_cost_sum(net, m);
     return NND_OK;
 }
@@ -2408,14 +2513,19 @@ static int nnd__argmax(const nnd_real *v, int n)
 static int nnd__evaluate(nnd_net *net, const nnd_data *d, const nnd__index *ix,
                          int *predicted, int *correct, double *cost_sum)
 {
-    int first, i, st = nnd__check_data(net, d);
+    int first, i, chunk, st = nnd__check_data(net, d);
     int hits = 0;
     double c = 0.0;
     if (st != NND_OK) return st;
     if ((st = nnd__reserve(net, 128)) != NND_OK) return st;
     if (cost_sum && !d->y && !d->labels) return NND_ERR_ARG;
-    for (first = 0; first < d->n; first += net->cap) {
-        int b = d->n - first < net->cap ? d->n - first : net->cap;
+    /* convolutional layers' buffers grow fast with the batch: keep it in cache */
+    chunk = net->cap;
+    for (i = 0; i < net->n_layers; ++i)
+        if (net->layer[i].kind != NND_LAYER_DENSE) chunk = 16;
+    if (chunk > net->cap) chunk = net->cap;
+    for (first = 0; first < d->n; first += chunk) {
+        int b = d->n - first < chunk ? d->n - first : chunk;
         const nnd_real *out;
         nnd__gather(net, d, ix, NULL, first, b);
         nnd__forward(net, b, 0);
@@ -3849,7 +3959,7 @@ static size_t nnd__file_widx(const nnd__layer *L, size_t t)
     r /= L->fh;
     c = r % L->ic;
     f = r / L->ic;
-    return f * L->K + (ky * L->fw + kx) * L->ic + c;
+    return nnd__widx(L, (int)f, (int)((ky * L->fw + kx) * L->ic + c));
 }
 
 static void nnd__put_int(nnd__buf *b, const char *fmt, int v)
@@ -4075,7 +4185,7 @@ NND_DEF nnd_net *nnd_parse(const char *text, size_t len, nnd_error *err)
                         if (nnd__peek(&J) != '}')
                             for (;;) {
                                 char k2[64];
-                                int e;
+                                int e = 0;
                                 if ((st = nnd__string(&J, k2, sizeof k2, "key")) ||
                                     (st = nnd__expect(&J, ':', k2)))
                                     goto out;

@@ -18,8 +18,8 @@
 #include <math.h>
 
 #define SEED 12345678
-#define N1 501 /* samples of x in [0, 1] */
-#define N2 101 /* grid side in [0, 1]^2 */
+#define N1 500 /* samples of x: (i + 1/2)/500, never on a step */
+#define N2 100 /* grid side: (i + 1/2)/100 in [0, 1]^2 */
 
 static double goal(double x) /* the book's f(x) */
 {
@@ -70,7 +70,7 @@ static nnd_net *bumps_net(int nb, const double *s, const double *width, const do
 
 static nnd_real xs[N1], grid[N2 * N2 * 2];
 
-/* out[i] = net(x_i), x_i = i/(N1-1) */
+/* out[i] = net(x_i) */
 static void run1(nnd_net *net, nnd_real *out)
 {
     if (nnd_feedforward(net, xs, N1, out) != NND_OK) fig_die("nnd_feedforward failed");
@@ -436,11 +436,11 @@ int main(void)
     nnd_real *cols[1];
     static nnd_real f[N1];
     fig_program = "fig_universality";
-    for (i = 0; i < N1; i++) xs[i] = (nnd_real)((double)i / (N1 - 1));
+    for (i = 0; i < N1; i++) xs[i] = (nnd_real)((i + 0.5) / N1);
     for (i = 0; i < N2; i++)
         for (j = 0; j < N2; j++) {
-            grid[2 * (i * N2 + j)] = (nnd_real)(i / (N2 - 1.0));
-            grid[2 * (i * N2 + j) + 1] = (nnd_real)(j / (N2 - 1.0));
+            grid[2 * (i * N2 + j)] = (nnd_real)((i + 0.5) / N2);
+            grid[2 * (i * N2 + j) + 1] = (nnd_real)((j + 0.5) / N2);
         }
     for (i = 0; i < N1; i++) f[i] = (nnd_real)goal(xs[i]);
     cols[0] = f;

@@ -36,6 +36,18 @@ static void note(const char *fmt, ...)
 
 static double cpu_seconds(void) { return (double)clock() / CLOCKS_PER_SEC; }
 
+/* nnd_sgd; if it does not return NND_OK, a FAIL line (counted as a failed
+   check), so a rejected option cannot pass for a bad experiment. */
+static int train(nnd_net *net, const nnd_data *tr, const nnd_sgd_options *opt, nnd_history *hist)
+{
+    int st = nnd_sgd(net, tr, opt, hist);
+    if (st != NND_OK) {
+        printf("FAIL nnd_sgd: %s\n", nnd_strerror(st));
+        ++check_failed;
+    }
+    return st;
+}
+
 /* A stack of dense sigmoid layers on n_in inputs, all parameters zero. */
 static nnd_net *sigmoid_net(int n_in, const int *widths, int n_layers, nnd_cost cost)
 {
@@ -370,7 +382,7 @@ static void ch1_ex5(void)
     opt.eta = 0.2;
     opt.on_epoch = record_bias;
     opt.user = &t;
-    nnd_sgd(net, &d, &opt, NULL);
+    train(net, &d, &opt, NULL);
     for (e = 0; e < t.n; ++e) {
         double grad = 2 * (prev - 3), move = t.b[e] - prev; /* C'(x) at the old x */
         if (grad != 0 && move != 0 && (move > 0) == (grad > 0)) ++wrong_way;
@@ -418,7 +430,7 @@ static void ch1_ex6(const nnd_mnist *m)
         opt.eta = 3.0;
         opt.rng = &rng;
         t0 = cpu_seconds();
-        nnd_sgd(net, &m->training, &opt, NULL);
+        train(net, &m->training, &opt, NULL);
         secs[i] = cpu_seconds() - t0;
         nnd_accuracy(net, &m->test, &correct[i]);
         note("ch1-ex6: mini-batch %2d: test accuracy %d / 10000 after one epoch, %.2f s CPU (%d updates)",
@@ -490,7 +502,7 @@ static void ch1_ex8(const nnd_mnist *m)
         opt.rng = &rng;
         opt.evaluation_data = &m->test;
         opt.monitor_evaluation_accuracy = 1;
-        nnd_sgd(net, &m->training, &opt, &hist);
+        train(net, &m->training, &opt, &hist);
         for (e = 0; e < hist.epochs; ++e)
             if (hist.evaluation_accuracy[e] > best[v]) best[v] = hist.evaluation_accuracy[e];
         note("ch1-ex8: [784,10] %s: test accuracy by epoch %d %d %d ... %d, best %.2f%%",
@@ -590,7 +602,7 @@ static void claim_ch1_sgd(void)
     opt.epochs = 1;
     opt.mini_batch_size = 6;
     opt.eta = 0.7;
-    nnd_sgd(net, &d, &opt, NULL);
+    train(net, &d, &opt, NULL);
     for (p = 0; p < n; ++p) worst = fmax(worst, fabs(nnd_params(net)[p] - (before[p] - 0.7 / 6 * g[p])));
     note("ch1-claim-sgd: one mini-batch step against w - (eta/m) sum grad C_x (20)-(21), max difference");
     CHECK_CLOSE("ch1-claim-sgd", worst, 0, TOL(1e-14, 1e-6));

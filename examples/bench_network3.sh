@@ -1,0 +1,102 @@
+#!/bin/sh
+# The chapter 6 conv nets at mini-batch 10, nnd against PyTorch in the same run:
+#   (i)  ConvPool(20, 5x5, pool 2x2, sigmoid) -> FC100 -> softmax, eta 0.1
+#   (ii) ConvPool(20) -> ConvPool(40) -> FC100 -> softmax, ReLU, eta 0.03, lambda 0.1
+# Each program trains on the first N images (BENCH3_IMAGES, default 10000) for
+# BENCH3_EPOCHS epochs (default 2; the fastest counts), training passes only
+# (no evaluation), and the time is scaled to a 50,000-image epoch.
+#   nnd:     build/network3 --preset conv|conv2-relu --no-eval --threads 1 and 2
+#   PyTorch: examples/peers/network3_torch.py, its fastest setting here:
+#            OPENBLAS_NUM_THREADS=1, torch.set_num_threads(2)
+# GFLOP/s count the dense-equivalent work of a training step (forward, then
+# backward of every weight and of every layer input but the image's), as
+# PyTorch performs it: (i) 2.886 MFLOP, (ii) 9.222 MFLOP per image. (nnd's
+# max-pool backward touches only the winners, so it executes less than that.)
+# The FP32 peak is 32 flop/cycle/core (two 256-bit FMA pipes: AVX2 + FMA)
+# times the clock: the larger of /proc/cpuinfo's and a probe timing a chain of
+# dependent floating-point adds (3 cycles each on Zen 3; BENCH3_ADD_LATENCY).
+# The machine's load average is printed: timings on a shared machine are noisy.
+set -u
+B=build
+CC=${CC:-cc}
+OPT=${OPT:--O3 -march=native -ffp-contract=fast}
+OMP=${OMP--fopenmp}
+N=${BENCH3_IMAGES:-10000}
+E=${BENCH3_EPOCHS:-2}
+LAT=${BENCH3_ADD_LATENCY:-3}
+field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" | tail -1; }
+calc() { awk "BEGIN { $1 }"; }
+
+mkdir -p $B
+[ -x $B/network3 ] && [ $B/network3 -nt nnd.h ] && [ $B/network3 -nt examples/network3.c ] ||
+    $CC -std=c99 -pedantic -Wall -Wextra -Werror $OPT $OMP examples/network3.c -o $B/network3 -lm || exit 1
+
+# clock probe: N dependent double adds take N * latency cycles of CPU time
+cat > $B/clock_probe.c <<'EOF'
+#include <stdio.h>
+#include <time.h>
+int main(void)
+{
+    volatile double seed = 1.0;
+    double s = seed, best = 1e30;
+    long i, n = 200000000L;
+    int r;
+    for (r = 0; r < 3; ++r) {
+        clock_t t = clock();
+        for (i = 0; i < n; ++i) s += 1e-9;
+        t = clock() - t;
+        if ((double)t / CLOCKS_PER_SEC < best) best = (double)t / CLOCKS_PER_SEC;
+    }
+    printf("RESULT adds_per_second=%.0f check=%g\n", n / best, s);
+    return 0;
+}
+EOF
+$CC -O1 $B/clock_probe.c -o $B/clock_probe || exit 1
+adds=$($B/clock_probe | field adds_per_second)
+probe=$(calc "printf \"%.2f\", $adds * $LAT / 1e9")
+# a loaded VM counts stolen time as ours, which makes the probe read low: take
+# the larger of the probe and the kernel's nominal clock
+nominal=$(awk -F: '/cpu MHz/ { printf "%.2f", $2 / 1000; exit }' /proc/cpuinfo)
+ghz=$(calc "a = $probe; b = ${nominal:-0}; printf \"%.2f\", a > b ? a : b")
+echo "clock probe ${probe} GHz, /proc/cpuinfo ${nominal:-?} GHz"
+peak1=$(calc "printf \"%.0f\", 32 * $ghz")
+echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores;" \
+    "load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "clock ${ghz} GHz -> FP32 peak 32 flop/cycle x ${ghz} GHz = ${peak1} GFLOP/s per core," \
+    "$(calc "printf \"%.0f\", 2 * $peak1") for 2 cores"
+
+PY=""
+for p in /usr/bin/python3 python3; do
+    if command -v $p >/dev/null 2>&1 && $p -c "import torch" 2>/dev/null; then PY=$p; break; fi
+done
+
+row() { printf '%-5s %-34s %9s %9s %8s %10s\n' "$@"; }
+echo "images per run: $N, epochs: $E (fastest kept), times scaled to 50,000 images"
+row "net" "program" "s/epoch" "vs torch" "GFLOP/s" "% of peak"
+for net in i ii; do
+    if [ $net = i ]; then preset=conv; mflop=2.886; else preset=conv2-relu; mflop=9.222; fi
+    t1=$($B/network3 --preset $preset --no-eval --epochs $E --train-size $N --threads 1 | field seconds_per_epoch)
+    t2=$($B/network3 --preset $preset --no-eval --epochs $E --train-size $N --threads 2 | field seconds_per_epoch)
+    tt=""
+    if [ -n "$PY" ]; then
+        tt=$(OPENBLAS_NUM_THREADS=1 $PY examples/peers/network3_torch.py --net $net --epochs $E \
+             --train-size $N --threads 2 | field seconds_per_epoch)
+    fi
+    s1=$(calc "printf \"%.2f\", $t1 * 50000 / $N")
+    s2=$(calc "printf \"%.2f\", $t2 * 50000 / $N")
+    g1=$(calc "printf \"%.1f\", $mflop * $N / 1000 / $t1")
+    g2=$(calc "printf \"%.1f\", $mflop * $N / 1000 / $t2")
+    if [ -n "$tt" ]; then
+        st=$(calc "printf \"%.2f\", $tt * 50000 / $N")
+        gt=$(calc "printf \"%.1f\", $mflop * $N / 1000 / $tt")
+        r1=$(calc "printf \"%.2fx\", $tt / $t1")
+        r2=$(calc "printf \"%.2fx\", $tt / $t2")
+    else
+        st="-" gt="-" r1="-" r2="-"
+    fi
+    row "($net)" "nnd, 1 thread" "$s1" "$r1" "$g1" "$(calc "printf \"%.0f%%\", 100 * $g1 / $peak1")"
+    row "($net)" "nnd, 2 threads" "$s2" "$r2" "$g2" "$(calc "printf \"%.0f%%\", 100 * $g2 / (2 * $peak1)")"
+    row "($net)" "PyTorch (OPENBLAS 1, torch 2 thr.)" "$st" "1.00x" "$gt" \
+        "$( [ "$gt" = - ] && echo - || calc "printf \"%.0f%%\", 100 * $gt / (2 * $peak1)")"
+    echo "      nnd 2-thread speed-up over 1 thread: $(calc "printf \"%.2fx\", $t1 / $t2")"
+done

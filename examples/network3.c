@@ -1,0 +1,400 @@
+/* network3 - the chapter 6 runs of network3.py / conv.py from the command line.
+
+   build/network3 --preset conv2-relu            (R6-4: two conv-pool layers, ReLU)
+   build/network3 --preset ensemble --nets 5     (R6-8: five dropout nets voting)
+
+   Prints network3's lines ("Epoch k: validation accuracy X%", "This is the best
+   validation accuracy to date.", "The corresponding test accuracy is Y%", and the
+   final summary) with each epoch's wall time. See --help. */
+#define _POSIX_C_SOURCE 199309L
+#define NND_IMPLEMENTATION
+#include "../nnd.h"
+#include "imgrid.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *usage =
+    "usage: network3 --preset NAME [options]\n"
+    "Train network3.py's chapter 6 networks on MNIST (softmax output, log-likelihood).\n"
+    "\n"
+    "presets (the book's chapter 6 table; epochs/eta/lambda as in conv.py):\n"
+    "  shallow      FC(784->100, sigmoid) + softmax; 60 epochs, eta 0.1          (R6-1, 97.80%)\n"
+    "  conv         ConvPool(20, 5x5, pool 2x2, sigmoid) + FC100 + softmax       (R6-2, 98.78%)\n"
+    "  omit-fc      ConvPool(20) + softmax, no FC layer                          (ch6-ex1)\n"
+    "  conv2        ConvPool(20) + ConvPool(40) + FC100 + softmax, sigmoid       (R6-3, 99.06%)\n"
+    "  conv2-relu   conv2 with ReLU, eta 0.03, lambda 0.1                        (R6-4, 99.23%)\n"
+    "  expanded     conv2-relu on the expanded training data (250,000 images)    (R6-5, 99.37%)\n"
+    "  expanded-fc  expanded plus a second FC(100, ReLU)                         (R6-6, 99.43%)\n"
+    "  dropout      ConvPool x2 + FC1000 + FC1000 + softmax, dropout 0.5 on each of the last\n"
+    "               three layers' inputs, expanded data, 40 epochs, eta 0.03      (R6-7, 99.60%)\n"
+    "  ensemble     --nets (default 5) dropout nets, plurality vote on the test set;\n"
+    "               writes the misclassified digits and net 0's first-layer filters (R6-8, 99.67%)\n"
+    "\n"
+    "options:\n"
+    "  --data DIR          MNIST IDX files (default data/mnist)\n"
+    "  --epochs N          override the preset's epochs (0 = only evaluate, e.g. with --load)\n"
+    "  --eta E             learning rate\n"
+    "  --lambda L          L2 parameter (network3's: 0.5 L sum w^2 / number of mini-batches)\n"
+    "  --mini-batch M      mini-batch size (default 10)\n"
+    "  --seed S            seed for initialisation, expansion and dropout (default 12345678)\n"
+    "  --train-size N      train on the first N training images (before expansion)\n"
+    "  --threads T         threads (default: OpenMP's default; results do not depend on it)\n"
+    "  --shuffle           shuffle the training data every epoch (network3 does not)\n"
+    "  --fan-in            FC weights N(0,1/n_in) instead of network3's N(0,1/n_out)\n"
+    "  --nets K            ensemble size (default 5)\n"
+    "  --no-eval           training passes only, no validation/test (for benchmarks); prints\n"
+    "                      RESULT seconds_per_epoch=S (the fastest epoch)\n"
+    "  --plot-data FILE    per-epoch validation/test accuracy and seconds as gnuplot data\n"
+    "  --save FILE         save the trained network (nnd JSON; ensemble: FILE.0, FILE.1, ...)\n"
+    "  --load FILE         start from a saved network (nnd JSON)\n"
+    "  --errors-png FILE   ensemble: misclassified test digits (default plots/ensemble_errors.png)\n"
+    "  --filters-png FILE  first-layer filters of (the first) net (default for the ensemble:\n"
+    "                      plots/net_full_layer_0.png)\n"
+    "  --help              this text\n";
+
+typedef struct run {
+    const char *preset;
+    int epochs, mini_batch, train_size, threads, shuffle, fan_in, nets, no_eval;
+    double fastest;
+    double eta, lambda;
+    unsigned long long seed;
+    double *seconds;
+    int *val, *test;
+    double t_epoch;
+    const nnd_data *validation, *testd;
+} run;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void die(const char *msg, const char *arg)
+{
+    fprintf(stderr, "network3: error: %s%s%s\n", msg, arg ? " " : "", arg ? arg : "");
+    exit(2);
+}
+
+static double num_arg(const char *flag, const char *v, double lo, double hi)
+{
+    char *end;
+    double x;
+    if (!v) die("missing value for", flag);
+    x = strtod(v, &end);
+    if (end == v || *end || !(x >= lo && x <= hi)) die("bad value for", flag);
+    return x;
+}
+
+/* The preset's layers; returns their number. */
+static int preset_layers(const char *p, nnd_layer_spec *L)
+{
+    const nnd_activation relu = NND_RELU, sig = NND_SIGMOID;
+    if (!strcmp(p, "shallow")) {
+        L[0] = nnd_fully_connected_layer(100, sig, 0.0);
+        L[1] = nnd_softmax_layer(10, 0.0);
+        return 2;
+    }
+    if (!strcmp(p, "conv")) {
+        L[0] = nnd_conv_pool_layer(20, 5, 5, 2, 2, sig);
+        L[1] = nnd_fully_connected_layer(100, sig, 0.0);
+        L[2] = nnd_softmax_layer(10, 0.0);
+        return 3;
+    }
+    if (!strcmp(p, "omit-fc")) {
+        L[0] = nnd_conv_pool_layer(20, 5, 5, 2, 2, sig);
+        L[1] = nnd_softmax_layer(10, 0.0);
+        return 2;
+    }
+    if (!strcmp(p, "conv2") || !strcmp(p, "conv2-relu") || !strcmp(p, "expanded") ||
+        !strcmp(p, "expanded-fc")) {
+        const nnd_activation f = !strcmp(p, "conv2") ? sig : relu;
+        int n = 0;
+        L[n++] = nnd_conv_pool_layer(20, 5, 5, 2, 2, f);
+        L[n++] = nnd_conv_pool_layer(40, 5, 5, 2, 2, f);
+        L[n++] = nnd_fully_connected_layer(100, f, 0.0);
+        if (!strcmp(p, "expanded-fc")) L[n++] = nnd_fully_connected_layer(100, f, 0.0);
+        L[n++] = nnd_softmax_layer(10, 0.0);
+        return n;
+    }
+    if (!strcmp(p, "dropout") || !strcmp(p, "ensemble")) {
+        L[0] = nnd_conv_pool_layer(20, 5, 5, 2, 2, relu);
+        L[1] = nnd_conv_pool_layer(40, 5, 5, 2, 2, relu);
+        L[2] = nnd_fully_connected_layer(1000, relu, 0.5);
+        L[3] = nnd_fully_connected_layer(1000, relu, 0.5);
+        L[4] = nnd_softmax_layer(10, 0.5);
+        return 5;
+    }
+    return 0;
+}
+
+static int on_epoch(const nnd_epoch *e, void *user)
+{
+    run *r = (run *)user;
+    double t = now();
+    r->seconds[e->epoch] = t - r->t_epoch;
+    r->val[e->epoch] = e->evaluation_accuracy;
+    r->test[e->epoch] = e->test_accuracy;
+    if (r->fastest == 0 || r->seconds[e->epoch] < r->fastest) r->fastest = r->seconds[e->epoch];
+    if (r->no_eval) {
+        printf("Epoch %d: trained on %d images   [%.2f s]\n", e->epoch, e->n_training, r->seconds[e->epoch]);
+        fflush(stdout);
+        r->t_epoch = t;
+        return 0;
+    }
+    printf("Epoch %d: validation accuracy %.2f%%   [%.2f s]\n", e->epoch,
+           100.0 * e->evaluation_accuracy / e->n_evaluation, r->seconds[e->epoch]);
+    if (e->best) {
+        printf("This is the best validation accuracy to date.\n");
+        if (e->test_accuracy >= 0)
+            printf("The corresponding test accuracy is %.2f%%\n", 100.0 * e->test_accuracy / e->n_test);
+    }
+    fflush(stdout);
+    r->t_epoch = t; /* an epoch's time includes its evaluations */
+    return 0;
+}
+
+static void write_plot(const char *path, const run *r, int k, int epochs)
+{
+    FILE *f = fopen(path, "w");
+    int e;
+    if (!f) die("cannot create", path);
+    fprintf(f, "# build/network3 --preset %s: epochs=%d mini_batch=%d eta=%g lambda=%g seed=%llu "
+               "train_size=%d shuffle=%d net=%d\n",
+            r->preset, r->epochs, r->mini_batch, r->eta, r->lambda, r->seed, r->train_size,
+            r->shuffle, k);
+    fprintf(f, "# columns: epoch validation_accuracy_percent test_accuracy_percent(NaN: not a new best) "
+               "seconds\n");
+    for (e = 0; e < epochs; ++e) {
+        fprintf(f, "%d %.2f ", e, 100.0 * r->val[e] / r->validation->n);
+        if (r->test[e] >= 0) fprintf(f, "%.2f", 100.0 * r->test[e] / r->testd->n);
+        else fprintf(f, "NaN");
+        fprintf(f, " %.3f\n", r->seconds[e]);
+    }
+    if (fclose(f)) die("cannot write", path);
+}
+
+/* The first layer's filters (channel 0) as a grid of images. */
+static void write_filters(nnd_net *net, const char *path)
+{
+    nnd_layer_desc d = nnd_layer_info(net, 0);
+    imgrid g;
+    nnd_real *img;
+    int f, k, cols;
+    if (d.kind != NND_LAYER_CONV && d.kind != NND_LAYER_CONV_POOL) {
+        fprintf(stderr, "network3: the first layer is not convolutional: no %s\n", path);
+        return;
+    }
+    cols = d.out_c % 5 == 0 ? d.out_c / 4 : 8; /* 20 filters: 5 x 4, as the book */
+    if (cols > d.out_c) cols = d.out_c;
+    img = (nnd_real *)malloc(sizeof *img * (size_t)(d.filter_h * d.filter_w));
+    if (!img || imgrid_init(&g, d.out_c, cols, d.filter_w, d.filter_h, 8, 2)) die("out of memory", NULL);
+    for (f = 0; f < d.out_c; ++f) {
+        double lo = HUGE_VAL, hi = -HUGE_VAL;
+        for (k = 0; k < d.filter_h * d.filter_w; ++k) { /* (ky, kx), channel 0 */
+            img[k] = (nnd_real)nnd_weight(net, 0, f, k * d.in_c);
+            if (img[k] < lo) lo = img[k];
+            if (img[k] > hi) hi = img[k];
+        }
+        imgrid_put(&g, f, img, lo, hi > lo ? hi : lo + 1);
+    }
+    if (imgrid_write_png(&g, path)) fprintf(stderr, "network3: cannot write %s\n", path);
+    else printf("wrote %s\n", path);
+    imgrid_free(&g);
+    free(img);
+}
+
+int main(int argc, char **argv)
+{
+    run r;
+    const char *data_dir = "data/mnist", *plot = NULL, *save = NULL, *load = NULL;
+    const char *errors_png = NULL, *filters_png = NULL;
+    int epochs = -1, i, k, st, n_layers, ensemble, expanded;
+    double eta = -1, lambda = -1;
+    nnd_layer_spec L[16];
+    nnd_mnist mnist;
+    nnd_dataset big;
+    nnd_data training;
+    nnd_error err;
+    nnd_net **nets;
+    memset(&r, 0, sizeof r);
+    memset(&big, 0, sizeof big);
+    r.mini_batch = 10;
+    r.seed = 12345678ull;
+    r.nets = 5;
+    for (i = 1; i < argc; ++i) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(usage, stdout);
+            return 0;
+        } else if (!strcmp(a, "--preset")) { if (!v) die("missing value for", a); r.preset = v; ++i; }
+        else if (!strcmp(a, "--data")) { if (!v) die("missing value for", a); data_dir = v; ++i; }
+        else if (!strcmp(a, "--plot-data")) { if (!v) die("missing value for", a); plot = v; ++i; }
+        else if (!strcmp(a, "--save")) { if (!v) die("missing value for", a); save = v; ++i; }
+        else if (!strcmp(a, "--load")) { if (!v) die("missing value for", a); load = v; ++i; }
+        else if (!strcmp(a, "--errors-png")) { if (!v) die("missing value for", a); errors_png = v; ++i; }
+        else if (!strcmp(a, "--filters-png")) { if (!v) die("missing value for", a); filters_png = v; ++i; }
+        else if (!strcmp(a, "--epochs")) { epochs = (int)num_arg(a, v, 0, 1e6); ++i; }
+        else if (!strcmp(a, "--eta")) { eta = num_arg(a, v, 1e-12, 1e6); ++i; }
+        else if (!strcmp(a, "--lambda")) { lambda = num_arg(a, v, 0, 1e9); ++i; }
+        else if (!strcmp(a, "--mini-batch")) { r.mini_batch = (int)num_arg(a, v, 1, 1e6); ++i; }
+        else if (!strcmp(a, "--seed")) { r.seed = (unsigned long long)num_arg(a, v, 0, 1.8e19); ++i; }
+        else if (!strcmp(a, "--train-size")) { r.train_size = (int)num_arg(a, v, 1, 1e8); ++i; }
+        else if (!strcmp(a, "--threads")) { r.threads = (int)num_arg(a, v, 1, 4096); ++i; }
+        else if (!strcmp(a, "--nets")) { r.nets = (int)num_arg(a, v, 1, 1000); ++i; }
+        else if (!strcmp(a, "--shuffle")) r.shuffle = 1;
+        else if (!strcmp(a, "--fan-in")) r.fan_in = 1;
+        else if (!strcmp(a, "--no-eval")) r.no_eval = 1;
+        else die("unknown option (see --help):", a);
+    }
+    if (!r.preset) die("--preset is required (see --help)", NULL);
+    n_layers = preset_layers(r.preset, L);
+    if (!n_layers) die("unknown preset:", r.preset);
+    ensemble = !strcmp(r.preset, "ensemble");
+    expanded = !strcmp(r.preset, "expanded") || !strcmp(r.preset, "expanded-fc") ||
+               !strcmp(r.preset, "dropout") || ensemble;
+    r.epochs = !strcmp(r.preset, "dropout") || ensemble ? 40 : 60;
+    r.eta = !strcmp(r.preset, "shallow") || !strcmp(r.preset, "conv") ||
+                    !strcmp(r.preset, "omit-fc") || !strcmp(r.preset, "conv2") ? 0.1 : 0.03;
+    r.lambda = !strcmp(r.preset, "conv2-relu") || !strcmp(r.preset, "expanded") ||
+                       !strcmp(r.preset, "expanded-fc") ? 0.1 : 0.0;
+    if (epochs >= 0) r.epochs = epochs;
+    if (eta > 0) r.eta = eta;
+    if (lambda >= 0) r.lambda = lambda;
+    if (!ensemble) r.nets = 1;
+    if (ensemble && !errors_png) errors_png = "plots/ensemble_errors.png";
+    if (ensemble && !filters_png) filters_png = "plots/net_full_layer_0.png";
+
+    if (nnd_mnist_load(data_dir, &mnist, &err) != NND_OK) die(err.message, NULL);
+    if (mnist.validation.n < 1) die("no validation data in", data_dir);
+    training = mnist.training;
+    if (r.train_size) training = nnd_data_slice(&mnist.training, 0, r.train_size);
+    r.train_size = training.n;
+    if (expanded) {
+        nnd_rng erng;
+        nnd_rng_seed(&erng, r.seed ^ 0x5eedull);
+        if (nnd_expand_mnist(&training, 28, 28, &erng, &big) != NND_OK) die("cannot expand the data", NULL);
+        training = big.data;
+        printf("expanded training data: %d images\n", training.n);
+    }
+    r.validation = &mnist.validation;
+    r.testd = &mnist.test;
+    r.seconds = (double *)calloc((size_t)r.epochs + 1, sizeof(double));
+    r.val = (int *)calloc((size_t)r.epochs + 1, sizeof(int));
+    r.test = (int *)calloc((size_t)r.epochs + 1, sizeof(int));
+    nets = (nnd_net **)calloc((size_t)r.nets, sizeof *nets);
+    if (!r.seconds || !r.val || !r.test || !nets) die("out of memory", NULL);
+
+    for (k = 0; k < r.nets; ++k) {
+        nnd_rng rng, shuffle_rng;
+        nnd_sgd_options o;
+        nnd_history h;
+        nnd_net *net;
+        double t0;
+        nnd_rng_seed(&rng, r.seed + (unsigned long long)k);
+        nnd_rng_seed(&shuffle_rng, r.seed + 1000003ull * (k + 1));
+        if (load) {
+            net = nnd_load(load, &err);
+            if (!net) die(err.message, NULL);
+        } else {
+            net = nnd_net_create(784, L, n_layers, NND_LOG_LIKELIHOOD, &st);
+            if (!net) die("cannot create the network:", nnd_strerror(st));
+            nnd_network3_initializer(net, &rng, r.fan_in);
+        }
+        nnd_set_dropout_seed(net, r.seed + 7919ull * (k + 1));
+        if (r.threads) nnd_set_threads(net, r.threads);
+        nets[k] = net;
+        if (r.nets > 1) printf("--- network %d of %d ---\n", k + 1, r.nets);
+        printf("preset %s: %d layers, %lu parameters, %d epochs, mini-batch %d, eta %g, lambda %g, "
+               "%d training images\n",
+               r.preset, nnd_num_layers(net), (unsigned long)nnd_param_count(net), r.epochs,
+               r.mini_batch, r.eta, r.lambda, training.n);
+        fflush(stdout);
+        o = nnd_network3_options(r.epochs, r.mini_batch, r.eta, &mnist.validation, &mnist.test,
+                                 r.lambda);
+        if (r.shuffle) o.rng = &shuffle_rng;
+        if (r.no_eval) {
+            o.evaluation_data = o.test_data = NULL;
+            o.monitor_evaluation_accuracy = 0;
+        }
+        o.on_epoch = on_epoch;
+        o.user = &r;
+        t0 = now();
+        r.t_epoch = t0;
+        st = nnd_sgd(net, &training, &o, &h);
+        if (st != NND_OK) die("training failed:", nnd_strerror(st));
+        if (h.epochs > 0 && r.no_eval) {
+            printf("RESULT seconds_per_epoch=%.3f threads=%d images=%d\n", r.fastest, r.threads, training.n);
+        } else if (h.epochs > 0) {
+            printf("Finished training network.\n");
+            printf("Best validation accuracy of %.2f%% obtained at iteration %d\n",
+                   100.0 * h.best_evaluation_accuracy / mnist.validation.n, h.best_iteration);
+            printf("Corresponding test accuracy of %.2f%%\n",
+                   100.0 * h.best_test_accuracy / mnist.test.n);
+            printf("Total training time %.1f s (%.2f s per epoch)\n", now() - t0,
+                   (now() - t0) / h.epochs);
+        } else {
+            int c;
+            if (nnd_accuracy(net, &mnist.validation, &c) == NND_OK)
+                printf("validation accuracy %.2f%%\n", 100.0 * c / mnist.validation.n);
+            if (nnd_accuracy(net, &mnist.test, &c) == NND_OK)
+                printf("test accuracy %.2f%%\n", 100.0 * c / mnist.test.n);
+        }
+        if (plot && h.epochs > 0 && !r.no_eval) {
+            char path[4096];
+            if (r.nets > 1) snprintf(path, sizeof path, "%s.%d", plot, k);
+            else snprintf(path, sizeof path, "%s", plot);
+            write_plot(path, &r, k, h.epochs);
+        }
+        if (save) {
+            char path[4096];
+            if (r.nets > 1) snprintf(path, sizeof path, "%s.%d", save, k);
+            else snprintf(path, sizeof path, "%s", save);
+            if (nnd_save(net, path, &err) != NND_OK) die(err.message, NULL);
+            printf("saved %s\n", path);
+        }
+        nnd_history_free(&h);
+        fflush(stdout);
+    }
+    if (ensemble) {
+        int correct, n_wrong, *wrong = (int *)malloc(sizeof(int) * (size_t)mnist.test.n);
+        if (!wrong) die("out of memory", NULL);
+        st = nnd_ensemble_vote(nets, r.nets, &mnist.test, NULL, &correct, wrong, &n_wrong);
+        if (st != NND_OK) die("ensemble vote failed:", nnd_strerror(st));
+        printf("Accuracy is %.2f%% (%d of %d correct, %d wrong)\n", 100.0 * correct / mnist.test.n,
+               correct, mnist.test.n, n_wrong);
+        if (errors_png && n_wrong > 0) {
+            imgrid g;
+            nnd_real img[784];
+            const int shown = n_wrong < 40 ? n_wrong : 40;
+            printf("misclassified test images:");
+            for (i = 0; i < n_wrong; ++i) printf(" %d", wrong[i]);
+            printf("\n");
+            if (imgrid_init(&g, shown, 8, 28, 28, 2, 2)) die("out of memory", NULL);
+            for (i = 0; i < shown; ++i) {
+                int p;
+                for (p = 0; p < 784; ++p)
+                    img[p] = mnist.test.x8[(size_t)wrong[i] * 784 + p] * mnist.test.x8_scale;
+                imgrid_put(&g, i, img, 0.0, 1.0);
+            }
+            if (imgrid_write_png(&g, errors_png)) fprintf(stderr, "network3: cannot write %s\n", errors_png);
+            else printf("wrote %s\n", errors_png);
+            imgrid_free(&g);
+        }
+        free(wrong);
+    }
+    if (filters_png) write_filters(nets[0], filters_png);
+    for (k = 0; k < r.nets; ++k) nnd_free(nets[k]);
+    free(nets);
+    free(r.seconds);
+    free(r.val);
+    free(r.test);
+    nnd_dataset_free(&big);
+    nnd_mnist_free(&mnist);
+    return 0;
+}

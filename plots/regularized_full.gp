@@ -1,0 +1,10 @@
+# F3-10: test and training accuracy, full 50k training images, lambda 5.0. Data: build/fig_training
+load 'plots/style.gp'
+set output 'plots/regularized_full.png'
+set title 'Accuracy (%), 50,000 training images, {/Symbol l} = 5.0'
+set xlabel 'Epoch'
+set xrange [0:30]
+set yrange [90:100]
+set key bottom right
+plot 'plots/regularized_full.dat' using 1:2 with lines ls 1 title 'Accuracy on the test data', \
+     '' using 1:3 with lines ls 2 title 'Accuracy on the training data'
