@@ -70,7 +70,8 @@
                 nnd_network3_initializer,
                 nnd_num_layers, nnd_layer_info, nnd_weights, nnd_biases,
                 nnd_weight, nnd_set_weight, nnd_params, nnd_param_count,
-                nnd_input_size, nnd_output_size, nnd_net_cost
+                nnd_input_size, nnd_output_size, nnd_net_cost, nnd_set_threads,
+                nnd_set_dropout_seed, nnd_set_train_mode
    Functions    nnd_sigmoid, nnd_sigmoid_prime, nnd_activate, nnd_softmax,
                 nnd_cost_fn, nnd_cost_delta (QuadraticCost / CrossEntropyCost
                 / log-likelihood, with network2's fn and delta semantics)
