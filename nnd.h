@@ -2668,7 +2668,8 @@ static void nnd__update(nnd_net *net, int m, double eta, double lmbda, int n,
 {
     const nnd_real step = (nnd_real)(eta / m);
     const nnd_real shrink = (nnd_real)(eta * lmbda / n);
-    const nnd_real decay = (nnd_real)(1.0 - eta * lmbda / n);
+    /* (1 - eta lmbda/n) w is applied as w - (eta lmbda/n) w: in float the
+       factor 1 - 1e-5 would round to a multiple of 6e-8, the small term does not */
     const nnd_real muv = (nnd_real)mu;
     const int nt = nnd__threads(net);
     int l;
@@ -2708,7 +2709,7 @@ static void nnd__update(nnd_net *net, int m, double eta, double lmbda, int n,
                 for (i = 0; i < L->n_w; ++i) w[i] -= shrink * (nnd_real)((w[i] > 0) - (w[i] < 0));
             } else {
                 NND__PARALLEL_FOR(nt, 2.0 * L->n_w)
-                for (i = 0; i < L->n_w; ++i) w[i] *= decay;
+                for (i = 0; i < L->n_w; ++i) w[i] -= shrink * w[i];
             }
             for (q = 0; q < len; ++q) sd[q] = -step * d1[q];
             nnd__sparse_tn(nt, m, L->n_in, L->n_out, net->sp_cnt, net->sp_row_idx, net->sp_row_val,
@@ -2719,10 +2720,19 @@ static void nnd__update(nnd_net *net, int m, double eta, double lmbda, int n,
                 w[i] = w[i] - shrink * (nnd_real)((w[i] > 0) - (w[i] < 0)) - step * gw[i];
         } else {
             NND__PARALLEL_FOR(nt, 2.0 * L->n_w)
-            for (i = 0; i < L->n_w; ++i) w[i] = decay * w[i] - step * gw[i];
+            for (i = 0; i < L->n_w; ++i) w[i] = w[i] - shrink * w[i] - step * gw[i];
         }
         for (i = 0; i < L->n_b; ++i) b[i] -= step * gb[i];
     }
+}
+
+/* Augmentation transforms the input as one grey image: a conv/pool first
+   layer with one channel, or a dense first layer reading a square image. */
+static int nnd__is_image_input(const nnd_net *net)
+{
+    const nnd__layer *L0 = &net->layer[0];
+    const int side = (int)(sqrt((double)net->n_in) + 0.5);
+    return L0->kind != NND_LAYER_DENSE ? L0->ic == 1 : side * side == net->n_in;
 }
 
 static int nnd__check_options(const nnd_net *net, const nnd_data *tr, const nnd_sgd_options *o)
@@ -2745,7 +2755,7 @@ static int nnd__check_options(const nnd_net *net, const nnd_data *tr, const nnd_
     if (o->test_data && (!o->test_data->labels && !o->test_data->y)) return NND_ERR_ARG;
     if (!(o->augment_rotate >= 0 && o->augment_rotate <= 180) ||
         !(o->augment_shift >= 0 && o->augment_shift < 1e6) ||
-        ((o->augment_rotate > 0 || o->augment_shift > 0) && (!o->rng || net->layer[0].ic != 1)))
+        ((o->augment_rotate > 0 || o->augment_shift > 0) && (!o->rng || !nnd__is_image_input(net))))
         return NND_ERR_ARG;
     return NND_OK;
 }

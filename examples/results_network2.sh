@@ -46,6 +46,8 @@ run R1-1 95.42 "[784,30,10] quadratic, N(0,1) init, η 3.0, 30 epochs, test" -- 
     --sizes 784,30,10 --cost quadratic --init large --eta 3.0 --epochs 30 --evaluate-on test
 run R1-2 96.59 "[784,100,10] quadratic, N(0,1) init, η 3.0, 30 epochs, test" -- \
     --sizes 784,100,10 --cost quadratic --init large --eta 3.0 --epochs 30 --evaluate-on test
+spread R1-2s 96.59 "R1-2" "1 2 3" -- \
+    --sizes 784,100,10 --cost quadratic --init large --eta 3.0 --epochs 30 --evaluate-on test
 run R3-1 95.49 "[784,30,10] cross-entropy, N(0,1) init, η 0.5, 30 epochs, test" -- \
     --sizes 784,30,10 --init large --eta 0.5 --epochs 30 --evaluate-on test
 run R3-2 96.82 "[784,100,10] cross-entropy, N(0,1) init, η 0.5, 30 epochs, test" -- \

@@ -164,6 +164,34 @@ static void determinism(void)
     free_toy(&t);
 }
 
+/* On-the-fly augmentation reads a dense first layer's input as a square
+   grey image; an input that is no square image is refused. */
+static void augmentation_dense_input(void)
+{
+    toy sq = make_toy(40, 9, 3, 5), odd = make_toy(40, 6, 3, 6);
+    int s9[] = {9, 4, 3}, s6[] = {6, 4, 3}, st;
+    nnd_rng rng;
+    nnd_net *a, *b;
+    nnd_sgd_options opt = nnd_sgd_defaults();
+    nnd_rng_seed(&rng, 3);
+    a = nnd_network2(s9, 3, NND_CROSS_ENTROPY, &rng, &st);
+    b = nnd_network2(s6, 3, NND_CROSS_ENTROPY, &rng, &st);
+    opt.epochs = 2;
+    opt.mini_batch_size = 4;
+    opt.eta = 0.5;
+    opt.rng = &rng;
+    opt.augment_rotate = 10;
+    opt.augment_shift = 0.5;
+    CHECK(nnd_sgd(a, &sq.d, &opt, NULL) == NND_OK, "augmentation refused a dense 3x3-image input");
+    CHECK(nnd_sgd(b, &odd.d, &opt, NULL) == NND_ERR_ARG, "augmentation accepted a 6-pixel input");
+    opt.rng = NULL;
+    CHECK(nnd_sgd(a, &sq.d, &opt, NULL) == NND_ERR_ARG, "augmentation without an rng accepted");
+    nnd_free(a);
+    nnd_free(b);
+    free_toy(&sq);
+    free_toy(&odd);
+}
+
 static void divergence(void)
 {
     nnd_layer_spec lin = nnd_dense_layer(2, NND_LINEAR, 0.0);
@@ -552,6 +580,7 @@ int main(void)
     update_rules(NND_L2, 0.6, "momentum (107)-(108) with L2");
     update_rules(NND_L1, 0.3, "momentum with L1");
     determinism();
+    augmentation_dense_input();
     divergence();
     bad_arguments();
     monitors_and_callbacks();
