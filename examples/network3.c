@@ -363,8 +363,9 @@ int main(int argc, char **argv)
     }
     if (ensemble) {
         int correct, n_wrong, *wrong = (int *)malloc(sizeof(int) * (size_t)mnist.test.n);
-        if (!wrong) die("out of memory", NULL);
-        st = nnd_ensemble_vote(nets, r.nets, &mnist.test, NULL, &correct, wrong, &n_wrong);
+        int *voted = (int *)malloc(sizeof(int) * (size_t)mnist.test.n);
+        if (!wrong || !voted) die("out of memory", NULL);
+        st = nnd_ensemble_vote(nets, r.nets, &mnist.test, voted, &correct, wrong, &n_wrong);
         if (st != NND_OK) die("ensemble vote failed:", nnd_strerror(st));
         printf("Accuracy is %.2f%% (%d of %d correct, %d wrong)\n", 100.0 * correct / mnist.test.n,
                correct, mnist.test.n, n_wrong);
@@ -385,8 +386,26 @@ int main(int argc, char **argv)
             if (imgrid_write_png(&g, errors_png)) fprintf(stderr, "network3: cannot write %s\n", errors_png);
             else printf("wrote %s\n", errors_png);
             imgrid_free(&g);
+            { /* the tiles' labels, for plots/ensemble_errors_labelled.gp: FILE.png -> FILE.dat */
+                char dat[1024];
+                size_t len = strlen(errors_png);
+                FILE *f;
+                if (len > 4 && len < sizeof dat && !strcmp(errors_png + len - 4, ".png")) {
+                    memcpy(dat, errors_png, len - 4);
+                    strcpy(dat + len - 4, ".dat");
+                    if ((f = fopen(dat, "w")) != NULL) {
+                        fprintf(f, "# ensemble of %d nets (preset ensemble, seed %lu): %d of %d test images wrong;\n"
+                                   "# the first %d, one per tile of %s\n# tile true predicted test_index\n",
+                                r.nets, (unsigned long)r.seed, n_wrong, mnist.test.n, shown, errors_png);
+                        for (i = 0; i < shown; ++i)
+                            fprintf(f, "%d %d %d %d\n", i, mnist.test.labels[wrong[i]], voted[wrong[i]], wrong[i]);
+                        if (fclose(f) == 0) printf("wrote %s\n", dat);
+                    }
+                }
+            }
         }
         free(wrong);
+        free(voted);
     }
     if (filters_png) write_filters(nets[0], filters_png);
     for (k = 0; k < r.nets; ++k) nnd_free(nets[k]);
