@@ -394,9 +394,12 @@ int main(int argc, char **argv)
                     memcpy(dat, errors_png, len - 4);
                     strcpy(dat + len - 4, ".dat");
                     if ((f = fopen(dat, "w")) != NULL) {
-                        fprintf(f, "# ensemble of %d nets (preset ensemble, seed %lu): %d of %d test images wrong;\n"
+                        fprintf(f, "# ensemble of %d nets (preset ensemble, %d epochs, first %d training images "
+                                   "before expansion, seed %lu): %d of %d test images wrong;\n"
                                    "# the first %d, one per tile of %s\n# tile true predicted test_index\n",
-                                r.nets, (unsigned long)r.seed, n_wrong, mnist.test.n, shown, errors_png);
+                                r.nets, r.epochs, r.train_size ? r.train_size : mnist.training.n,
+                                (unsigned long)r.seed, n_wrong, mnist.test.n,
+                                shown, errors_png);
                         for (i = 0; i < shown; ++i)
                             fprintf(f, "%d %d %d %d\n", i, mnist.test.labels[wrong[i]], voted[wrong[i]], wrong[i]);
                         if (fclose(f) == 0) printf("wrote %s\n", dat);
