@@ -13,40 +13,12 @@
 #define NND_IMPLEMENTATION
 #include "../nnd.h"
 #include "../tests/check.h"
+#include "common.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#ifdef NND_DOUBLE
-#define TOL(d, f) (d)
-#else
-#define TOL(d, f) (f)
-#endif
-
-static void note(const char *fmt, ...)
-{
-    va_list ap;
-    printf("# ");
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-}
-
-static double cpu_seconds(void) { return (double)clock() / CLOCKS_PER_SEC; }
-
-/* nnd_sgd; if it does not return NND_OK, a FAIL line (counted as a failed
-   check), so a rejected option cannot pass for a bad experiment. */
-static int train(nnd_net *net, const nnd_data *tr, const nnd_sgd_options *opt, nnd_history *hist)
-{
-    int st = nnd_sgd(net, tr, opt, hist);
-    if (st != NND_OK) {
-        printf("FAIL nnd_sgd: %s\n", nnd_strerror(st));
-        ++check_failed;
-    }
-    return st;
-}
 
 /* A stack of dense sigmoid layers on n_in inputs, all parameters zero. */
 static nnd_net *sigmoid_net(int n_in, const int *widths, int n_layers, nnd_cost cost)
@@ -395,17 +367,6 @@ static void ch1_ex5(void)
     note("ch1-ex5: steps that moved x in the direction of C'(x) (must be none)");
     CHECK_CLOSE("ch1-ex5", wrong_way, 0, 0);
     nnd_free(net);
-}
-
-static int load_mnist(nnd_mnist *m)
-{
-    nnd_error err;
-    if (nnd_mnist_load("data/mnist", m, &err) != NND_OK) {
-        printf("FAIL cannot load MNIST from data/mnist (run from the repo root after `make data`): %s\n",
-               err.message);
-        return 0;
-    }
-    return 1;
 }
 
 /* ch1-ex6: online learning (mini-batch 1) against mini-batches of 20, one

@@ -18,86 +18,12 @@
 #define NND_IMPLEMENTATION
 #include "../nnd.h"
 #include "../tests/check.h"
+#include "common.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#ifdef NND_DOUBLE
-#define TOL(d, f) (d)
-static const double H = 1e-3;
-#else
-#define TOL(d, f) (f)
-static const double H = 5e-2;
-#endif
-
-static void note(const char *fmt, ...)
-{
-    va_list ap;
-    printf("# ");
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-}
-
-static double cpu_seconds(void) { return (double)clock() / CLOCKS_PER_SEC; }
-
-static nnd_net *make_net(int n_in, const int *widths, const nnd_activation *acts, int n_layers,
-                         nnd_cost cost)
-{
-    nnd_layer_spec specs[8];
-    int l, st;
-    nnd_net *net;
-    for (l = 0; l < n_layers; ++l) specs[l] = nnd_dense_layer(widths[l], acts[l], 0.0);
-    net = nnd_net_create(n_in, specs, n_layers, cost, &st);
-    if (!net) {
-        printf("FAIL nnd_net_create: %s\n", nnd_strerror(st));
-        exit(1);
-    }
-    return net;
-}
-
-static void fill(nnd_rng *rng, nnd_real *v, int n, double lo, double hi)
-{
-    int i;
-    for (i = 0; i < n; ++i) v[i] = (nnd_real)(lo + (hi - lo) * nnd_rng_uniform(rng));
-}
-
-/* nnd_backprop against finite differences of nnd_batch_cost: for each layer,
-   |fd - bp| / |bp| over that layer's weights and biases (Euclidean norms);
-   the worst layer is returned. A norm per layer is robust to the rounding
-   of tiny components, and still sees a systematic 1 % error in any layer. */
-static double fd_check(nnd_net *net, const nnd_real *x, const nnd_real *y, int m)
-{
-    size_t n = nnd_param_count(net), p;
-    nnd_real *g = (nnd_real *)malloc(n * sizeof *g), *w = nnd_params(net);
-    double worst = 0.0;
-    int l;
-    nnd_backprop(net, x, y, NULL, m, g, NULL);
-    for (l = 0; l < nnd_num_layers(net); ++l) {
-        nnd_layer_desc d = nnd_layer_info(net, l);
-        size_t first = d.weight_offset < d.bias_offset ? d.weight_offset : d.bias_offset;
-        double err2 = 0.0, norm2 = 0.0;
-        for (p = first; p < first + d.n_weights + d.n_biases; ++p) {
-            static const double step[4] = {2, 1, -1, -2};
-            nnd_real keep = w[p];
-            double c[4], fd;
-            int s;
-            for (s = 0; s < 4; ++s) {
-                w[p] = (nnd_real)(keep + step[s] * H);
-                nnd_batch_cost(net, x, y, NULL, m, &c[s]);
-            }
-            w[p] = keep;
-            fd = (-c[0] + 8 * c[1] - 8 * c[2] + c[3]) / (12 * H);
-            err2 += (fd - g[p]) * (fd - g[p]);
-            norm2 += (double)g[p] * g[p];
-        }
-        worst = fmax(worst, sqrt(err2 / fmax(norm2, 1e-300)));
-    }
-    free(g);
-    return worst;
-}
 
 /* ---------------------------------------------------------------------------
    A reference network in double, one example at a time, with an activation
@@ -274,7 +200,7 @@ static void ch2_ex1(void)
         fill(&rng, y, 6, 0.05, 0.95);
         note("ch2-ex1: %s cost, [4,5,3], 2 examples: worst relative error of BP3/BP4 against finite differences",
              c ? "cross-entropy" : "quadratic");
-        CHECK_CLOSE("ch2-ex1", fd_check(net, x, y, 2), 0, TOL(1e-7, 1e-3));
+        CHECK_CLOSE("ch2-ex1", fd_check(net, x, y, NULL, 2), 0, TOL(1e-7, 1e-3));
         nnd_free(net);
     }
 }
@@ -346,7 +272,7 @@ static void ch2_ex2(void)
     net = make_net(4, widths, tanh_hidden, 2, NND_QUADRATIC);
     nnd_default_weight_initializer(net, &rng);
     note("ch2-ex2: library, tanh hidden layer: nnd_backprop against finite differences");
-    CHECK_CLOSE("ch2-ex2", fd_check(net, xr, yr, 1), 0, TOL(1e-7, 1e-3));
+    CHECK_CLOSE("ch2-ex2", fd_check(net, xr, yr, NULL, 1), 0, TOL(1e-7, 1e-3));
     nnd_free(net);
 }
 
@@ -368,7 +294,7 @@ static void ch2_ex3(void)
     fill(&rng, x, 18, -1, 1);
     fill(&rng, y, 2, -1, 1);
     note("ch2-ex3: linear [3,4,4,2]: nnd_backprop against finite differences");
-    CHECK_CLOSE("ch2-ex3", fd_check(net, x, y, 1), 0, TOL(1e-8, 1e-3));
+    CHECK_CLOSE("ch2-ex3", fd_check(net, x, y, NULL, 1), 0, TOL(1e-8, 1e-3));
     /* the deltas: bias gradients of one example */
     ref_from(&r, net);
     nnd_backprop(net, x, y, NULL, 1, g, NULL);

@@ -13,88 +13,11 @@
 #define NND_IMPLEMENTATION
 #include "../nnd.h"
 #include "../tests/check.h"
+#include "common.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef NND_DOUBLE
-#define TOL(d, f) (d)
-static const double H = 1e-3;
-#else
-#define TOL(d, f) (f)
-static const double H = 5e-2;
-#endif
-
-static void note(const char *fmt, ...)
-{
-    va_list ap;
-    printf("# ");
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-}
-
-static nnd_net *make_net(int n_in, const int *widths, const nnd_activation *acts, int n_layers,
-                         nnd_cost cost)
-{
-    nnd_layer_spec specs[8];
-    int l, st;
-    nnd_net *net;
-    for (l = 0; l < n_layers; ++l) specs[l] = nnd_dense_layer(widths[l], acts[l], 0.0);
-    net = nnd_net_create(n_in, specs, n_layers, cost, &st);
-    if (!net) {
-        printf("FAIL nnd_net_create: %s\n", nnd_strerror(st));
-        exit(1);
-    }
-    return net;
-}
-
-/* One layer of n_out neurons with activation f on n_in inputs. */
-static nnd_net *one_layer(int n_in, int n_out, nnd_activation f, nnd_cost cost)
-{
-    return make_net(n_in, &n_out, &f, 1, cost);
-}
-
-static void fill(nnd_rng *rng, nnd_real *v, int n, double lo, double hi)
-{
-    int i;
-    for (i = 0; i < n; ++i) v[i] = (nnd_real)(lo + (hi - lo) * nnd_rng_uniform(rng));
-}
-
-/* nnd_backprop against finite differences (fourth-order stencil) of
-   nnd_batch_cost: per layer |fd - bp| / |bp| over its parameters, worst
-   layer returned (see exercises/ch2.c). y NULL: one-hot labels. */
-static double fd_check(nnd_net *net, const nnd_real *x, const nnd_real *y, const int *labels, int m)
-{
-    size_t n = nnd_param_count(net), p;
-    nnd_real *g = (nnd_real *)malloc(n * sizeof *g), *w = nnd_params(net);
-    double worst = 0.0;
-    int l;
-    nnd_backprop(net, x, y, labels, m, g, NULL);
-    for (l = 0; l < nnd_num_layers(net); ++l) {
-        nnd_layer_desc d = nnd_layer_info(net, l);
-        size_t first = d.weight_offset < d.bias_offset ? d.weight_offset : d.bias_offset;
-        double err2 = 0.0, norm2 = 0.0;
-        for (p = first; p < first + d.n_weights + d.n_biases; ++p) {
-            static const double step[4] = {2, 1, -1, -2};
-            nnd_real keep = w[p];
-            double c[4], fd;
-            int s;
-            for (s = 0; s < 4; ++s) {
-                w[p] = (nnd_real)(keep + step[s] * H);
-                nnd_batch_cost(net, x, y, labels, m, &c[s]);
-            }
-            w[p] = keep;
-            fd = (-c[0] + 8 * c[1] - 8 * c[2] + c[3]) / (12 * H);
-            err2 += (fd - g[p]) * (fd - g[p]);
-            norm2 += (double)g[p] * g[p];
-        }
-        worst = fmax(worst, sqrt(err2 / fmax(norm2, 1e-300)));
-    }
-    free(g);
-    return worst;
-}
 
 /* Gradient of weight w_jk (book indexing) and bias b_j of layer l in a
    gradient block laid out like nnd_params (weights stored W^T). */
@@ -106,29 +29,6 @@ static double grad_w(const nnd_net *net, const nnd_real *g, int l, int j, int k)
 static double grad_b(const nnd_net *net, const nnd_real *g, int l, int j)
 {
     return g[nnd_layer_info(net, l).bias_offset + j];
-}
-
-static int load_mnist(nnd_mnist *m)
-{
-    nnd_error err;
-    if (nnd_mnist_load("data/mnist", m, &err) != NND_OK) {
-        printf("FAIL cannot load MNIST from data/mnist (run from the repo root after `make data`): %s\n",
-               err.message);
-        return 0;
-    }
-    return 1;
-}
-
-/* nnd_sgd; if it does not return NND_OK, a FAIL line (counted as a failed
-   check), so a rejected option cannot pass for a bad experiment. */
-static int train(nnd_net *net, const nnd_data *tr, const nnd_sgd_options *opt, nnd_history *hist)
-{
-    int st = nnd_sgd(net, tr, opt, hist);
-    if (st != NND_OK) {
-        printf("FAIL nnd_sgd: %s\n", nnd_strerror(st));
-        ++check_failed;
-    }
-    return st;
 }
 
 /* Train a fresh [784,30,10] cross-entropy network (default initialiser). */

@@ -23,6 +23,7 @@
 #define NND_IMPLEMENTATION
 #include "../nnd.h"
 #include "../tests/check.h"
+#include "common.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -38,21 +39,6 @@
 #endif
 
 /* ---------------------------------------------------------------- helpers */
-
-/* A network of dense layers on n_in inputs; every parameter starts at 0. */
-static nnd_net *make_net(int n_in, const int *widths, const nnd_activation *acts, int n_layers)
-{
-    nnd_layer_spec spec[8];
-    int l, st;
-    nnd_net *net;
-    for (l = 0; l < n_layers; ++l) spec[l] = nnd_dense_layer(widths[l], acts[l], 0.0);
-    net = nnd_net_create(n_in, spec, n_layers, NND_QUADRATIC, &st);
-    if (!net) {
-        printf("nnd_net_create failed: %s\n", nnd_strerror(st));
-        exit(1);
-    }
-    return net;
-}
 
 static void set_bias(nnd_net *net, int l, int j, double b) { nnd_biases(net, l)[j] = (nnd_real)b; }
 
@@ -91,7 +77,7 @@ static nnd_net *polygon_tower(int n, double r, double W, double h)
     nnd_net *net;
     widths[0] = n;
     widths[1] = 1;
-    net = make_net(2, widths, acts, 2);
+    net = make_net(2, widths, acts, 2, NND_QUADRATIC);
     for (k = 0; k < n; ++k) {
         double th = 2 * M_PI * k / n, c = cos(th), s = sin(th);
         nnd_set_weight(net, 0, k, 0, -W * c);
@@ -172,7 +158,7 @@ static nnd_net *relu_interpolant(int n)
     nnd_net *net;
     widths[0] = n + 1;
     widths[1] = 1;
-    net = make_net(1, widths, acts, 2);
+    net = make_net(1, widths, acts, 2, NND_QUADRATIC);
     for (i = 0; i <= n; ++i) {
         double t = i * step;
         double slope = i < n ? (goal(t + step) - goal(t)) / step : prev; /* no change at x = 1 */
@@ -205,7 +191,7 @@ static void ch4_prob2(void)
        s + 1/W and a ramp between: a step as W grows. */
     int widths[2] = {2, 1};
     nnd_activation acts[2] = {NND_RELU, NND_LINEAR};
-    nnd_net *net = make_net(1, widths, acts, 2);
+    nnd_net *net = make_net(1, widths, acts, 2, NND_QUADRATIC);
     double W = 1000, s = 0.4, worst = 0, e100, e200, xs[1] = {0};
     int i;
     nnd_set_weight(net, 0, 0, 0, W);
@@ -244,7 +230,7 @@ static void ch4_prob3(void)
     /* (a) a random 4-layer linear network 3 -> 5 -> 4 -> 6 -> 2 is x -> Ax + c */
     int widths[4] = {5, 4, 6, 2}, i, k, t;
     nnd_activation acts[4] = {NND_LINEAR, NND_LINEAR, NND_LINEAR, NND_LINEAR};
-    nnd_net *net = make_net(3, widths, acts, 4);
+    nnd_net *net = make_net(3, widths, acts, 4, NND_QUADRATIC);
     nnd_rng rng;
     nnd_real x[3] = {0, 0, 0}, c[2] = {0, 0}, e[2] = {0, 0}, o[2] = {0, 0};
     double A[2][3], worst = 0, scale = 0;
@@ -290,7 +276,7 @@ static void ch4_prob3(void)
         d.n_y = 1;
         opt.mini_batch_size = 3; /* full-batch gradient descent */
         for (pass = 0; pass < 2; ++pass) {
-            net = pass == 0 ? make_net(1, w1, acts, 1) : make_net(1, w3, acts, 3);
+            net = pass == 0 ? make_net(1, w1, acts, 1, NND_QUADRATIC) : make_net(1, w3, acts, 3, NND_QUADRATIC);
             nnd_rng_seed(&rng, 7);
             nnd_default_weight_initializer(net, &rng);
             opt.epochs = pass == 0 ? 4000 : 8000;
@@ -315,7 +301,7 @@ static double step_point(double w, double b)
 {
     int widths[1] = {1};
     nnd_activation acts[1] = {NND_SIGMOID};
-    nnd_net *net = make_net(1, widths, acts, 1);
+    nnd_net *net = make_net(1, widths, acts, 1, NND_QUADRATIC);
     double lo = 0, hi = 1, x[1] = {0};
     int it;
     nnd_set_weight(net, 0, 0, 0, w);
@@ -344,7 +330,7 @@ static nnd_net *tower(int m, const double *lo, const double *hi, double h)
     nnd_net *net;
     widths[0] = 2 * m;
     widths[1] = 1;
-    net = make_net(m, widths, acts, 2);
+    net = make_net(m, widths, acts, 2, NND_QUADRATIC);
     for (i = 0; i < m; ++i) {
         nnd_set_weight(net, 0, 2 * i, i, 1000);
         set_bias(net, 0, 2 * i, -1000 * lo[i]);
@@ -390,12 +376,6 @@ static void ch4_claim_f(void)
     CHECK_CLOSE("ch4-claim-f", hi, 0.8528, 5e-5);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* The design challenge: five bumps of width 0.2 (steps with w = 1000 on a
    linear output neuron, output bias 0) must follow sigma^-1(f). The score
    is the mean |sigma^-1 f(x_j) - bump height| over x_j = j/100, j < 100, and
@@ -405,7 +385,7 @@ static double challenge_score(const double *hgt, double *net_score)
 {
     int widths[2] = {10, 1}, k, j;
     nnd_activation acts[2] = {NND_SIGMOID, NND_LINEAR};
-    nnd_net *net = make_net(1, widths, acts, 2);
+    nnd_net *net = make_net(1, widths, acts, 2, NND_QUADRATIC);
     nnd_real x[100], o[100];
     double s = 0, sn = 0;
     for (k = 0; k < 5; ++k) {

@@ -23,6 +23,7 @@
 #define NND_IMPLEMENTATION
 #include "../nnd.h"
 #include "../tests/check.h"
+#include "common.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -267,12 +268,6 @@ static void speed_at_init(int hidden, uint64_t seed, const nnd_real *x, const in
     }
     free(g);
     nnd_free(net);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 /* During training (generate_gradient.py): full-batch gradient descent on
