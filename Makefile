@@ -40,11 +40,12 @@ $(B) $(B)/tests $(B)/asan:
 $(B)/%: examples/%.c nnd.h $(wildcard examples/*.h) | $(B)
 	$(CC) $(STRICT) $(OPT) $(OMP) $< -o $@ $(LDLIBS)
 
+# tests build with OpenMP too, so that the thread-count checks run threads
 $(B)/tests/%: tests/%.c nnd.h tests/check.h | $(B)/tests
-	$(CC) $(STRICT) $(OPT) $< -o $@ $(LDLIBS)
+	$(CC) $(STRICT) $(OPT) $(OMP) $< -o $@ $(LDLIBS)
 
 $(B)/tests/%_double: tests/%.c nnd.h tests/check.h | $(B)/tests
-	$(CC) $(STRICT) $(OPT) -DNND_DOUBLE $< -o $@ $(LDLIBS)
+	$(CC) $(STRICT) $(OPT) $(OMP) -DNND_DOUBLE $< -o $@ $(LDLIBS)
 
 # ---------------------------------------------------------------- data
 data: data/mnist/train-images-idx3-ubyte

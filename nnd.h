@@ -849,16 +849,23 @@ typedef struct { nnd_real x[NND__VBYTES / sizeof(nnd_real)]; } nnd__vec;
    multiply-add) is worth it. Every such loop splits independent outputs -
    the rows of a product, the examples of a batch, the parameters of an
    update - so each sum keeps the same terms in the same order and the
-   results are bit for bit the same whatever the number of threads. Without
+   results are bit for bit the same whatever the number of threads (or the
+   schedule: NND__PARALLEL_FOR_DYNAMIC hands out pieces on demand, large ones first). Without
    OpenMP the pragmas vanish (no unknown-pragma warnings). */
 enum { NND__PARALLEL_WORK = 32768 };
+#ifndef NND__L2_BYTES
+#define NND__L2_BYTES (256.0 * 1024) /* cache a kernel may fill per core (half a typical L2) */
+#endif
 #if defined(_OPENMP)
 #include <omp.h>
 #define NND__PRAGMA(x) _Pragma(#x)
 #define NND__PARALLEL_FOR(nt, work) \
     NND__PRAGMA(omp parallel for num_threads(nt) if ((nt) > 1 && (work) >= NND__PARALLEL_WORK) schedule(static))
+#define NND__PARALLEL_FOR_DYNAMIC(nt, work) \
+    NND__PRAGMA(omp parallel for num_threads(nt) if ((nt) > 1 && (work) >= NND__PARALLEL_WORK) schedule(guided))
 #else
 #define NND__PARALLEL_FOR(nt, work)
+#define NND__PARALLEL_FOR_DYNAMIC(nt, work)
 #endif
 
 /* Kernel 1, the row kernel - every "sum of scaled rows" product:
@@ -984,12 +991,12 @@ static void nnd__rows4(int n, int cnt, const nnd_real *A, size_t rs, size_t cs,
                        nnd_real *NND__RESTRICT C, size_t ldc)
 {
     const int VL = NND__VL, last = n - NND__VL;
+    const nnd_real *a0 = A, *a1 = A + rs, *a2 = A + 2 * rs, *a3 = A + 3 * rs;
     int j, c;
     for (j = 0; j < n; j += 3 * VL) {
         const int j0 = j < last ? j : last, j1 = j + VL < last ? j + VL : last;
         const int j2 = j + 2 * VL < last ? j + 2 * VL : last;
         nnd__vec a00, a01, a02, a10, a11, a12, a20, a21, a22, a30, a31, a32;
-        const nnd_real *a0 = A, *a1 = A + rs, *a2 = A + 2 * rs, *a3 = A + 3 * rs;
         if (bias) {
             NND__VLOAD(a00, bias + j0);
             NND__VLOAD(a01, bias + j1);
@@ -1038,23 +1045,55 @@ static void nnd__rows4(int n, int cnt, const nnd_real *A, size_t rs, size_t cs,
     }
 }
 
-/* C[rows x n] from A(r, c) = A[r*rs + c*cs] (see nnd__rows4): groups of four
-   rows by nnd__rows4, the rest (and rows narrower than a vector) by
-   nnd__rows. Groups are fixed by row index, so threads (which split the
-   groups) never change a result. Rows need not be four apart in C: row r is
-   at C + r*ldc. */
+/* C[rows x n] from A(r, c) = A[r*rs + c*cs] (see nnd__rows4), as tiles: a
+   group of four rows (the last group may be partial: its rows go one by one
+   through nnd__rows, which loads less for one row than nnd__rows4 for four)
+   times a strip of columns, strip after strip. The columns are cut into
+   strips when the rows are few and threads need work, and when B is larger
+   than a core's cache (NND__L2_BYTES): then each strip of B is read from
+   memory once and reused by every group of rows (10 examples through a
+   2880 x 100 layer read its 1.1 MB of weights once, not three times);
+   otherwise a strip is the whole row. A tile computes each of its outputs as the same
+   sum in the same order whatever the tiling, and tiles write disjoint
+   outputs, so neither the strips nor the threads change a result. Rows
+   narrower than a vector: nnd__rows's plain loop, row by row. */
 static void nnd__gemm_rows(int nt, int rows, int n, int cnt, const nnd_real *A, size_t rs,
                            size_t cs, const nnd_real *B, size_t ldb, const nnd_real *bias,
                            nnd_real *C, size_t ldc)
 {
-    const int groups = n >= NND__VL ? rows / 4 : 0;
-    int g, r;
+    const int VL = NND__VL, groups = (rows + 3) / 4;
+    int strips = 1, width = n, t;
     (void)nt;
-    NND__PARALLEL_FOR(nt, (double)rows * n * cnt)
-    for (g = 0; g < groups; ++g)
-        nnd__rows4(n, cnt, A + (size_t)4 * g * rs, rs, cs, B, ldb, bias, C + (size_t)4 * g * ldc, ldc);
-    for (r = 4 * groups; r < rows; ++r)
-        nnd__rows(n, cnt, NULL, A + (size_t)r * rs, (int)cs, B, ldb, bias, C + (size_t)r * ldc);
+    if (n < VL) {
+        for (t = 0; t < rows; ++t)
+            nnd__rows(n, cnt, NULL, A + (size_t)t * rs, (int)cs, B, ldb, bias, C + (size_t)t * ldc);
+        return;
+    }
+    if (nt > 1 && groups < 8 * nt) /* few rows: cut the columns too */
+        strips = (8 * nt + groups - 1) / groups;
+    if (groups > 1 && (double)cnt * n * sizeof *B > NND__L2_BYTES) { /* B does not stay in cache: */
+        const int fit = (int)(NND__L2_BYTES / ((double)cnt * 3 * VL * sizeof *B)); /* strips of it do */
+        const int want = (n + 3 * VL * (fit > 1 ? fit : 1) - 1) / (3 * VL * (fit > 1 ? fit : 1));
+        if (want > strips) strips = want;
+    }
+    if (strips > n / (3 * VL)) strips = n / (3 * VL);
+    if (strips < 1) strips = 1;
+    width = n / strips / VL * VL; /* >= 3 VL; the last strip takes the rest */
+    NND__PARALLEL_FOR_DYNAMIC(nt, (double)rows * n * cnt)
+    for (t = 0; t < groups * strips; ++t) { /* strip by strip: a strip of B is reused from cache */
+        const int s = t / groups, g = t % groups, j0 = s * width;
+        const int j1 = s == strips - 1 ? n : j0 + width, nr = rows - 4 * g < 4 ? rows - 4 * g : 4;
+        const nnd_real *Ag = A + (size_t)4 * g * rs, *bj = bias ? bias + j0 : NULL;
+        nnd_real *Cg = C + (size_t)4 * g * ldc + j0;
+        int r;
+        if (nr == 4) {
+            nnd__rows4(j1 - j0, cnt, Ag, rs, cs, B + j0, ldb, bj, Cg, ldc);
+        } else {
+            for (r = 0; r < nr; ++r)
+                nnd__rows(j1 - j0, cnt, NULL, Ag + (size_t)r * rs, (int)cs, B + j0, ldb, bj,
+                          Cg + (size_t)r * ldc);
+        }
+    }
 }
 
 /* C[m x n] = A[m x k] B[k x n] + bias[n] (bias may be NULL)   ("NN") */
@@ -1072,26 +1111,46 @@ static void nnd__gemm_tn(int nt, int m, int n, int k, const nnd_real *A, const n
     nnd__gemm_rows(nt, k, n, m, A, 1, (size_t)k, B, (size_t)n, NULL, C, (size_t)n);
 }
 
-/* T[n x k] = W[k x n]^T, in blocks that stay in cache. */
-static void nnd__transpose(int k, int n, const nnd_real *NND__RESTRICT W, nnd_real *NND__RESTRICT T)
+/* T[n x k] = W[k x n]^T, in blocks that stay in cache (threads take
+   bands of 32 rows of W: disjoint columns of T). */
+static void nnd__transpose(int nt, int k, int n, const nnd_real *NND__RESTRICT W,
+                           nnd_real *NND__RESTRICT T)
 {
-    int p0, j0, p, j;
-    for (p0 = 0; p0 < k; p0 += 32)
+    int b;
+    (void)nt;
+    NND__PARALLEL_FOR(nt, 2.0 * k * n)
+    for (b = 0; b < (k + 31) / 32; ++b) {
+        const int p0 = 32 * b;
+        int j0, p, j;
         for (j0 = 0; j0 < n; j0 += 32)
             for (p = p0; p < k && p < p0 + 32; ++p)
                 for (j = j0; j < n && j < j0 + 32; ++j) T[(size_t)j * k + p] = W[(size_t)p * n + j];
+    }
 }
 
 /* C[m x k] = D[m x n] W[k x n]^T.  "NT": C[i][p] = <D[i][:], W[p][:]> -
    the shape of BP2 (delta back through the weights) and of a convolution
-   (patches times filters). W is first transposed into T (scratch of k n
-   values), then C = D T is an NN product. */
+   (patches times filters). T is scratch of k n values. The product is formed
+   by the row kernels with one operand transposed, whichever is smaller:
+   - W into T [n x k], then C = D T   (many rows: a convolution, m >= n);
+   - for a small batch (m < n, e.g. 10 deltas through a 2880 x 100 layer),
+     D into T [n x m], then C^T = W T [k x m] (in T after D^T), then C^T
+     into C - so a large W is only read, never copied.
+   Both give C[i][p] = sum_j D[i][j] W[p][j], the same terms added in the
+   same order (j = 0, 1, ...), so the choice does not change a result. */
 static void nnd__gemm_nt(int nt, int m, int n, int k, const nnd_real *NND__RESTRICT D,
                          const nnd_real *NND__RESTRICT W, nnd_real *NND__RESTRICT T,
                          nnd_real *NND__RESTRICT C)
 {
-    nnd__transpose(k, n, W, T);
-    nnd__gemm_nn(nt, m, k, n, D, T, NULL, C);
+    if (m < n && m >= NND__VL && ((size_t)n + k) * m <= (size_t)k * n) {
+        nnd_real *Ct = T + (size_t)n * m;
+        nnd__transpose(nt, m, n, D, T);
+        nnd__gemm_rows(nt, k, m, n, W, (size_t)n, 1, T, (size_t)m, NULL, Ct, (size_t)m);
+        nnd__transpose(nt, k, m, Ct, C);
+    } else {
+        nnd__transpose(nt, k, n, W, T);
+        nnd__gemm_nn(nt, m, k, n, D, T, NULL, C);
+    }
 }
 
 /* The same two products for an input batch kept as (index, value) lists,
@@ -1192,8 +1251,11 @@ NND_DEF void nnd_softmax(const nnd_real *z, nnd_real *a, int n)
    is a call per element): x = k ln2 + r with k = round(x/ln2) and
    |r| <= ln2/2 (ln2 split in two for an exact k ln2), e^r by its Taylor
    polynomial to r^7 (truncation error < 2e-8), and 2^k assembled from its
-   IEEE bits. Within 3e-7 (relative) of 1/(1+expf(-z)); exponents are clamped
-   to [-87, 88], which only matters where sigma is 1 or below 1e-38.
+   IEEE bits. Within 3e-7 (relative) of 1/(1+expf(-z)). |x| is clamped to
+   88, which only matters where sigma is 1 or below 1e-38; the clamp works
+   on the bits (integer selects vectorise where float compares, which may
+   trap, do not), and k is taken from a copy with NaN replaced by 0 so that
+   the conversion to int is always defined - a NaN still comes out NaN.
    double: libm's exp, for exact reproductions and gradient checks. */
 static void nnd__sigmoid_rows(nnd_real *z, size_t len)
 {
@@ -1202,11 +1264,16 @@ static void nnd__sigmoid_rows(nnd_real *z, size_t len)
     for (i = 0; i < len; ++i) z[i] = 1.0 / (1.0 + exp(-z[i]));
 #else
     for (i = 0; i < len; ++i) {
-        float x = -z[i], k, r, p, two_k;
+        float x = -z[i], xk, k, r, p, two_k;
+        uint32_t u, ax;
         int32_t bits;
-        x = x < -87.0f ? -87.0f : x;
-        x = x > 88.0f ? 88.0f : x;
-        k = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f; /* round(x/ln2) */
+        memcpy(&u, &x, sizeof u);
+        ax = u & 0x7fffffffu;
+        u = ax > 0x42b00000u && ax <= 0x7f800000u ? (u & 0x80000000u) | 0x42b00000u : u; /* +-88 */
+        memcpy(&x, &u, sizeof x);
+        u &= 0u - (uint32_t)(ax <= 0x7f800000u); /* NaN -> 0 for k (a mask: no branch) */
+        memcpy(&xk, &u, sizeof xk);
+        k = (xk * 1.44269504088896341f + 12582912.0f) - 12582912.0f; /* round(x/ln2) */
         r = x - k * 0.693145751953125f;             /* ln2, high bits: k*hi is exact */
         r = r - k * 1.428606765330187045e-06f;      /* ln2, low bits */
         p = 1.0f / 5040 + r * (1.0f / 40320);
@@ -1217,39 +1284,47 @@ static void nnd__sigmoid_rows(nnd_real *z, size_t len)
         p = 0.5f + r * p;
         p = 1.0f + r * p;
         p = 1.0f + r * p;                           /* e^r */
-        bits = ((int32_t)k + 127) * (1 << 23);      /* 2^k */
+        bits = ((int32_t)k + 127) * (1 << 23);      /* 2^k (k = -127: +0) */
         memcpy(&two_k, &bits, sizeof two_k);
         z[i] = 1.0f / (1.0f + p * two_k);
     }
 #endif
 }
 
-/* In-place activation of a row-major batch [m x n] (softmax row by row). */
-static void nnd__activate_rows(nnd_activation f, nnd_real *z, int m, int n)
+/* In-place activation of a row-major batch [m x n] (softmax row by row);
+   threads take whole rows, so a value does not depend on them. */
+static void nnd__activate_rows(int nt, nnd_activation f, nnd_real *z, int m, int n)
 {
-    size_t i, len = (size_t)m * n;
-    switch (f) {
-    case NND_SIGMOID:
-        nnd__sigmoid_rows(z, len);
-        break;
-    case NND_TANH:
-        for (i = 0; i < len; ++i) z[i] = NND__TANH(z[i]);
-        break;
-    case NND_RELU:
-        for (i = 0; i < len; ++i) z[i] = z[i] > 0 ? z[i] : 0;
-        break;
-    case NND_LINEAR:
-        break;
-    case NND_SOFTMAX:
-        for (i = 0; i < (size_t)m; ++i) nnd_softmax(z + i * n, z + i * n, n);
-        break;
+    int i;
+    (void)nt;
+    if (f == NND_LINEAR) return;
+    NND__PARALLEL_FOR(nt, (f == NND_RELU ? 1.0 : 16.0) * m * n)
+    for (i = 0; i < m; ++i) {
+        nnd_real *zi = z + (size_t)i * n;
+        int j;
+        switch (f) {
+        case NND_SIGMOID:
+            nnd__sigmoid_rows(zi, (size_t)n);
+            break;
+        case NND_TANH:
+            for (j = 0; j < n; ++j) zi[j] = NND__TANH(zi[j]);
+            break;
+        case NND_RELU:
+            for (j = 0; j < n; ++j) zi[j] = zi[j] > 0 ? zi[j] : 0;
+            break;
+        case NND_SOFTMAX:
+            nnd_softmax(zi, zi, n);
+            break;
+        default:
+            break;
+        }
     }
 }
 
 NND_DEF void nnd_activate(nnd_activation f, const nnd_real *z, nnd_real *a, int n)
 {
     if (a != z) memmove(a, z, (size_t)n * sizeof *a);
-    nnd__activate_rows(f, a, 1, n);
+    nnd__activate_rows(1, f, a, 1, n);
 }
 
 NND_DEF double nnd_activation_prime(nnd_activation f, double a)
@@ -2218,7 +2293,7 @@ static void nnd__forward(nnd_net *net, int m, int train)
                 nnd__gemm_nn(nt, m, L->n_out, L->n_in, in, W, b, z);
             }
         }
-        nnd__activate_rows(L->act, z, m, L->n_out);
+        nnd__activate_rows(nt, L->act, z, m, L->n_out);
     }
 }
 
@@ -2308,7 +2383,8 @@ static void nnd__backward_conv(nnd_net *net, int l, int m, const nnd_real *d, nn
         nnd_real *val = net->route_val;
         nnd__sum_rows(mq, F, d, gb);
         /* Filter f's list: for each pooled value (e, q), the patch row that
-           won it and Delta there. */
+           won it and Delta there (threads: whole examples). */
+        NND__PARALLEL_FOR(nt, 4.0 * mq * F)
         for (e = 0; e < m; ++e) {
             const int *a = net->arg[l] + (size_t)e * L->n_out;
             int q;

@@ -565,6 +565,44 @@ static void thread_count_independence(void)
     free_toy(&t);
 }
 
+/* The same for the chapter 6 layers: conv-pool (two of them, so that the
+   second one sends its Delta back through pooling and col2im), a dropout
+   FC layer and a dropout softmax layer, at mini-batch 10 - the shapes where
+   the products are cut into column strips for the threads and BP2 takes the
+   transposed route. 1, 2 and 3 threads must give the same bits. */
+static void thread_count_independence_conv(void)
+{
+    toy t = make_toy(200, 16 * 16, 10, 31);
+    nnd_layer_spec L[4];
+    nnd_net *ref = NULL;
+    int th, st;
+    L[0] = nnd_conv_pool_layer(8, 5, 5, 2, 2, NND_RELU);  /* 16x16 -> 8 x 6x6 */
+    L[1] = nnd_conv_pool_layer(16, 3, 3, 2, 2, NND_RELU); /* -> 16 x 2x2 */
+    L[2] = nnd_fully_connected_layer(100, NND_SIGMOID, 0.5);
+    L[3] = nnd_softmax_layer(10, 0.5);
+    for (th = 1; th <= 3; ++th) {
+        nnd_rng rng;
+        nnd_net *net = nnd_net_create(16 * 16, L, 4, NND_LOG_LIKELIHOOD, &st);
+        nnd_sgd_options o = nnd_network3_options(2, 10, 0.05, NULL, NULL, 0.1);
+        CHECK(net != NULL, "conv net: status %d", st);
+        if (!net) break;
+        nnd_rng_seed(&rng, 5);
+        nnd_network3_initializer(net, &rng, 0);
+        nnd_set_dropout_seed(net, 77);
+        nnd_set_threads(net, th);
+        st = nnd_sgd(net, &t.d, &o, NULL);
+        CHECK(st == NND_OK, "conv net, %d threads: sgd status %d", th, st);
+        if (th == 1) {
+            ref = net;
+            continue;
+        }
+        CHECK(same_bits(ref, net), "conv net, %d threads: parameters differ from 1 thread", th);
+        nnd_free(net);
+    }
+    nnd_free(ref);
+    free_toy(&t);
+}
+
 static void strerror_all(void)
 {
     int s;
@@ -590,6 +628,7 @@ int main(void)
     dropout_evaluation();
     regression();
     thread_count_independence();
+    thread_count_independence_conv();
     strerror_all();
     return check_summary();
 }
