@@ -6,8 +6,8 @@
 #   2. build/network2 trains briefly and saves; network2.py loads the file and
 #      computes the same outputs and accuracy.
 # Needs NIELSEN_SRC (the directory holding the book's network2.py; we do not
-# ship it) and a python3 with numpy. Without them it reports that it skipped
-# and counts nothing. Prints "N passed, N failed" like every test program.
+# ship it) and a python3 with numpy. Without them it prints a SKIPPED: line
+# (tests/run.sh shows it instead of counts) and counts nothing. Prints "N passed, N failed" like every test program.
 set -u
 B=build
 tmp=$B/interop
@@ -22,7 +22,7 @@ for p in /usr/bin/python3 python3; do
     if command -v $p >/dev/null 2>&1 && $p -c "import numpy" 2>/dev/null; then PY=$p; break; fi
 done
 if [ -z "${NIELSEN_SRC:-}" ] || [ ! -f "${NIELSEN_SRC:-/nonexistent}/network2.py" ] || [ -z "$PY" ]; then
-    echo "interop skipped: set NIELSEN_SRC to the book's src/ directory (and install python3-numpy)"
+    echo "SKIPPED: set NIELSEN_SRC to the book's src/ directory (and install python3-numpy)"
     echo "0 passed, 0 failed"
     exit 0
 fi

@@ -30,6 +30,11 @@ run() {
     f=${line#*passed, }
     f=${f%% failed}
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "FAIL $name: exit status $rc"; fi
+    skip=$(sed -n 's/^SKIPPED: //p' $B/last.out | head -1)
+    if [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && [ -n "$skip" ]; then
+        printf '%-34s %s\n' "$name" "skipped: $skip"
+        return
+    fi
     printf '%-34s %s\n' "$name" "$p passed, $f failed"
     total_pass=$((total_pass + p))
     total_fail=$((total_fail + f))
