@@ -1045,15 +1045,38 @@ static void nnd__rows4(int n, int cnt, const nnd_real *A, size_t rs, size_t cs,
     }
 }
 
-/* C[rows x n] from A(r, c) = A[r*rs + c*cs] (see nnd__rows4), as tiles: a
-   group of four rows (the last group may be partial: its rows go one by one
-   through nnd__rows, which loads less for one row than nnd__rows4 for four)
-   times a strip of columns, strip after strip. The columns are cut into
-   strips when the rows are few and threads need work, and when B is larger
-   than a core's cache (NND__L2_BYTES): then each strip of B is read from
-   memory once and reused by every group of rows (10 examples through a
+/* Tile t of nnd__gemm_rows: group g = t % groups of four rows (the last
+   group may be partial: its rows go one by one through nnd__rows, which
+   loads less for one row than nnd__rows4 for four) times strip s = t / groups
+   of the columns [s w, s w + w) (the last strip takes the rest of the row). */
+static void nnd__gemm_tile(int t, int groups, int strips, int w, int rows, int n, int cnt,
+                           const nnd_real *A, size_t rs, size_t cs, const nnd_real *B, size_t ldb,
+                           const nnd_real *bias, nnd_real *C, size_t ldc)
+{
+    const int s = t / groups, g = t % groups, j0 = s * w;
+    const int j1 = s == strips - 1 ? n : j0 + w, nr = rows - 4 * g < 4 ? rows - 4 * g : 4;
+    const nnd_real *Ag = A + (size_t)4 * g * rs, *bj = bias ? bias + j0 : NULL;
+    nnd_real *Cg = C + (size_t)4 * g * ldc + j0;
+    int r;
+    if (nr == 4) {
+        nnd__rows4(j1 - j0, cnt, Ag, rs, cs, B + j0, ldb, bj, Cg, ldc);
+    } else {
+        for (r = 0; r < nr; ++r)
+            nnd__rows(j1 - j0, cnt, NULL, Ag + (size_t)r * rs, (int)cs, B + j0, ldb, bj,
+                      Cg + (size_t)r * ldc);
+    }
+}
+
+/* C[rows x n] from A(r, c) = A[r*rs + c*cs] (see nnd__rows4), as tiles of
+   four rows times a strip of columns, strip after strip. The columns are cut
+   into strips when the rows are few and threads need work, and when B is
+   larger than a core's cache (NND__L2_BYTES): then each strip of B is read
+   from memory once and reused by every group of rows (10 examples through a
    2880 x 100 layer read its 1.1 MB of weights once, not three times);
-   otherwise a strip is the whole row. A tile computes each of its outputs as the same
+   otherwise a strip is the whole row. Whole rows are split evenly and in
+   order between the threads (so a thread works on the examples it prepared
+   in the step before, from its own cache); strips are handed out on demand,
+   as tiles differ in cost. A tile computes each of its outputs as the same
    sum in the same order whatever the tiling, and tiles write disjoint
    outputs, so neither the strips nor the threads change a result. Rows
    narrower than a vector: nnd__rows's plain loop, row by row. */
@@ -1079,20 +1102,14 @@ static void nnd__gemm_rows(int nt, int rows, int n, int cnt, const nnd_real *A, 
     if (strips > n / (3 * VL)) strips = n / (3 * VL);
     if (strips < 1) strips = 1;
     width = n / strips / VL * VL; /* >= 3 VL; the last strip takes the rest */
-    NND__PARALLEL_FOR_DYNAMIC(nt, (double)rows * n * cnt)
-    for (t = 0; t < groups * strips; ++t) { /* strip by strip: a strip of B is reused from cache */
-        const int s = t / groups, g = t % groups, j0 = s * width;
-        const int j1 = s == strips - 1 ? n : j0 + width, nr = rows - 4 * g < 4 ? rows - 4 * g : 4;
-        const nnd_real *Ag = A + (size_t)4 * g * rs, *bj = bias ? bias + j0 : NULL;
-        nnd_real *Cg = C + (size_t)4 * g * ldc + j0;
-        int r;
-        if (nr == 4) {
-            nnd__rows4(j1 - j0, cnt, Ag, rs, cs, B + j0, ldb, bj, Cg, ldc);
-        } else {
-            for (r = 0; r < nr; ++r)
-                nnd__rows(j1 - j0, cnt, NULL, Ag + (size_t)r * rs, (int)cs, B + j0, ldb, bj,
-                          Cg + (size_t)r * ldc);
-        }
+    if (strips == 1) {
+        NND__PARALLEL_FOR(nt, (double)rows * n * cnt)
+        for (t = 0; t < groups; ++t)
+            nnd__gemm_tile(t, groups, 1, width, rows, n, cnt, A, rs, cs, B, ldb, bias, C, ldc);
+    } else {
+        NND__PARALLEL_FOR_DYNAMIC(nt, (double)rows * n * cnt)
+        for (t = 0; t < groups * strips; ++t)
+            nnd__gemm_tile(t, groups, strips, width, rows, n, cnt, A, rs, cs, B, ldb, bias, C, ldc);
     }
 }
 

@@ -5,7 +5,7 @@
 # Each program trains on the first N images (BENCH3_IMAGES, default 10000) for
 # BENCH3_EPOCHS epochs (default 2; the fastest counts), training passes only
 # (no evaluation), and the time is scaled to a 50,000-image epoch. Every program
-# runs in BENCH3_ROUNDS rounds (default 2), in turn, and its fastest round
+# runs in BENCH3_ROUNDS rounds (default 3), in turn, and its fastest round
 # counts - nnd and PyTorch alike: bursts of load on a shared host then slow
 # down a round, not the result.
 #   nnd:     build/network3 --preset conv|conv2-relu --no-eval --threads 1 and 2
@@ -29,7 +29,7 @@ OPT=${OPT:--O3 -march=native -ffp-contract=fast}
 OMP=${OMP--fopenmp}
 N=${BENCH3_IMAGES:-10000}
 E=${BENCH3_EPOCHS:-2}
-R=${BENCH3_ROUNDS:-2}
+R=${BENCH3_ROUNDS:-3}
 LAT=${BENCH3_ADD_LATENCY:-3}
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" | tail -1; }
 calc() { awk "BEGIN { $1 }"; }
