@@ -1073,10 +1073,8 @@ static void nnd__gemm_tile(int t, int groups, int strips, int w, int rows, int n
    larger than a core's cache (NND__L2_BYTES): then each strip of B is read
    from memory once and reused by every group of rows (10 examples through a
    2880 x 100 layer read its 1.1 MB of weights once, not three times);
-   otherwise a strip is the whole row. Whole rows are split evenly and in
-   order between the threads (so a thread works on the examples it prepared
-   in the step before, from its own cache); strips are handed out on demand,
-   as tiles differ in cost. A tile computes each of its outputs as the same
+   otherwise a strip is the whole row. Tiles are handed out on demand, large
+   runs of them first (guided), as they differ in cost. A tile computes each of its outputs as the same
    sum in the same order whatever the tiling, and tiles write disjoint
    outputs, so neither the strips nor the threads change a result. Rows
    narrower than a vector: nnd__rows's plain loop, row by row. */
@@ -1102,15 +1100,9 @@ static void nnd__gemm_rows(int nt, int rows, int n, int cnt, const nnd_real *A, 
     if (strips > n / (3 * VL)) strips = n / (3 * VL);
     if (strips < 1) strips = 1;
     width = n / strips / VL * VL; /* >= 3 VL; the last strip takes the rest */
-    if (strips == 1) {
-        NND__PARALLEL_FOR(nt, (double)rows * n * cnt)
-        for (t = 0; t < groups; ++t)
-            nnd__gemm_tile(t, groups, 1, width, rows, n, cnt, A, rs, cs, B, ldb, bias, C, ldc);
-    } else {
-        NND__PARALLEL_FOR_DYNAMIC(nt, (double)rows * n * cnt)
-        for (t = 0; t < groups * strips; ++t)
-            nnd__gemm_tile(t, groups, strips, width, rows, n, cnt, A, rs, cs, B, ldb, bias, C, ldc);
-    }
+    NND__PARALLEL_FOR_DYNAMIC(nt, (double)rows * n * cnt)
+    for (t = 0; t < groups * strips; ++t)
+        nnd__gemm_tile(t, groups, strips, width, rows, n, cnt, A, rs, cs, B, ldb, bias, C, ldc);
 }
 
 /* C[m x n] = A[m x k] B[k x n] + bias[n] (bias may be NULL)   ("NN") */
