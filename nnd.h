@@ -2249,30 +2249,39 @@ static void nnd__add_bias(int rows, int C, const nnd_real *NND__RESTRICT b, nnd_
 }
 
 /* Forward through a convolutional or pooling layer l (input a[l], output
-   a[l+1]); the activation is applied by the caller. */
+   a[l+1]); the activation is applied by the caller. A convolution runs
+   example by example - im2col, Z = COL W^T (the filters transposed once, to
+   [K x F]), pooling, + b - each thread taking whole examples, so an
+   example's patches, maps and pooled values stay in one core's cache and
+   the steps need no barrier between them. Every value is the same sum as a
+   product over the whole batch would form. */
 static void nnd__forward_conv(nnd_net *net, int l, int m)
 {
     const int nt = nnd__threads(net);
     const nnd__layer *L = &net->layer[l];
     const nnd_real *W = net->params + L->w_off, *b = net->params + L->b_off;
-    const int rows = m * L->ch * L->cw;
-    switch (L->kind) {
-    case NND_LAYER_CONV: /* Z = COL W^T + b */
-        nnd__im2col(nt, L, net->a[l], m, net->col[l]);
-        nnd__gemm_nt(nt, rows, L->K, L->oc, net->col[l], W, net->wt, net->a[l + 1]);
-        nnd__add_bias(rows, L->oc, b, net->a[l + 1]);
-        break;
-    case NND_LAYER_CONV_POOL: /* conv, pool, then + b (bias after pooling) */
-        nnd__im2col(nt, L, net->a[l], m, net->col[l]);
-        nnd__gemm_nt(nt, rows, L->K, L->oc, net->col[l], W, net->wt, net->zc[l]);
-        nnd__maxpool(nt, L, L->oc, net->zc[l], m, net->a[l + 1], net->arg[l]);
-        nnd__add_bias(m * L->oh * L->ow, L->oc, b, net->a[l + 1]);
-        break;
-    case NND_LAYER_POOL:
+    const int P = L->ch * L->cw;
+    int e;
+    (void)nt;
+    if (L->kind == NND_LAYER_POOL) {
         nnd__maxpool(nt, L, L->ic, net->a[l], m, net->a[l + 1], net->arg[l]);
-        break;
-    default:
-        break;
+        return;
+    }
+    nnd__transpose(1, L->oc, L->K, W, net->wt);
+    NND__PARALLEL_FOR(nt, 4.0 * m * P * L->K * L->oc)
+    for (e = 0; e < m; ++e) {
+        const nnd_real *in = net->a[l] + (size_t)e * L->n_in;
+        nnd_real *col = net->col[l] + (size_t)e * P * L->K, *out = net->a[l + 1] + (size_t)e * L->n_out;
+        nnd__im2col(1, L, in, 1, col);
+        if (L->kind == NND_LAYER_CONV) { /* Z = COL W^T + b */
+            nnd__gemm_nn(1, P, L->oc, L->K, col, net->wt, NULL, out);
+            nnd__add_bias(P, L->oc, b, out);
+        } else { /* conv-pool: conv, pool, then + b (bias after pooling) */
+            nnd_real *z = net->zc[l] + (size_t)e * P * L->oc;
+            nnd__gemm_nn(1, P, L->oc, L->K, col, net->wt, NULL, z);
+            nnd__maxpool(1, L, L->oc, z, 1, out, net->arg[l] + (size_t)e * L->n_out);
+            nnd__add_bias(L->oh * L->ow, L->oc, b, out);
+        }
     }
 }
 

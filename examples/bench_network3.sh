@@ -2,12 +2,14 @@
 # The chapter 6 conv nets at mini-batch 10, nnd against PyTorch in the same run:
 #   (i)  ConvPool(20, 5x5, pool 2x2, sigmoid) -> FC100 -> softmax, eta 0.1
 #   (ii) ConvPool(20) -> ConvPool(40) -> FC100 -> softmax, ReLU, eta 0.03, lambda 0.1
-# Each program trains on the first N images (BENCH3_IMAGES, default 10000) for
+# Each program trains on the first N images (BENCH3_IMAGES, default 5000) for
 # BENCH3_EPOCHS epochs (default 2; the fastest counts), training passes only
 # (no evaluation), and the time is scaled to a 50,000-image epoch. Every program
-# runs in BENCH3_ROUNDS rounds (default 3), in turn, and its fastest round
+# runs in BENCH3_ROUNDS rounds (default 5), in turn, and its fastest round
 # counts - nnd and PyTorch alike: bursts of load on a shared host then slow
-# down a round, not the result.
+# down a round, not the result. The two-thread speed-up is the median over
+# the rounds of (1-thread time / 2-thread time) from the same round, as the
+# host's speed drifts between rounds; every round is printed.
 #   nnd:     build/network3 --preset conv|conv2-relu --no-eval --threads 1 and 2
 #   PyTorch: examples/peers/network3_torch.py, its fastest setting here:
 #            OPENBLAS_NUM_THREADS=1, torch.set_num_threads(2)
@@ -30,13 +32,14 @@ B=build
 CC=${CC:-cc}
 OPT=${OPT:--O3 -march=native -ffp-contract=fast}
 OMP=${OMP--fopenmp}
-N=${BENCH3_IMAGES:-10000}
+N=${BENCH3_IMAGES:-5000}
 E=${BENCH3_EPOCHS:-2}
-R=${BENCH3_ROUNDS:-3}
+R=${BENCH3_ROUNDS:-5}
 LAT=${BENCH3_ADD_LATENCY:-3}
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" | tail -1; }
 calc() { awk "BEGIN { $1 }"; }
 min() { awk '{ for (i = 1; i <= NF; ++i) if (m == "" || $i + 0 < m + 0) m = $i } END { print m }'; }
+median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 mkdir -p $B
 [ -x $B/network3 ] && [ $B/network3 -nt nnd.h ] && [ $B/network3 -nt examples/network3.c ] ||
@@ -84,33 +87,37 @@ for p in /usr/bin/python3 python3; do
 done
 
 row() { printf '%-5s %-34s %9s %9s %8s %10s\n' "$@"; }
-echo "images per run: $N, epochs: $E (fastest kept), times scaled to 50,000 images"
+echo "images per run: $N, epochs: $E (fastest kept), rounds: $R (fastest kept), times scaled to 50,000 images"
 row "net" "program" "s/epoch" "vs torch" "GFLOP/s" "% of peak"
 for net in i ii; do
     if [ $net = i ]; then preset=conv; mflop=2.886; else preset=conv2-relu; mflop=9.222; fi
-    t1="" t2="" tt="" tp=""
+    t1="" t2="" tt="" tp="" su="" cap=""
     r=0
     while [ $r -lt $R ]; do # rounds interleaved: a burst of load on the host hits every program
         r=$((r + 1))
-        t1="$t1 $($B/network3 --preset $preset --no-eval --epochs $E --train-size $N --threads 1 |
-                 field seconds_per_epoch)"
-        t2="$t2 $($B/network3 --preset $preset --no-eval --epochs $E --train-size $N --threads 2 |
-                 field seconds_per_epoch)"
-        t2="$t2 $(OMP_WAIT_POLICY=passive $B/network3 --preset $preset --no-eval --epochs $E \
-                 --train-size $N --threads 2 | field seconds_per_epoch)"
+        a1=$($B/network3 --preset $preset --no-eval --epochs $E --train-size $N --threads 1 |
+             field seconds_per_epoch)
+        a2=$($B/network3 --preset $preset --no-eval --epochs $E --train-size $N --threads 2 |
+             field seconds_per_epoch)
+        a2p=$(OMP_WAIT_POLICY=passive $B/network3 --preset $preset --no-eval --epochs $E \
+              --train-size $N --threads 2 | field seconds_per_epoch)
+        a2=$(echo "$a2 $a2p" | min)
         # what the two cores give at all: two independent 1-thread runs at once
         $B/network3 --preset $preset --no-eval --epochs $E --train-size $N --threads 1 |
             field seconds_per_epoch >$B/bench3_pair &
         pb=$($B/network3 --preset $preset --no-eval --epochs $E --train-size $N --threads 1 |
              field seconds_per_epoch)
         wait
-        tp="$tp $(calc "a = $(cat $B/bench3_pair); b = $pb; print (a > b ? a : b)")"
+        ap=$(calc "a = $(cat $B/bench3_pair); b = $pb; print (a > b ? a : b)")
+        t1="$t1 $a1" t2="$t2 $a2" tp="$tp $ap"
+        su="$su $(calc "print $a1 / $a2")" cap="$cap $(calc "print 2 * $a1 / $ap")"
         if [ -n "$PY" ]; then
             tt="$tt $(OPENBLAS_NUM_THREADS=1 $PY examples/peers/network3_torch.py --net $net \
                      --epochs $E --train-size $N --threads 2 | field seconds_per_epoch)"
             tt="$tt $(OMP_WAIT_POLICY=passive OPENBLAS_NUM_THREADS=1 $PY examples/peers/network3_torch.py \
                      --net $net --epochs $E --train-size $N --threads 2 | field seconds_per_epoch)"
         fi
+        echo "      round $r: nnd 1 thread $a1 s, 2 threads $a2 s (speed-up $(calc "printf \"%.2f\", $a1 / $a2")), two 1-thread runs at once $ap s each (capacity $(calc "printf \"%.2f\", 2 * $a1 / $ap")) [per $N images]"
     done
     t1=$(echo "$t1" | min)
     t2=$(echo "$t2" | min)
@@ -132,7 +139,8 @@ for net in i ii; do
     row "($net)" "nnd, 2 threads" "$s2" "$r2" "$g2" "$(calc "printf \"%.0f%%\", 100 * $g2 / (2 * $peak1)")"
     row "($net)" "PyTorch (OPENBLAS 1, torch 2 thr.)" "$st" "1.00x" "$gt" \
         "$( [ "$gt" = - ] && echo - || calc "printf \"%.0f%%\", 100 * $gt / (2 * $peak1)")"
-    echo "      nnd 2-thread speed-up over 1 thread: $(calc "printf \"%.2fx\", $t1 / $t2")" \
-        "(two independent 1-thread runs at once: $(calc "printf \"%.2fx\", 2 * $t1 / $tp")" \
-        "one run's throughput - what the 2 cores give this run)"
+    echo "      nnd 2-thread speed-up over 1 thread: $(echo "$su" | median)x, the median of the rounds'" \
+        "(fastest 2-thread over fastest 1-thread: $(calc "printf \"%.2fx\", $t1 / $t2"));" \
+        "two independent 1-thread runs at once gave $(echo "$cap" | median)x one run's throughput" \
+        "(median): what the 2 cores themselves gave"
 done
