@@ -81,8 +81,11 @@ deps-bench:
 # ---------------------------------------------------------------- demo
 # The book's chapter 3 run (R3-6): [784,30,10], cross-entropy, large_weight_initializer,
 # eta 0.5, lambda 5.0, mini-batch 10, 30 epochs, accuracy on the test data each epoch.
+# One thread: at mini-batch 10 it is the fastest, and on a machine busy with other work
+# two OpenMP threads wait for each other at every step (measured: 2.6-26 s an epoch, not 0.36).
 DEMO_FLAGS = --sizes 784,30,10 --cost ce --init large --eta 0.5 --lambda 5.0 --mini-batch 10 \
-	--epochs 30 --seed 2 --evaluate-on test --monitor-evaluation-accuracy --monitor-training-accuracy
+	--epochs 30 --seed 2 --evaluate-on test --monitor-evaluation-accuracy --monitor-training-accuracy \
+	--threads 1
 
 demo: data $(B)/network2 deps-plot
 	$(B)/network2 $(DEMO_FLAGS) --save $(B)/demo_model.json --plot-data plots/demo_accuracy.dat

@@ -32,6 +32,7 @@ expect_error 2 "--eta" -- --eta abc
 expect_error 2 "--eta" -- --eta -1
 expect_error 2 "--epochs" -- --epochs 1.5
 expect_error 2 "--mini-batch" -- --mini-batch 0
+expect_error 2 "--threads" -- --threads 0
 expect_error 2 "--lambda" -- --lambda nan
 expect_error 2 "unknown option" -- --bogus
 expect_error 2 "--sizes" -- --sizes 784,,10
@@ -59,7 +60,7 @@ expect_error 1 "inputs" -- --load "$tmp/small.json" --epochs 0
 expect_error 1 "cannot open" -- --load "$tmp/missing.json" --epochs 0
 
 # A real run: train briefly, save, load, evaluate; the plot data has a header.
-if "$bin" --train-size 2000 --epochs 2 --mini-batch 10 --eta 0.5 --monitor-evaluation-accuracy \
+if "$bin" --train-size 2000 --epochs 2 --mini-batch 10 --eta 0.5 --threads 2 --monitor-evaluation-accuracy \
     --monitor-training-cost --save "$tmp/model.json" --plot-data "$tmp/curve.dat" >"$tmp/out" 2>"$tmp/err"; then ok
 else bad "short training run failed: $(cat "$tmp/err")"; fi
 grep -q "^Epoch 1 training complete" "$tmp/out" && ok || bad "no 'Epoch 1 training complete' line"
