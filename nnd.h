@@ -850,8 +850,9 @@ typedef struct { nnd_real x[NND__VBYTES / sizeof(nnd_real)]; } nnd__vec;
    the rows of a product, the examples of a batch, the parameters of an
    update - so each sum keeps the same terms in the same order and the
    results are bit for bit the same whatever the number of threads (or the
-   schedule: NND__PARALLEL_FOR_DYNAMIC hands out pieces on demand, large ones first). Without
-   OpenMP the pragmas vanish (no unknown-pragma warnings). */
+   schedule: NND__PARALLEL_FOR_DYNAMIC hands out pieces on demand, large
+   ones first). Without OpenMP the pragmas vanish (no unknown-pragma
+   warnings). */
 enum { NND__PARALLEL_WORK = 32768 };
 #ifndef NND__L2_BYTES
 #define NND__L2_BYTES (256.0 * 1024) /* cache a kernel may fill per core (half a typical L2) */
