@@ -2148,33 +2148,28 @@ static const nnd_real *nnd__layer_input(nnd_net *net, int l, int m, int train)
     return net->dropped[l];
 }
 
-/* im2col: patch row r = e P + y cw + x of example e holds the input block
+/* im2col for one example: patch row r = y cw + x holds the input block
    under the filter at (y, x), row by row: column (dy fw + dx) ic + c is the
    input value (c, y + dy, x + dx). For network3's true convolution
      z_f(y,x) = sum_{ky,kx,c} w_f[c,ky,kx] in(c, y+fh-1-ky, x+fw-1-kx) + b_f
    the layer keeps its filters flipped (dy = fh-1-ky, dx = fw-1-kx: see
-   nnd__widx), so z = row r of COL times filter row f.  COL: [m P x K],
-   P = ch cw; each (y, x, dy) is one contiguous copy of fw ic values. */
-static void nnd__im2col(int nt, const nnd__layer *L, const nnd_real *in, int m, nnd_real *col)
+   nnd__widx), so z = row r of COL times filter row f.  COL: [P x K],
+   P = ch cw; each (y, x, dy) is one contiguous copy of fw ic values. The
+   batch's COL is the examples' blocks one after another. */
+static void nnd__im2col(const nnd__layer *L, const nnd_real *in, nnd_real *col)
 {
-    const int P = L->ch * L->cw, C = L->ic;
+    const int C = L->ic;
     const size_t run = (size_t)L->fw * C;
-    int e;
-    (void)nt;
-    NND__PARALLEL_FOR(nt, 4.0 * m * P * L->K)
-    for (e = 0; e < m; ++e) {
-        const nnd_real *src = in + (size_t)e * L->n_in;
-        int y, x, dy;
-        for (y = 0; y < L->ch; ++y)
-            for (x = 0; x < L->cw; ++x) {
-                nnd_real *row = col + ((size_t)e * P + (size_t)y * L->cw + x) * L->K;
-                for (dy = 0; dy < L->fh; ++dy, row += run) {
-                    const nnd_real *NND__RESTRICT from = src + ((size_t)(y + dy) * L->iw + x) * C;
-                    size_t t;
-                    for (t = 0; t < run; ++t) row[t] = from[t]; /* short runs: no memcpy call */
-                }
+    int y, x, dy;
+    for (y = 0; y < L->ch; ++y)
+        for (x = 0; x < L->cw; ++x) {
+            nnd_real *row = col + ((size_t)y * L->cw + x) * L->K;
+            for (dy = 0; dy < L->fh; ++dy, row += run) {
+                const nnd_real *NND__RESTRICT from = in + ((size_t)(y + dy) * L->iw + x) * C;
+                size_t t;
+                for (t = 0; t < run; ++t) row[t] = from[t]; /* short runs: no memcpy call */
             }
-    }
+        }
 }
 
 /* The transpose of nnd__im2col: dIn = sum over patches of dCOL's entries at
@@ -2273,7 +2268,7 @@ static void nnd__forward_conv(nnd_net *net, int l, int m)
     for (e = 0; e < m; ++e) {
         const nnd_real *in = net->a[l] + (size_t)e * L->n_in;
         nnd_real *col = net->col[l] + (size_t)e * P * L->K, *out = net->a[l + 1] + (size_t)e * L->n_out;
-        nnd__im2col(1, L, in, 1, col);
+        nnd__im2col(L, in, col);
         if (L->kind == NND_LAYER_CONV) { /* Z = COL W^T + b */
             nnd__gemm_nn(1, P, L->oc, L->K, col, net->wt, NULL, out);
             nnd__add_bias(P, L->oc, b, out);
