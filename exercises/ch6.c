@@ -29,6 +29,7 @@
 #define NND_IMPLEMENTATION
 #include "../nnd.h"
 #include "../tests/check.h"
+#include "common.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -110,23 +111,14 @@ static int no_mnist(const char *id)
 static double fd_worst(nnd_net *net, const nnd_real *x, const int *labels, int m, double *agg)
 {
     size_t n = nnd_param_count(net), p, n0;
-    nnd_real *g = (nnd_real *)malloc(n * sizeof *g), *w = nnd_params(net);
+    nnd_real *g = (nnd_real *)malloc(n * sizeof *g);
     double gmax = 0, worst = 0, d2 = 0, g2 = 0;
     nnd_layer_desc d0 = nnd_layer_info(net, 0);
     n0 = d0.n_weights + d0.n_biases; /* the first layer: weights then biases */
     nnd_backprop(net, x, NULL, labels, m, g, NULL);
     for (p = 0; p < n; ++p) gmax = fmax(gmax, fabs((double)g[p]));
     for (p = 0; p < n; ++p) {
-        nnd_real keep = w[p];
-        double c[4], fd;
-        static const double step[4] = {2, 1, -1, -2};
-        int k;
-        for (k = 0; k < 4; ++k) {
-            w[p] = (nnd_real)(keep + step[k] * FD_H);
-            nnd_batch_cost(net, x, NULL, labels, m, &c[k]);
-        }
-        w[p] = keep;
-        fd = (-c[0] + 8 * c[1] - 8 * c[2] + c[3]) / (12 * FD_H);
+        const double fd = fd_slope(net, x, NULL, labels, m, p, FD_H);
         worst = fmax(worst, fabs(fd - (double)g[p]) / fmax(fabs(fd) + fabs((double)g[p]), FD_FLOOR * gmax));
         if (p >= d0.weight_offset && p < d0.weight_offset + n0) {
             d2 += (fd - (double)g[p]) * (fd - (double)g[p]);

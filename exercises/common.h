@@ -58,13 +58,32 @@ CHECK_MAYBE_UNUSED static void fill(nnd_rng *rng, nnd_real *v, int n, double lo,
     for (i = 0; i < n; ++i) v[i] = (nnd_real)(lo + (hi - lo) * nnd_rng_uniform(rng));
 }
 
-/* nnd_backprop against finite differences (fourth-order stencil) of
-   nnd_batch_cost: per layer |fd - bp| / |bp| over its parameters, worst
-   layer returned (see exercises/ch2.c). y NULL: one-hot labels. */
+/* dC/dw for parameter p of net by the fourth-order central difference of
+   nnd_batch_cost with step h:
+     (-C(w+2h) + 8 C(w+h) - 8 C(w-h) + C(w-2h)) / 12h
+   (the parameter is restored afterwards). y NULL: one-hot labels. */
+CHECK_MAYBE_UNUSED static double fd_slope(nnd_net *net, const nnd_real *x, const nnd_real *y,
+                                          const int *labels, int m, size_t p, double h)
+{
+    static const double step[4] = {2, 1, -1, -2};
+    nnd_real *w = nnd_params(net), keep = w[p];
+    double c[4];
+    int s;
+    for (s = 0; s < 4; ++s) {
+        w[p] = (nnd_real)(keep + step[s] * h);
+        nnd_batch_cost(net, x, y, labels, m, &c[s]);
+    }
+    w[p] = keep;
+    return (-c[0] + 8 * c[1] - 8 * c[2] + c[3]) / (12 * h);
+}
+
+/* nnd_backprop against fd_slope: per layer |fd - bp| / |bp| over its
+   parameters, worst layer returned (see exercises/ch2.c). y NULL: one-hot
+   labels. */
 CHECK_MAYBE_UNUSED static double fd_check(nnd_net *net, const nnd_real *x, const nnd_real *y, const int *labels, int m)
 {
     size_t n = nnd_param_count(net), p;
-    nnd_real *g = (nnd_real *)malloc(n * sizeof *g), *w = nnd_params(net);
+    nnd_real *g = (nnd_real *)malloc(n * sizeof *g);
     double worst = 0.0;
     int l;
     nnd_backprop(net, x, y, labels, m, g, NULL);
@@ -73,16 +92,7 @@ CHECK_MAYBE_UNUSED static double fd_check(nnd_net *net, const nnd_real *x, const
         size_t first = d.weight_offset < d.bias_offset ? d.weight_offset : d.bias_offset;
         double err2 = 0.0, norm2 = 0.0;
         for (p = first; p < first + d.n_weights + d.n_biases; ++p) {
-            static const double step[4] = {2, 1, -1, -2};
-            nnd_real keep = w[p];
-            double c[4], fd;
-            int s;
-            for (s = 0; s < 4; ++s) {
-                w[p] = (nnd_real)(keep + step[s] * H);
-                nnd_batch_cost(net, x, y, labels, m, &c[s]);
-            }
-            w[p] = keep;
-            fd = (-c[0] + 8 * c[1] - 8 * c[2] + c[3]) / (12 * H);
+            const double fd = fd_slope(net, x, y, labels, m, p, H);
             err2 += (fd - g[p]) * (fd - g[p]);
             norm2 += (double)g[p] * g[p];
         }
