@@ -478,11 +478,7 @@ static void ch3_ex7(const nnd_mnist *m)
             aug[784 * (size_t)i + p] = (nnd_real)(m->training.x8[784 * (size_t)i + p] * m->training.x8_scale);
         lab[i] = lab[N + i] = m->training.labels[i];
     }
-    memset(&tr, 0, sizeof tr);
-    tr.n = 2 * N;
-    tr.n_in = 784;
-    tr.x = aug;
-    tr.labels = lab;
+    tr = labelled(aug, lab, 2 * N, 784);
     for (v = 0; v < 2; ++v) {
         double range = v ? 180.0 : 15.0;
         nnd_net *net;
@@ -696,11 +692,7 @@ static void ch3_prob9(const nnd_mnist *m)
     nnd_rng_seed(&rng, 191);
     nnd_large_weight_initializer(net, &rng);
     memcpy(before, nnd_weights(net, 0), sizeof before);
-    memset(&d, 0, sizeof d);
-    d.n = n;
-    d.n_in = 3;
-    d.x = x;
-    d.labels = lab;
+    d = labelled(x, lab, n, 3);
     opt.epochs = 1;
     opt.mini_batch_size = 10;
     opt.eta = 0.5;
@@ -764,11 +756,7 @@ static void ch3_prob10(const nnd_mnist *m)
     nnd_biases(net, 0)[1] = (nnd_real)-0.2;
     memcpy(before, nnd_params(net), sizeof before);
     nnd_backprop(net, x, NULL, lab, 2, g, NULL);
-    memset(&d, 0, sizeof d);
-    d.n = 2;
-    d.n_in = 2;
-    d.x = x;
-    d.labels = lab;
+    d = labelled(x, lab, 2, 2);
     opt.epochs = 1;
     opt.mini_batch_size = 2;
     opt.eta = eta;
@@ -947,11 +935,7 @@ static void ch3_ex9(void)
     nnd_history h;
     nnd_biases(net, 0)[0] = 10;
     nnd_biases(net, 0)[1] = -10;
-    memset(&d, 0, sizeof d);
-    d.n = 1;
-    d.n_in = 1;
-    d.x = &x;
-    d.labels = &lab;
+    d = labelled(&x, &lab, 1, 1);
     opt.epochs = 1000;
     opt.mini_batch_size = 1;
     opt.eta = 0.01;
@@ -990,11 +974,7 @@ static void ch3_ex10(void)
     net = nnd_network2(sizes, 3, NND_CROSS_ENTROPY, &rng, &st);
     fill(&rng, x, 48, 0, 1);
     for (i = 0; i < 8; ++i) lab[i] = i % 3;
-    memset(&d, 0, sizeof d);
-    d.n = 8;
-    d.n_in = 6;
-    d.x = x;
-    d.labels = lab;
+    d = labelled(x, lab, 8, 6);
     nnd_total_cost(net, &d, lam + h, 0, &cp);
     nnd_total_cost(net, &d, lam - h, 0, &cm);
     for (i = 0; i < 2; ++i) {
@@ -1132,11 +1112,7 @@ static void ch3_prob14(const nnd_mnist *m)
             hand[p] += vel[p];
         }
     }
-    memset(&d, 0, sizeof d);
-    d.n = 4;
-    d.n_in = 3;
-    d.x = x;
-    d.labels = lab;
+    d = labelled(x, lab, 4, 3);
     opt.epochs = 1;
     opt.mini_batch_size = 2;
     opt.eta = eta;

@@ -286,11 +286,7 @@ static void ch5_claim_training(const nnd_real *x, const int *labels)
     nnd_rng_seed(&rng, 1);
     net = nnd_network2(sizes, 4, NND_CROSS_ENTROPY, &rng, &st);
     g = (nnd_real *)malloc(sizeof(nnd_real) * nnd_param_count(net));
-    memset(&d, 0, sizeof d);
-    d.n = IMAGES;
-    d.n_in = 784;
-    d.x = x;
-    d.labels = labels;
+    d = labelled(x, labels, IMAGES, 784);
     o.epochs = 1;
     o.mini_batch_size = IMAGES;
     o.eta = 0.1;

@@ -71,18 +71,6 @@ static nnd_real *images(const nnd_data *d, int first, int n)
     return x;
 }
 
-/* A data view of real images with labels. */
-static nnd_data view(const nnd_real *x, const int *labels, int n)
-{
-    nnd_data d;
-    memset(&d, 0, sizeof d);
-    d.n = n;
-    d.n_in = 784;
-    d.x = x;
-    d.labels = labels;
-    return d;
-}
-
 static int accuracy(nnd_net *net, const nnd_data *d)
 {
     int c = -1;
@@ -359,8 +347,8 @@ static void ch6_prob3(void)
             static const int dx[4] = {1, -1, 0, 0}, dy[4] = {0, 0, 1, -1};
             shift_image(tx + (size_t)i * 784, ts + (size_t)i * 784, dx[i % 4], dy[i % 4]);
         }
-        plain = view(tx, mnist.test.labels, 2000);
-        shifted = view(ts, mnist.test.labels, 2000);
+        plain = labelled(tx, mnist.test.labels, 2000, 784);
+        shifted = labelled(ts, mnist.test.labels, 2000, 784);
         nnd_rng_seed(&rng, 33);
         st = nnd_expand_mnist(&src, 28, 28, &rng, &ex);
         if (st != NND_OK) {
@@ -633,7 +621,7 @@ static void ch6_prob7(void)
             nnd_transform_image(tx + (size_t)i * 784, tt + (size_t)i * 784, 28, 28,
                                 20 * nnd_rng_uniform(&trng) - 10, (int)nnd_rng_below(&trng, 3) - 1,
                                 (int)nnd_rng_below(&trng, 3) - 1);
-        moved = view(tt, mnist.test.labels, 2000);
+        moved = labelled(tt, mnist.test.labels, 2000, 784);
         for (a = 0; a < 2; ++a) {
             nnd_net *net = conv_net(NND_RELU, 0, 7);
             nnd_sgd_options o = nnd_network3_options(2, 10, 0.03, NULL, NULL, 0.0);

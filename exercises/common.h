@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #ifdef NND_DOUBLE
@@ -56,6 +57,18 @@ CHECK_MAYBE_UNUSED static void fill(nnd_rng *rng, nnd_real *v, int n, double lo,
 {
     int i;
     for (i = 0; i < n; ++i) v[i] = (nnd_real)(lo + (hi - lo) * nnd_rng_uniform(rng));
+}
+
+/* A data set of n inputs x [n x n_in] with integer labels (no copy). */
+CHECK_MAYBE_UNUSED static nnd_data labelled(const nnd_real *x, const int *labels, int n, int n_in)
+{
+    nnd_data d;
+    memset(&d, 0, sizeof d);
+    d.n = n;
+    d.n_in = n_in;
+    d.x = x;
+    d.labels = labels;
+    return d;
 }
 
 /* dC/dw for parameter p of net by the fourth-order central difference of
