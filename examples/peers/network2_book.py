@@ -25,12 +25,13 @@ import importlib
 import os
 import random
 import shutil
-import struct
 import sys
 import tempfile
 import time
 
 import numpy as np
+
+from idx import read_idx
 
 
 def import_network2():
@@ -51,16 +52,6 @@ def import_network2():
             f.write(str(tool.refactor_string(text + "\n", "network2")))
         sys.path.insert(0, tmp)
     return importlib.import_module("network2")
-
-
-def read_idx(path):
-    with open(path, "rb") as f:
-        raw = f.read()
-    zero, dtype, ndim = struct.unpack(">HBB", raw[:4])
-    if zero != 0 or dtype != 8:
-        sys.exit("%s: not an unsigned-byte IDX file" % path)
-    dims = struct.unpack(">" + "I" * ndim, raw[4:4 + 4 * ndim])
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
 
 
 def load_mnist(data_dir):

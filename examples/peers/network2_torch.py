@@ -23,25 +23,13 @@ from OPENBLAS_NUM_THREADS in the environment, which the caller sets.
 """
 import argparse
 import os
-import struct
 import sys
 import time
 
 import numpy as np
+
+from idx import read_idx
 import torch
-
-
-def read_idx(path):
-    with open(path, "rb") as f:
-        raw = f.read()
-    zero, dtype, ndim = struct.unpack(">HBB", raw[:4])
-    if zero != 0 or dtype != 0x08:
-        sys.exit("%s: not an unsigned-byte IDX file" % path)
-    dims = struct.unpack(">" + "I" * ndim, raw[4:4 + 4 * ndim])
-    data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
-    if data.size != int(np.prod(dims)):
-        sys.exit("%s: payload does not match its dimensions" % path)
-    return data.reshape(dims)
 
 
 def manual_epoch(weights, biases, x, y, perm, m, eta, decay, cross_entropy):

@@ -25,24 +25,14 @@ caller sets OPENBLAS_NUM_THREADS (1 is PyTorch's fastest here).
 """
 import argparse
 import os
-import struct
 import sys
 import time
 
 import numpy as np
+
+from idx import read_idx
 import torch
 import torch.nn.functional as F
-
-
-def read_idx(path):
-    with open(path, "rb") as f:
-        raw = f.read()
-    zero, dtype, ndim = struct.unpack(">HBB", raw[:4])
-    if zero != 0 or dtype != 0x08:
-        sys.exit("%s: not an unsigned-byte IDX file" % path)
-    dims = struct.unpack(">" + "I" * ndim, raw[4:4 + 4 * ndim])
-    data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
-    return data.reshape(dims)
 
 
 class Net(torch.nn.Module):
