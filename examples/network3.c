@@ -51,6 +51,9 @@ static const char *usage =
     "  --plot-data FILE    per-epoch validation/test accuracy and seconds as gnuplot data\n"
     "  --save FILE         save the trained network (nnd JSON; ensemble: FILE.0, FILE.1, ...)\n"
     "  --load FILE         start from a saved network (nnd JSON)\n"
+    "  --resume            with --save FILE: a net whose file already exists (FILE, or FILE.k\n"
+    "                      for the ensemble) is loaded and evaluated instead of trained, so an\n"
+    "                      ensemble stopped part-way continues with the nets it lacks\n"
     "  --errors-png FILE   ensemble: misclassified test digits (default plots/ensemble_errors.png)\n"
     "  --filters-png FILE  first-layer filters of (the first) net (default for the ensemble:\n"
     "                      plots/net_full_layer_0.png)\n"
@@ -58,7 +61,7 @@ static const char *usage =
 
 typedef struct run {
     const char *preset;
-    int epochs, mini_batch, train_size, threads, shuffle, fan_in, nets, no_eval;
+    int epochs, mini_batch, train_size, threads, shuffle, fan_in, nets, no_eval, resume;
     double fastest;
     double eta, lambda;
     unsigned long long seed;
@@ -179,6 +182,46 @@ static void write_plot(const char *path, const run *r, int k, int epochs)
     if (fclose(f)) die("cannot write", path);
 }
 
+static int file_exists(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    fclose(f);
+    return 1;
+}
+
+/* --resume: net k was saved to path by an earlier run. Load it (a file that
+   does not load, or holds another architecture than the preset's, stops the
+   run and is left as it is) and print its accuracies. */
+static nnd_net *resumed(const char *path, const nnd_layer_spec *L, int n_layers, const run *r,
+                        const nnd_mnist *mnist, int k)
+{
+    nnd_error err;
+    int st, l, c;
+    nnd_net *net = nnd_load(path, &err), *fresh;
+    if (!net) die(err.message, NULL);
+    fresh = nnd_net_create(784, L, n_layers, NND_LOG_LIKELIHOOD, &st);
+    if (!fresh) die("cannot create the network:", nnd_strerror(st));
+    st = nnd_num_layers(net) == n_layers && nnd_param_count(net) == nnd_param_count(fresh);
+    for (l = 0; st && l < n_layers; ++l) {
+        nnd_layer_desc a = nnd_layer_info(net, l), b = nnd_layer_info(fresh, l);
+        st = a.kind == b.kind && a.activation == b.activation && a.n_in == b.n_in &&
+             a.n_out == b.n_out && a.p_dropout == b.p_dropout && a.filter_h == b.filter_h &&
+             a.filter_w == b.filter_w && a.pool_h == b.pool_h && a.pool_w == b.pool_w;
+    }
+    nnd_free(fresh);
+    if (!st) die("--resume: not a net of this preset:", path);
+    if (r->threads) nnd_set_threads(net, r->threads);
+    if (r->nets > 1) printf("--- network %d of %d ---\n", k + 1, r->nets);
+    printf("loaded %s (trained by an earlier run; --resume)\n", path);
+    if (nnd_accuracy(net, &mnist->validation, &c) == NND_OK)
+        printf("validation accuracy %.2f%%\n", 100.0 * c / mnist->validation.n);
+    if (nnd_accuracy(net, &mnist->test, &c) == NND_OK)
+        printf("test accuracy %.2f%%\n", 100.0 * c / mnist->test.n);
+    fflush(stdout);
+    return net;
+}
+
 /* The first layer's filters (channel 0) as a grid of images. */
 static void write_filters(nnd_net *net, const char *path)
 {
@@ -250,6 +293,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--shuffle")) r.shuffle = 1;
         else if (!strcmp(a, "--fan-in")) r.fan_in = 1;
         else if (!strcmp(a, "--no-eval")) r.no_eval = 1;
+        else if (!strcmp(a, "--resume")) r.resume = 1;
         else die("unknown option (see --help):", a);
     }
     if (!r.preset) die("--preset is required (see --help)", NULL);
@@ -267,6 +311,8 @@ int main(int argc, char **argv)
     if (eta > 0) r.eta = eta;
     if (lambda >= 0) r.lambda = lambda;
     if (!ensemble) r.nets = 1;
+    if (r.resume && !save) die("--resume needs --save FILE (the nets it looks for)", NULL);
+    if (r.resume && load) die("--resume and --load exclude each other", NULL);
     if (ensemble && !errors_png) errors_png = "plots/ensemble_errors.png";
     if (ensemble && !filters_png) filters_png = "plots/net_full_layer_0.png";
 
@@ -296,8 +342,17 @@ int main(int argc, char **argv)
         nnd_history h;
         nnd_net *net;
         double t0;
+        char path[4096] = "";
         nnd_rng_seed(&rng, r.seed + (unsigned long long)k);
         nnd_rng_seed(&shuffle_rng, r.seed + 1000003ull * (k + 1));
+        if (save) {
+            if (r.nets > 1) snprintf(path, sizeof path, "%s.%d", save, k);
+            else snprintf(path, sizeof path, "%s", save);
+        }
+        if (r.resume && file_exists(path)) {
+            nets[k] = resumed(path, L, n_layers, &r, &mnist, k);
+            continue;
+        }
         if (load) {
             net = nnd_load(load, &err);
             if (!net) die(err.message, NULL);
@@ -346,15 +401,12 @@ int main(int argc, char **argv)
                 printf("test accuracy %.2f%%\n", 100.0 * c / mnist.test.n);
         }
         if (plot && h.epochs > 0 && !r.no_eval) {
-            char path[4096];
-            if (r.nets > 1) snprintf(path, sizeof path, "%s.%d", plot, k);
-            else snprintf(path, sizeof path, "%s", plot);
-            write_plot(path, &r, k, h.epochs);
+            char pp[4096];
+            if (r.nets > 1) snprintf(pp, sizeof pp, "%s.%d", plot, k);
+            else snprintf(pp, sizeof pp, "%s", plot);
+            write_plot(pp, &r, k, h.epochs);
         }
         if (save) {
-            char path[4096];
-            if (r.nets > 1) snprintf(path, sizeof path, "%s.%d", save, k);
-            else snprintf(path, sizeof path, "%s", save);
             if (nnd_save(net, path, &err) != NND_OK) die(err.message, NULL);
             printf("saved %s\n", path);
         }

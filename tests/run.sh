@@ -66,6 +66,7 @@ for t in $SLOW; do
     run "$t (real MNIST)" $B/tests/$t
 done
 run "test_cli (build/network2)" sh tests/test_cli.sh $B/network2
+run "test_cli3 (build/network3)" sh tests/test_cli3.sh $B/network3
 run "interop with network2.py" sh tests/interop.sh
 
 echo "== build variants"
@@ -122,6 +123,12 @@ if gcc $STRICT $SAN examples/network2.c -o $B/asan/network2 -lm; then
     run "asan test_cli" sh tests/test_cli.sh $B/asan/network2
 else
     echo "FAIL could not build the sanitizer network2"
+    total_fail=$((total_fail + 1))
+fi
+if gcc $STRICT $SAN examples/network3.c -o $B/asan/network3 -lm; then
+    run "asan test_cli3 (errors only)" sh tests/test_cli3.sh $B/asan/network3 quick
+else
+    echo "FAIL could not build the sanitizer network3"
     total_fail=$((total_fail + 1))
 fi
 

@@ -1,0 +1,104 @@
+#!/bin/sh
+# Command-line checks of build/network3 (or the binary given as $1): bad
+# options and files give a one-line error and a non-zero exit (and, for a
+# sanitizer build, no sanitizer report); unless $2 is "quick", a short
+# ensemble on a small copy of MNIST saves its nets, and --resume then loads
+# the nets already saved and trains only the missing ones, to the same vote.
+# Prints "N passed, N failed" like every test program.
+set -u
+bin=${1:-build/network3}
+mode=${2:-full}
+tmp=build/cli3
+rm -rf "$tmp"
+mkdir -p "$tmp"
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL test_cli3: $*"; }
+
+# expect_error WORDS -- ARGS: a non-zero exit, one line on stderr containing
+# WORDS, no sanitizer report.
+expect_error() {
+    words=$1
+    shift 2
+    "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    lines=$(wc -l <"$tmp/err")
+    if [ "$rc" -eq 0 ]; then bad "$*: exit 0, expected an error"; return; fi
+    if grep -q "Sanitizer" "$tmp/err"; then bad "$*: sanitizer report"; cat "$tmp/err"; return; fi
+    if [ "$lines" -ne 1 ]; then bad "$*: $lines lines on stderr"; cat "$tmp/err"; return; fi
+    if ! grep -q -- "$words" "$tmp/err"; then bad "$*: stderr lacks '$words': $(cat "$tmp/err")"; return; fi
+    ok
+}
+
+expect_error "--preset is required" --
+expect_error "unknown preset" -- --preset lenet
+expect_error "--threads" -- --preset conv --threads 0
+expect_error "--nets" -- --preset ensemble --nets 0
+expect_error "--epochs" -- --preset conv --epochs -1
+expect_error "unknown option" -- --preset conv --bogus
+expect_error "needs --save" -- --preset ensemble --resume
+expect_error "exclude" -- --preset ensemble --resume --save "$tmp/x.json" --load "$tmp/x.json"
+expect_error "cannot open" -- --preset conv --data "$tmp/nowhere"
+expect_error "cannot open" -- --preset conv --load "$tmp/missing.json" --epochs 0
+printf '{"format": "nnd", "version": 1, "layers": [' >"$tmp/truncated.json"
+expect_error "truncated.json" -- --preset conv --load "$tmp/truncated.json" --epochs 0
+
+if [ "$mode" = quick ]; then
+    echo "$pass passed, $fail failed"
+    [ "$fail" -eq 0 ]
+    exit
+fi
+
+# A small MNIST: the first 20,000 training images (10,000 to train on, the
+# last 10,000 for validation, as nnd_mnist_load splits) and 500 test images.
+# IDX: the count is the big-endian 32-bit word at byte 4.
+small=$tmp/small
+mkdir -p "$small"
+cut_idx() { # FILE COUNT HEADER_BYTES ITEM_BYTES COUNT_AS_4_OCTAL_ESCAPES
+    head -c $(($3 + $2 * $4)) "data/mnist/$1" >"$small/$1"
+    printf "$5" | dd of="$small/$1" bs=1 seek=4 conv=notrunc 2>/dev/null
+}
+cut_idx train-images-idx3-ubyte 20000 16 784 '\000\000\116\040'
+cut_idx train-labels-idx1-ubyte 20000 8 1 '\000\000\116\040'
+cut_idx t10k-images-idx3-ubyte 500 16 784 '\000\000\001\364'
+cut_idx t10k-labels-idx1-ubyte 500 8 1 '\000\000\001\364'
+
+ens="--preset ensemble --data $small --train-size 40 --epochs 1 --nets 2 --threads 1
+     --save $tmp/ens.json --errors-png $tmp/errors.png --filters-png $tmp/filters.png"
+# shellcheck disable=SC2086
+"$bin" $ens --plot-data "$tmp/ens.dat" >"$tmp/run1" 2>&1 || bad "ensemble run: exit $?: $(tail -3 "$tmp/run1")"
+vote=$(grep '^Accuracy is' "$tmp/run1")
+[ -n "$vote" ] && ok || bad "ensemble run: no 'Accuracy is' line"
+for f in ens.json.0 ens.json.1 errors.png filters.png ens.dat.0 ens.dat.1; do
+    [ -s "$tmp/$f" ] && ok || bad "ensemble run did not write $f"
+done
+
+# Every net saved: --resume loads both, trains none, votes the same.
+# shellcheck disable=SC2086
+"$bin" $ens --resume >"$tmp/run2" 2>&1 || bad "--resume (all saved): exit $?"
+[ "$(grep -c '^loaded .*--resume' "$tmp/run2")" -eq 2 ] && ok || bad "--resume (all saved): not 2 nets loaded"
+grep -q '^Epoch' "$tmp/run2" && bad "--resume (all saved) trained a net" || ok
+[ "$(grep '^Accuracy is' "$tmp/run2")" = "$vote" ] && ok || bad "--resume (all saved): vote differs: $(grep '^Accuracy' "$tmp/run2") vs $vote"
+
+# Net 2 missing (a run stopped part-way): it is trained again, to the same bits.
+sum1=$(cksum <"$tmp/ens.json.1")
+rm "$tmp/ens.json.1"
+# shellcheck disable=SC2086
+"$bin" $ens --resume >"$tmp/run3" 2>&1 || bad "--resume (one missing): exit $?"
+[ "$(grep -c '^loaded .*--resume' "$tmp/run3")" -eq 1 ] && ok || bad "--resume (one missing): not 1 net loaded"
+[ "$(grep -c '^Epoch 0' "$tmp/run3")" -eq 1 ] && ok || bad "--resume (one missing): not 1 net trained"
+[ "$(cksum <"$tmp/ens.json.1")" = "$sum1" ] && ok || bad "--resume (one missing): retrained net differs"
+[ "$(grep '^Accuracy is' "$tmp/run3")" = "$vote" ] && ok || bad "--resume (one missing): vote differs"
+
+# A damaged saved net stops the run with its name and is left as it was;
+# a net of another preset is refused.
+head -c 5000 "$tmp/ens.json.0" >"$tmp/cut" && cp "$tmp/cut" "$tmp/ens.json.0"
+sum0=$(cksum <"$tmp/ens.json.0")
+# shellcheck disable=SC2086
+expect_error "ens.json.0" -- $ens --resume
+[ "$(cksum <"$tmp/ens.json.0")" = "$sum0" ] && ok || bad "--resume changed a damaged file"
+expect_error "not a net of this preset" -- --preset conv --data "$small" --resume --save "$tmp/ens.json.1"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
