@@ -71,7 +71,7 @@
                 nnd_num_layers, nnd_layer_info, nnd_weights, nnd_biases,
                 nnd_weight, nnd_set_weight, nnd_params, nnd_param_count,
                 nnd_input_size, nnd_output_size, nnd_net_cost, nnd_set_threads,
-                nnd_set_dropout_seed, nnd_set_train_mode
+                nnd_set_dropout_seed, nnd_dropout_rng, nnd_set_dropout_rng, nnd_set_train_mode
    Functions    nnd_sigmoid, nnd_sigmoid_prime, nnd_activate, nnd_softmax,
                 nnd_cost_fn, nnd_cost_delta (QuadraticCost / CrossEntropyCost
                 / log-likelihood, with network2's fn and delta semantics)
@@ -364,6 +364,11 @@ NND_DEF void nnd_set_sparse_input(nnd_net *net, int mode);
 /* Seed of the network's own dropout stream (0 at creation, like network3's
    fixed seed). */
 NND_DEF void nnd_set_dropout_seed(nnd_net *net, uint64_t seed);
+/* The dropout stream's state, to save with a checkpoint and put back: a
+   training run continued from it draws the masks an uninterrupted run
+   would have drawn. */
+NND_DEF nnd_rng nnd_dropout_rng(const nnd_net *net);
+NND_DEF void nnd_set_dropout_rng(nnd_net *net, const nnd_rng *rng);
 /* on = 1: nnd_backprop and nnd_batch_cost run the training pass - every
    dropout layer multiplies its input by a fresh 0/1 mask (keep 1-p) drawn
    from the dropout stream; reseed it (nnd_set_dropout_seed) before each call
@@ -864,9 +869,11 @@ enum { NND__PARALLEL_WORK = 32768 };
     NND__PRAGMA(omp parallel for num_threads(nt) if ((nt) > 1 && (work) >= NND__PARALLEL_WORK) schedule(static))
 #define NND__PARALLEL_FOR_DYNAMIC(nt, work) \
     NND__PRAGMA(omp parallel for num_threads(nt) if ((nt) > 1 && (work) >= NND__PARALLEL_WORK) schedule(guided))
+#define NND__PARALLEL_SLABS(S) NND__PRAGMA(omp parallel for num_threads(S) schedule(static, 1))
 #else
 #define NND__PARALLEL_FOR(nt, work)
 #define NND__PARALLEL_FOR_DYNAMIC(nt, work)
+#define NND__PARALLEL_SLABS(S)
 #endif
 
 /* Kernel 1, the row kernel - every "sum of scaled rows" product:
@@ -1046,6 +1053,44 @@ static void nnd__rows4(int n, int cnt, const nnd_real *A, size_t rs, size_t cs,
     }
 }
 
+/* Kernel 1c, eight rows one vector wide (n = VL): rows r = 0..7 of
+     C[r][0..VL) = sum_{c < cnt} A(r, c) B[c*ldb + 0..VL)
+   (A(r, c) as in nnd__rows4, no bias) - narrow products, such as a few
+   deltas sent back through a wide layer (nnd__gemm_nt), where nnd__rows4's
+   three vectors would all be the same one. Eight independent accumulators
+   keep both multiply-add pipes busy. The same sums in the same order as
+   nnd__rows. */
+static void nnd__rows8v(int cnt, const nnd_real *A, size_t rs, size_t cs,
+                        const nnd_real *NND__RESTRICT B, size_t ldb, nnd_real *NND__RESTRICT C,
+                        size_t ldc)
+{
+    nnd__vec a0, a1, a2, a3, a4, a5, a6, a7;
+    int c;
+    NND__VZERO(a0);
+    a1 = a2 = a3 = a4 = a5 = a6 = a7 = a0;
+    for (c = 0; c < cnt; ++c) {
+        const nnd_real *v = A + (size_t)c * cs;
+        nnd__vec x;
+        NND__VLOAD(x, B + (size_t)c * ldb);
+        NND__VFMA(a0, v[0], x);
+        NND__VFMA(a1, v[rs], x);
+        NND__VFMA(a2, v[2 * rs], x);
+        NND__VFMA(a3, v[3 * rs], x);
+        NND__VFMA(a4, v[4 * rs], x);
+        NND__VFMA(a5, v[5 * rs], x);
+        NND__VFMA(a6, v[6 * rs], x);
+        NND__VFMA(a7, v[7 * rs], x);
+    }
+    NND__VSTORE(C, a0);
+    NND__VSTORE(C + ldc, a1);
+    NND__VSTORE(C + 2 * ldc, a2);
+    NND__VSTORE(C + 3 * ldc, a3);
+    NND__VSTORE(C + 4 * ldc, a4);
+    NND__VSTORE(C + 5 * ldc, a5);
+    NND__VSTORE(C + 6 * ldc, a6);
+    NND__VSTORE(C + 7 * ldc, a7);
+}
+
 /* Tile t of nnd__gemm_rows: group g = t % groups of four rows (the last
    group may be partial: its rows go one by one through nnd__rows, which
    loads less for one row than nnd__rows4 for four) times strip s = t / groups
@@ -1091,6 +1136,20 @@ static void nnd__gemm_rows(int nt, int rows, int n, int cnt, const nnd_real *A, 
             nnd__rows(n, cnt, NULL, A + (size_t)t * rs, (int)cs, B, ldb, bias, C + (size_t)t * ldc);
         return;
     }
+    if (n == VL && !bias) { /* one vector wide: eight rows at a time */
+        NND__PARALLEL_FOR(nt, (double)rows * n * cnt)
+        for (t = 0; t < (rows + 7) / 8; ++t) {
+            const size_t r0 = (size_t)8 * t;
+            size_t r;
+            if (r0 + 8 <= (size_t)rows) {
+                nnd__rows8v(cnt, A + r0 * rs, rs, cs, B, ldb, C + r0 * ldc, ldc);
+            } else {
+                for (r = r0; r < (size_t)rows; ++r)
+                    nnd__rows(n, cnt, NULL, A + r * rs, (int)cs, B, ldb, NULL, C + r * ldc);
+            }
+        }
+        return;
+    }
     if (nt > 1 && groups < 8 * nt) /* few rows: cut the columns too */
         strips = (8 * nt + groups - 1) / groups;
     if (groups > 1 && (double)cnt * n * sizeof *B > NND__L2_BYTES) { /* B does not stay in cache: */
@@ -1121,10 +1180,11 @@ static void nnd__gemm_tn(int nt, int m, int n, int k, const nnd_real *A, const n
     nnd__gemm_rows(nt, k, n, m, A, 1, (size_t)k, B, (size_t)n, NULL, C, (size_t)n);
 }
 
-/* T[n x k] = W[k x n]^T, in blocks that stay in cache (threads take
-   bands of 32 rows of W: disjoint columns of T). */
-static void nnd__transpose(int nt, int k, int n, const nnd_real *NND__RESTRICT W,
-                           nnd_real *NND__RESTRICT T)
+/* T[n x k] = W[k x n]^T (rows of W ldw apart, rows of T ldt apart), in
+   blocks that stay in cache (threads take bands of 32 rows of W: disjoint
+   columns of T). */
+static void nnd__transpose(int nt, int k, int n, const nnd_real *NND__RESTRICT W, size_t ldw,
+                           nnd_real *NND__RESTRICT T, size_t ldt)
 {
     int b;
     (void)nt;
@@ -1134,31 +1194,36 @@ static void nnd__transpose(int nt, int k, int n, const nnd_real *NND__RESTRICT W
         int j0, p, j;
         for (j0 = 0; j0 < n; j0 += 32)
             for (p = p0; p < k && p < p0 + 32; ++p)
-                for (j = j0; j < n && j < j0 + 32; ++j) T[(size_t)j * k + p] = W[(size_t)p * n + j];
+                for (j = j0; j < n && j < j0 + 32; ++j) T[(size_t)j * ldt + p] = W[(size_t)p * ldw + j];
     }
 }
 
 /* C[m x k] = D[m x n] W[k x n]^T.  "NT": C[i][p] = <D[i][:], W[p][:]> -
-   the shape of BP2 (delta back through the weights) and of a convolution
-   (patches times filters). T is scratch of k n values. The product is formed
-   by the row kernels with one operand transposed, whichever is smaller:
-   - W into T [n x k], then C = D T   (many rows: a convolution, m >= n);
+   the shape of BP2 (delta back through the weights). T is scratch of
+   min(k n, (n + k) mp) values, mp = max(m, VL). The product is formed by the
+   row kernels with one operand transposed, whichever is smaller:
+   - W into T [n x k], then C = D T   (many rows, m >= n);
    - for a small batch (m < n, e.g. 10 deltas through a 2880 x 100 layer),
-     D into T [n x m], then C^T = W T [k x m] (in T after D^T), then C^T
-     into C - so a large W is only read, never copied.
+     D into T [n x mp] (columns m..mp-1 zero: a row kernel needs at least
+     VL columns), then C^T = W T [k x mp] (in T after D^T), then C^T into C
+     - so a large W is only read, never copied.
    Both give C[i][p] = sum_j D[i][j] W[p][j], the same terms added in the
    same order (j = 0, 1, ...), so the choice does not change a result. */
 static void nnd__gemm_nt(int nt, int m, int n, int k, const nnd_real *NND__RESTRICT D,
                          const nnd_real *NND__RESTRICT W, nnd_real *NND__RESTRICT T,
                          nnd_real *NND__RESTRICT C)
 {
-    if (m < n && m >= NND__VL && ((size_t)n + k) * m <= (size_t)k * n) {
-        nnd_real *Ct = T + (size_t)n * m;
-        nnd__transpose(nt, m, n, D, T);
-        nnd__gemm_rows(nt, k, m, n, W, (size_t)n, 1, T, (size_t)m, NULL, Ct, (size_t)m);
-        nnd__transpose(nt, k, m, Ct, C);
+    const int mp = m > NND__VL ? m : NND__VL;
+    if (m < n && ((size_t)n + k) * mp <= (size_t)k * n) {
+        nnd_real *Ct = T + (size_t)n * mp;
+        int j, i;
+        nnd__transpose(nt, m, n, D, (size_t)n, T, (size_t)mp);
+        for (j = 0; j < n && m < mp; ++j)
+            for (i = m; i < mp; ++i) T[(size_t)j * mp + i] = 0;
+        nnd__gemm_rows(nt, k, mp, n, W, (size_t)n, 1, T, (size_t)mp, NULL, Ct, (size_t)mp);
+        nnd__transpose(nt, k, m, Ct, (size_t)mp, C, (size_t)k);
     } else {
-        nnd__transpose(nt, k, n, W, T);
+        nnd__transpose(nt, k, n, W, (size_t)n, T, (size_t)k);
         nnd__gemm_nn(nt, m, k, n, D, T, NULL, C);
     }
 }
@@ -1445,17 +1510,25 @@ struct nnd_net {
     nnd_real **a;        /* a[0] the input batch, a[l+1] the output of layer l */
     nnd_real **dropped;  /* dropped[l]: layer l's input times its dropout mask */
     nnd_real **mask;     /* mask[l]: 0/1 per input unit of layer l */
-    nnd_real *delta, *delta2; /* [cap x max_width] each */
-    nnd_real *delta_in;       /* the one holding the first layer's Delta after backward */
+    nnd_real **dz;       /* dz[l]: Delta^l = dC/dz at layer l's output [cap x n_out] */
+    nnd_real *scratch;   /* [cap x max_width]: the fused sparse step's -(eta/m) Delta^1 */
     nnd_real *target;    /* [cap x n_out] */
     /* Convolutional layers (NULL elsewhere): */
     nnd_real **col;      /* col[l]: the batch's patches [cap ch cw x K] (im2col) */
     nnd_real **zc;       /* zc[l]: conv-pool's conv output [cap ch cw x oc] */
     int **arg;           /* arg[l]: pool winner of each output value, as an
                             index into the layer's pre-pool maps [cap n_out] */
-    int *route_cnt, *route_idx; /* conv-pool backward: per patch row, the filters it won */
-    nnd_real *route_val;
-    nnd_real *wt;        /* scratch for a transposed weight block */
+    nnd_real **wtc;      /* wtc[l]: the conv filters transposed, [K x oc] */
+    int **route_idx;      /* conv-pool layer l's weight gradient: per filter, the */
+    nnd_real **route_val; /* patch rows that won its pooled values, and Delta there */
+    /* Scratch of each slab (a run of a batch's examples that one thread
+       takes through every layer, see nnd__forward): slab_len values and
+       slab_ints ints apiece, for slab_cap slabs. */
+    nnd_real *slab;
+    int *slab_int;
+    size_t slab_len, slab_ints;
+    int slab_cap;
+    double work;         /* multiply-adds of one example's forward pass */
     /* The input batch as lists of nonzeros, row by row, when most of it is
        zero: the first layer then touches only nonzero inputs. */
     int sparse;          /* the current batch uses them */
@@ -1580,11 +1653,15 @@ static void nnd__free_workspace(nnd_net *net)
             NND_FREE(net->dropped[l]);
             NND_FREE(net->mask[l]);
         }
+    if (net->dz)
+        for (l = 0; l < net->n_layers; ++l) NND_FREE(net->dz[l]);
     NND_FREE(net->a);
     NND_FREE(net->dropped);
     NND_FREE(net->mask);
-    NND_FREE(net->delta);
-    NND_FREE(net->delta2);
+    NND_FREE(net->dz);
+    NND_FREE(net->scratch);
+    NND_FREE(net->slab);
+    NND_FREE(net->slab_int);
     NND_FREE(net->target);
     NND_FREE(net->sp_cnt);
     NND_FREE((void *)net->sp_row_idx);
@@ -1597,39 +1674,57 @@ static void nnd__free_workspace(nnd_net *net)
             NND_FREE(net->zc[l]);
             NND_FREE(net->arg[l]);
         }
+    if (net->wtc)
+        for (l = 0; l < net->n_layers; ++l) NND_FREE(net->wtc[l]);
+    if (net->route_idx)
+        for (l = 0; l < net->n_layers; ++l) NND_FREE(net->route_idx[l]);
+    if (net->route_val)
+        for (l = 0; l < net->n_layers; ++l) NND_FREE(net->route_val[l]);
     NND_FREE(net->col);
+    NND_FREE(net->wtc);
     NND_FREE(net->zc);
     NND_FREE(net->arg);
-    NND_FREE(net->route_cnt);
     NND_FREE(net->route_idx);
     NND_FREE(net->route_val);
-    net->col = net->zc = NULL;
-    net->arg = NULL;
-    net->route_cnt = net->route_idx = NULL;
-    net->route_val = NULL;
+    net->col = net->zc = net->wtc = net->dz = net->route_val = NULL;
+    net->arg = net->route_idx = NULL;
+    net->slab_int = NULL;
+    net->slab = NULL;
+    net->slab_len = net->slab_ints = 0;
+    net->slab_cap = 0;
     net->a = net->dropped = net->mask = NULL;
-    net->delta = net->delta2 = net->target = net->sp_val = NULL;
+    net->scratch = net->target = net->sp_val = NULL;
     net->sp_cnt = net->sp_idx = NULL;
     net->sp_row_idx = NULL;
     net->sp_row_val = NULL;
     net->cap = 0;
 }
 
-/* Size the workspace for batches of m examples. Called before any loop. */
+static int nnd__threads(const nnd_net *net);
+
+/* Size the workspace for batches of m examples (and slab scratch for as
+   many slabs as threads). Called before any loop. */
 static int nnd__reserve(nnd_net *net, int m)
 {
-    int l, ok = 1;
-    size_t M, max_rows = 0, max_route = 0;
-    if (m <= net->cap) return NND_OK;
+    const int VL = NND__VL;
+    int l, ok = 1, slabs = nnd__threads(net);
+    size_t M, slab_len = 1, slab_ints = 1;
+    if (m <= net->cap && slabs <= net->slab_cap) return NND_OK;
+    if (m < net->cap) m = net->cap;
     nnd__free_workspace(net);
     M = (size_t)m;
     net->a = (nnd_real **)nnd__zalloc((size_t)net->n_layers + 1, sizeof(nnd_real *));
     net->dropped = (nnd_real **)nnd__zalloc((size_t)net->n_layers, sizeof(nnd_real *));
     net->mask = (nnd_real **)nnd__zalloc((size_t)net->n_layers, sizeof(nnd_real *));
+    net->dz = (nnd_real **)nnd__zalloc((size_t)net->n_layers, sizeof(nnd_real *));
     net->col = (nnd_real **)nnd__zalloc((size_t)net->n_layers, sizeof(nnd_real *));
     net->zc = (nnd_real **)nnd__zalloc((size_t)net->n_layers, sizeof(nnd_real *));
+    net->wtc = (nnd_real **)nnd__zalloc((size_t)net->n_layers, sizeof(nnd_real *));
     net->arg = (int **)nnd__zalloc((size_t)net->n_layers, sizeof(int *));
-    if (!net->a || !net->dropped || !net->mask || !net->col || !net->zc || !net->arg) {
+    net->route_idx = (int **)nnd__zalloc((size_t)net->n_layers, sizeof(int *));
+    net->route_val = (nnd_real **)nnd__zalloc((size_t)net->n_layers, sizeof(nnd_real *));
+    if (!net->a || !net->dropped || !net->mask || !net->dz || !net->col || !net->zc || !net->wtc ||
+        !net->arg || !net->route_idx || !net->route_val) {
         nnd__free_workspace(net);
         return NND_ERR_NOMEM;
     }
@@ -1637,54 +1732,64 @@ static int nnd__reserve(nnd_net *net, int m)
     ok = net->a[0] != NULL;
     for (l = 0; l < net->n_layers && ok; ++l) {
         const nnd__layer *L = &net->layer[l];
+        const size_t P = (size_t)L->ch * L->cw;
         net->a[l + 1] = (nnd_real *)nnd__alloc(M * L->n_out, sizeof(nnd_real));
-        ok = net->a[l + 1] != NULL;
+        net->dz[l] = (nnd_real *)nnd__alloc(M * L->n_out, sizeof(nnd_real));
+        ok = net->a[l + 1] && net->dz[l];
         if (ok && L->p_dropout > 0) {
             net->dropped[l] = (nnd_real *)nnd__alloc(M * L->n_in, sizeof(nnd_real));
             net->mask[l] = (nnd_real *)nnd__alloc(M * L->n_in, sizeof(nnd_real));
             ok = net->dropped[l] && net->mask[l];
         }
         if (ok && (L->kind == NND_LAYER_CONV || L->kind == NND_LAYER_CONV_POOL)) {
-            size_t rows = M * L->ch * L->cw;
-            net->col[l] = (nnd_real *)nnd__alloc(rows * L->K, sizeof(nnd_real));
-            ok = net->col[l] != NULL;
-            if (rows > max_rows) max_rows = rows;
+            net->col[l] = (nnd_real *)nnd__alloc(M * P * L->K, sizeof(nnd_real));
+            net->wtc[l] = (nnd_real *)nnd__alloc(L->n_w, sizeof(nnd_real));
+            ok = net->col[l] && net->wtc[l];
             if (ok && L->kind == NND_LAYER_CONV_POOL) {
-                net->zc[l] = (nnd_real *)nnd__alloc(rows * L->oc, sizeof(nnd_real));
-                ok = net->zc[l] != NULL;
-                if (rows * L->oc > max_route) max_route = rows * L->oc;
+                net->zc[l] = (nnd_real *)nnd__alloc(M * P * L->oc, sizeof(nnd_real));
+                net->route_idx[l] = (int *)nnd__alloc(M * L->n_out, sizeof(int));
+                net->route_val[l] = (nnd_real *)nnd__alloc(M * L->n_out, sizeof(nnd_real));
+                ok = net->zc[l] && net->route_idx[l] && net->route_val[l];
             }
         }
         if (ok && (L->kind == NND_LAYER_POOL || L->kind == NND_LAYER_CONV_POOL)) {
             net->arg[l] = (int *)nnd__alloc(M * L->n_out, sizeof(int));
             ok = net->arg[l] != NULL;
         }
-    }
-    if (ok && max_rows) {
-        net->route_cnt = (int *)nnd__alloc(max_rows + 1, sizeof(int));
-        net->route_idx = (int *)nnd__alloc(max_route + 1, sizeof(int));
-        net->route_val = (nnd_real *)nnd__alloc(max_route + 1, sizeof(nnd_real));
-        ok = net->route_cnt && net->route_idx && net->route_val;
+        /* A slab's BP2 scratch (layers above the first): a dense layer's
+           nnd__gemm_nt needs the smaller of W^T and D^T + C^T (see there);
+           a convolution one example's dCOL, conv-pool also its routing lists. */
+        if (l > 0 && L->kind == NND_LAYER_DENSE) {
+            const size_t kn = (size_t)L->n_in * L->n_out;
+            const size_t dt = ((size_t)L->n_in + L->n_out) * (M > (size_t)VL ? M : (size_t)VL);
+            if ((kn < dt ? kn : dt) > slab_len) slab_len = kn < dt ? kn : dt;
+        } else if (l > 0 && L->kind != NND_LAYER_POOL) {
+            if (P * L->K + L->n_out > slab_len) slab_len = P * L->K + L->n_out;
+            if (P + 1 + L->n_out > slab_ints) slab_ints = P + 1 + L->n_out;
+        }
     }
     if (ok) {
         size_t nz = M * net->n_in;
-        net->delta = (nnd_real *)nnd__alloc(M * net->max_width, sizeof(nnd_real));
-        net->delta2 = (nnd_real *)nnd__alloc(M * net->max_width, sizeof(nnd_real));
+        net->scratch = (nnd_real *)nnd__alloc(M * net->max_width, sizeof(nnd_real));
         net->target = (nnd_real *)nnd__alloc(M * net->n_out, sizeof(nnd_real));
         net->sp_cnt = (int *)nnd__alloc(M, sizeof(int));
         net->sp_row_idx = (const int **)nnd__alloc(M, sizeof(int *));
         net->sp_row_val = (const nnd_real **)nnd__alloc(M, sizeof(nnd_real *));
         net->sp_idx = (int *)nnd__alloc(nz, sizeof(int));
         net->sp_val = (nnd_real *)nnd__alloc(nz, sizeof(nnd_real));
-        ok = net->delta && net->delta2 && net->target && net->sp_cnt && net->sp_row_idx &&
-             net->sp_row_val && net->sp_idx &&
-             net->sp_val;
+        net->slab = (nnd_real *)nnd__alloc(slab_len * (size_t)slabs, sizeof(nnd_real));
+        net->slab_int = (int *)nnd__alloc(slab_ints * (size_t)slabs, sizeof(int));
+        ok = net->scratch && net->target && net->sp_cnt && net->sp_row_idx && net->sp_row_val &&
+             net->sp_idx && net->sp_val && net->slab && net->slab_int;
     }
     if (!ok) {
         nnd__free_workspace(net);
         return NND_ERR_NOMEM;
     }
     net->cap = m;
+    net->slab_len = slab_len;
+    net->slab_ints = slab_ints;
+    net->slab_cap = slabs;
     return NND_OK;
 }
 
@@ -1692,7 +1797,7 @@ NND_DEF nnd_net *nnd_net_create(int n_in, const nnd_layer_spec *specs, int n_lay
                                 nnd_cost cost, int *status)
 {
     nnd_net *net;
-    size_t off = 0, max_w = 1;
+    size_t off = 0;
     int l, width = n_in, c, h, w;
     if (n_in < 1 || n_in > NND__MAX_WIDTH || !specs || n_layers < 1 ||
         n_layers > NND__MAX_LAYERS || (int)cost < 0 || (int)cost > 2) {
@@ -1764,7 +1869,8 @@ NND_DEF nnd_net *nnd_net_create(int n_in, const nnd_layer_spec *specs, int n_lay
         L->b_off = off;
         L->n_b = s->kind == NND_LAYER_POOL ? 0 : (size_t)L->oc;
         off += L->n_b;
-        if (L->n_w > max_w) max_w = L->n_w;
+        net->work += s->kind == NND_LAYER_POOL ? 0.0
+                     : (double)L->n_w * (s->kind == NND_LAYER_DENSE ? 1 : L->ch * L->cw);
         c = L->oc;
         h = L->oh;
         w = L->ow;
@@ -1777,8 +1883,7 @@ NND_DEF nnd_net *nnd_net_create(int n_in, const nnd_layer_spec *specs, int n_lay
     nnd_rng_seed(&net->dropout_rng, 0);
     net->params = (nnd_real *)nnd__zalloc(off, sizeof(nnd_real));
     net->grad = (nnd_real *)nnd__zalloc(off, sizeof(nnd_real));
-    net->wt = (nnd_real *)nnd__alloc(max_w, sizeof(nnd_real));
-    if (!net->params || !net->grad || !net->wt || nnd__reserve(net, 16) != NND_OK) {
+    if (!net->params || !net->grad || nnd__reserve(net, 16) != NND_OK) {
         nnd_free(net);
         nnd__set_status(status, NND_ERR_NOMEM);
         return NULL;
@@ -1819,7 +1924,6 @@ NND_DEF void nnd_free(nnd_net *net)
     nnd__free_workspace(net);
     NND_FREE(net->params);
     NND_FREE(net->grad);
-    NND_FREE(net->wt);
     NND_FREE(net->layer);
     NND_FREE(net);
 }
@@ -1984,6 +2088,10 @@ NND_DEF void nnd_set_dropout_seed(nnd_net *net, uint64_t seed)
     nnd_rng_seed(&net->dropout_rng, seed);
 }
 
+NND_DEF nnd_rng nnd_dropout_rng(const nnd_net *net) { return net->dropout_rng; }
+
+NND_DEF void nnd_set_dropout_rng(nnd_net *net, const nnd_rng *rng) { net->dropout_rng = *rng; }
+
 /* -------------------------------------------------------------------------
    5. Forward: z^l = w^l a^{l-1} + b^l, a^l = f(z^l)   (22), for a batch
    ------------------------------------------------------------------------- */
@@ -2134,18 +2242,20 @@ static void nnd__gather(nnd_net *net, const nnd_data *d, const nnd__index *ix, c
     }
 }
 
-/* The input layer l actually sees: a[l], or a[l] times a fresh dropout mask
-   (training) - network3 drops each input unit with probability p. */
-static const nnd_real *nnd__layer_input(nnd_net *net, int l, int m, int train)
+/* Dropout (training): network3 drops each input unit of a layer with
+   probability p. The masks of the whole batch are drawn before the forward
+   pass, layer by layer and example by example, so the draws do not depend on
+   how the examples are shared out between threads. */
+static void nnd__draw_masks(nnd_net *net, int m)
 {
-    const nnd__layer *L = &net->layer[l];
-    size_t i, len = (size_t)m * L->n_in;
-    if (!train || L->p_dropout <= 0) return net->a[l];
-    for (i = 0; i < len; ++i) {
-        net->mask[l][i] = nnd_rng_uniform(&net->dropout_rng) >= L->p_dropout ? 1 : 0;
-        net->dropped[l][i] = net->a[l][i] * net->mask[l][i];
+    int l;
+    for (l = 0; l < net->n_layers; ++l) {
+        const nnd__layer *L = &net->layer[l];
+        size_t i, len = (size_t)m * L->n_in;
+        if (L->p_dropout <= 0) continue;
+        for (i = 0; i < len; ++i)
+            net->mask[l][i] = nnd_rng_uniform(&net->dropout_rng) >= L->p_dropout ? 1 : 0;
     }
-    return net->dropped[l];
 }
 
 /* im2col for one example: patch row r = y cw + x holds the input block
@@ -2172,28 +2282,22 @@ static void nnd__im2col(const nnd__layer *L, const nnd_real *in, nnd_real *col)
         }
 }
 
-/* The transpose of nnd__im2col: dIn = sum over patches of dCOL's entries at
-   the input values they were copied from (BP2 through a convolution). */
-static void nnd__col2im(int nt, const nnd__layer *L, const nnd_real *col, int m, nnd_real *din)
+/* The transpose of nnd__im2col for one example: dIn = sum over patches of
+   dCOL's entries at the input values they were copied from (BP2 through a
+   convolution). */
+static void nnd__col2im(const nnd__layer *L, const nnd_real *col, nnd_real *din)
 {
-    const int P = L->ch * L->cw, C = L->ic;
-    int e;
-    (void)nt;
-    NND__PARALLEL_FOR(nt, 4.0 * m * P * L->K)
-    for (e = 0; e < m; ++e) {
-        nnd_real *dst = din + (size_t)e * L->n_in;
-        const int run = L->fw * C;
-        int y, x, dy, t;
-        memset(dst, 0, (size_t)L->n_in * sizeof *dst);
-        for (y = 0; y < L->ch; ++y)
-            for (x = 0; x < L->cw; ++x) {
-                const nnd_real *row = col + ((size_t)e * P + (size_t)y * L->cw + x) * L->K;
-                for (dy = 0; dy < L->fh; ++dy, row += run) {
-                    nnd_real *NND__RESTRICT line = dst + ((size_t)(y + dy) * L->iw + x) * C;
-                    for (t = 0; t < run; ++t) line[t] += row[t];
-                }
+    const int run = L->fw * L->ic;
+    int y, x, dy, t;
+    memset(din, 0, (size_t)L->n_in * sizeof *din);
+    for (y = 0; y < L->ch; ++y)
+        for (x = 0; x < L->cw; ++x) {
+            const nnd_real *row = col + ((size_t)y * L->cw + x) * L->K;
+            for (dy = 0; dy < L->fh; ++dy, row += run) {
+                nnd_real *NND__RESTRICT line = din + ((size_t)(y + dy) * L->iw + x) * L->ic;
+                for (t = 0; t < run; ++t) line[t] += row[t];
             }
-    }
+        }
 }
 
 /* Max-pooling of maps [m x (h w C)] (HWC, h x w = L->ch x L->cw) over
@@ -2244,71 +2348,112 @@ static void nnd__add_bias(int rows, int C, const nnd_real *NND__RESTRICT b, nnd_
         for (c = 0; c < C; ++c) z[(size_t)i * C + c] += b[c];
 }
 
-/* Forward through a convolutional or pooling layer l (input a[l], output
-   a[l+1]); the activation is applied by the caller. A convolution runs
-   example by example - im2col, Z = COL W^T (the filters transposed once, to
-   [K x F]), pooling, + b - each thread taking whole examples, so an
+/* Forward through a convolutional or pooling layer l for examples [e0, e1)
+   (input a[l], output a[l+1]); the activation is applied by the caller. A
+   convolution runs example by example - im2col, Z = COL W^T (wtc[l]: the
+   filters transposed to [K x F] by nnd__forward), pooling, + b - so an
    example's patches, maps and pooled values stay in one core's cache and
    the steps need no barrier between them. Every value is the same sum as a
    product over the whole batch would form. */
-static void nnd__forward_conv(nnd_net *net, int l, int m)
+static void nnd__forward_conv(nnd_net *net, int l, int e0, int e1, int nt)
 {
-    const int nt = nnd__threads(net);
     const nnd__layer *L = &net->layer[l];
-    const nnd_real *W = net->params + L->w_off, *b = net->params + L->b_off;
+    const nnd_real *b = net->params + L->b_off;
     const int P = L->ch * L->cw;
     int e;
     (void)nt;
     if (L->kind == NND_LAYER_POOL) {
-        nnd__maxpool(nt, L, L->ic, net->a[l], m, net->a[l + 1], net->arg[l]);
+        nnd__maxpool(nt, L, L->ic, net->a[l] + (size_t)e0 * L->n_in, e1 - e0,
+                     net->a[l + 1] + (size_t)e0 * L->n_out, net->arg[l] + (size_t)e0 * L->n_out);
         return;
     }
-    nnd__transpose(1, L->oc, L->K, W, net->wt);
-    NND__PARALLEL_FOR(nt, 4.0 * m * P * L->K * L->oc)
-    for (e = 0; e < m; ++e) {
+    NND__PARALLEL_FOR(nt, 4.0 * (e1 - e0) * P * L->K * L->oc)
+    for (e = e0; e < e1; ++e) {
         const nnd_real *in = net->a[l] + (size_t)e * L->n_in;
         nnd_real *col = net->col[l] + (size_t)e * P * L->K, *out = net->a[l + 1] + (size_t)e * L->n_out;
         nnd__im2col(L, in, col);
         if (L->kind == NND_LAYER_CONV) { /* Z = COL W^T + b */
-            nnd__gemm_nn(1, P, L->oc, L->K, col, net->wt, NULL, out);
+            nnd__gemm_nn(1, P, L->oc, L->K, col, net->wtc[l], NULL, out);
             nnd__add_bias(P, L->oc, b, out);
         } else { /* conv-pool: conv, pool, then + b (bias after pooling) */
             nnd_real *z = net->zc[l] + (size_t)e * P * L->oc;
-            nnd__gemm_nn(1, P, L->oc, L->K, col, net->wt, NULL, z);
+            nnd__gemm_nn(1, P, L->oc, L->K, col, net->wtc[l], NULL, z);
             nnd__maxpool(1, L, L->oc, z, 1, out, net->arg[l] + (size_t)e * L->n_out);
             nnd__add_bias(L->oh * L->ow, L->oc, b, out);
         }
     }
 }
 
-/* Run the batch in a[0] through every layer. train = 1: dropout masks;
+/* Examples [e0, e1) of the batch in a[0] through every layer, the kernels
+   using nt threads. train = 1: dropout masks (drawn by nnd__forward);
    train = 0: network3's evaluation rule z = (1-p) (a . w) + b. */
-static void nnd__forward(nnd_net *net, int m, int train)
+static void nnd__forward_rows(nnd_net *net, int e0, int e1, int nt, int train)
 {
-    const int nt = nnd__threads(net);
+    const int rows = e1 - e0;
     int l;
     for (l = 0; l < net->n_layers; ++l) {
         const nnd__layer *L = &net->layer[l];
         const nnd_real *W = net->params + L->w_off, *b = net->params + L->b_off;
-        nnd_real *z = net->a[l + 1];
+        const size_t at = (size_t)e0 * L->n_in, len = (size_t)rows * L->n_in;
+        nnd_real *z = net->a[l + 1] + (size_t)e0 * L->n_out;
         if (L->kind != NND_LAYER_DENSE) {
-            nnd__forward_conv(net, l, m);
+            nnd__forward_conv(net, l, e0, e1, nt);
         } else if (l == 0 && net->sparse) {
-            nnd__sparse_nn(nt, m, L->n_out, net->sp_cnt, net->sp_row_idx, net->sp_row_val, W, b, z,
-                           (double)net->sp_total);
+            nnd__sparse_nn(nt, rows, L->n_out, net->sp_cnt + e0, net->sp_row_idx + e0,
+                           net->sp_row_val + e0, W, b, z, (double)net->sp_total);
+        } else if (L->p_dropout > 0 && train) { /* the input times its mask */
+            nnd_real *in = net->dropped[l] + at;
+            size_t i;
+            for (i = 0; i < len; ++i) in[i] = net->a[l][at + i] * net->mask[l][at + i];
+            nnd__gemm_nn(nt, rows, L->n_out, L->n_in, in, W, b, z);
+        } else if (L->p_dropout > 0) {
+            size_t i, zlen = (size_t)rows * L->n_out;
+            const nnd_real keep = (nnd_real)(1.0 - L->p_dropout);
+            nnd__gemm_nn(nt, rows, L->n_out, L->n_in, net->a[l] + at, W, NULL, z);
+            for (i = 0; i < zlen; ++i) z[i] = keep * z[i] + b[i % L->n_out];
         } else {
-            const nnd_real *in = nnd__layer_input(net, l, m, train);
-            if (!train && L->p_dropout > 0) {
-                size_t i, len = (size_t)m * L->n_out;
-                const nnd_real keep = (nnd_real)(1.0 - L->p_dropout);
-                nnd__gemm_nn(nt, m, L->n_out, L->n_in, in, W, NULL, z);
-                for (i = 0; i < len; ++i) z[i] = keep * z[i] + b[i % L->n_out];
-            } else {
-                nnd__gemm_nn(nt, m, L->n_out, L->n_in, in, W, b, z);
-            }
+            nnd__gemm_nn(nt, rows, L->n_out, L->n_in, net->a[l] + at, W, b, z);
         }
-        nnd__activate_rows(nt, L->act, z, m, L->n_out);
+        nnd__activate_rows(nt, L->act, z, rows, L->n_out);
     }
+}
+
+/* How many slabs a batch of m is cut into: one per thread (at least two
+   examples each), or a single one - the whole batch, with the threads
+   inside each product - when the batch is smaller or the work too little
+   to share. */
+static int nnd__slab_count(const nnd_net *net, int m)
+{
+    int s = nnd__threads(net);
+    if (s > net->slab_cap) s = net->slab_cap;
+    if (s > m / 2) s = m / 2;
+    if ((double)m * net->work < NND__PARALLEL_WORK) s = 1;
+    return s > 1 ? s : 1;
+}
+
+/* Run the batch in a[0] through every layer (22). With threads the batch
+   is cut into slabs of examples, and each thread takes its slab through all
+   the layers with no barrier between them (layers meet only in the weights,
+   which the forward pass only reads). The kernels compute every output of an
+   example as the same sum in the same order whichever slab it is in, so
+   neither the threads nor the slabs change a result. */
+static void nnd__forward(nnd_net *net, int m, int train)
+{
+    const int S = nnd__slab_count(net, m);
+    int l, s;
+    if (train) nnd__draw_masks(net, m);
+    for (l = 0; l < net->n_layers; ++l) {
+        const nnd__layer *L = &net->layer[l];
+        if (L->kind == NND_LAYER_CONV || L->kind == NND_LAYER_CONV_POOL)
+            nnd__transpose(1, L->oc, L->K, net->params + L->w_off, (size_t)L->K, net->wtc[l],
+                           (size_t)L->oc);
+    }
+    if (S == 1) {
+        nnd__forward_rows(net, 0, m, nnd__threads(net), train);
+        return;
+    }
+    NND__PARALLEL_SLABS(S)
+    for (s = 0; s < S; ++s) nnd__forward_rows(net, m * s / S, m * (s + 1) / S, 1, train);
 }
 
 NND_DEF int nnd_feedforward(nnd_net *net, const nnd_real *x, int m, nnd_real *out)
@@ -2332,116 +2477,64 @@ NND_DEF int nnd_feedforward(nnd_net *net, const nnd_real *x, int m, nnd_real *ou
 }
 
 /* -------------------------------------------------------------------------
-   6. Backpropagation over the whole mini-batch matrix (ch.2)
+   6. Backpropagation over the mini-batch (ch.2)
    ------------------------------------------------------------------------- */
 
-/* Output error: Delta^L, row i = cost.delta for example i (BP1). */
-static void nnd__output_delta(nnd_net *net, int m)
+/* Output error for examples [e0, e1): Delta^L, row i = cost.delta for
+   example i (BP1), into dz[L-1]. */
+static void nnd__output_delta(nnd_net *net, int e0, int e1)
 {
     const nnd__layer *L = &net->layer[net->n_layers - 1];
     int i;
-    for (i = 0; i < m; ++i)
+    for (i = e0; i < e1; ++i)
         nnd_cost_delta(net->cost, L->act, net->a[net->n_layers] + (size_t)i * L->n_out,
-                       net->target + (size_t)i * L->n_out, net->delta + (size_t)i * L->n_out,
+                       net->target + (size_t)i * L->n_out, net->dz[net->n_layers - 1] + (size_t)i * L->n_out,
                        L->n_out);
 }
 
-/* From Delta^L in net->delta, write sum over the batch of dC/dw and dC/db
-   into grad, layer by layer from the top:
-     dC/db^l = sum_i Delta^l[i]                      (BP3)
-     dC/dw^l = (A^{l-1})^T Delta^l  ([n_in x n_out]) (BP4)
-     Delta^{l-1} = (Delta^l (w^l)) . f'(z^{l-1})       (BP2)  */
-
-/* Backward through a convolutional or pooling layer l, given its Delta d
-   (dC/dz at its output, f' already applied): the gradient of its filters and
-   biases into grad, and, when dprev is not NULL, dC/da of its input. The
-   weights are shared over positions, so (BP3, BP4 for a convolution)
-     dC/db_f = sum over the batch and the positions of Delta_f
-     dC/dw_f = sum over positions (y,x) of Delta_f(y,x) patch(y,x),
-   and max-pooling sends each Delta to the input that won its block only
-   (ch.6 problem): a conv-pool layer's dC/dw_f sums over pooled positions q
-   the patch at the winner of q for filter f. */
-static void nnd__backward_conv(nnd_net *net, int l, int m, const nnd_real *d, nnd_real *grad,
-                               nnd_real *dprev)
+/* BP2 through a convolutional or pooling layer l for one example e: from
+   its Delta de (dC/dz at the layer's output, f' applied), dC/da of its input
+   into dp. Max-pooling sends each Delta to the input that won its block only
+   (ch.6 problem). Through a convolution, dCOL = Delta W (patch row r gets
+   Delta_f w_f from every filter f), then col2im adds each patch entry back
+   at the input it was copied from. For conv-pool only the filters whose
+   pooled value row r won contribute: a list per row (CSR: cnt, idx, val).
+   T and ti are the slab's scratch. */
+static void nnd__bp2_conv(const nnd_net *net, int l, int e, nnd_real *T, int *ti)
 {
-    const int nt = nnd__threads(net);
     const nnd__layer *L = &net->layer[l];
     const nnd_real *W = net->params + L->w_off;
-    nnd_real *gw = grad + L->w_off, *gb = grad + L->b_off;
-    const int P = L->ch * L->cw, rows = m * P;
-    int e, f;
-    (void)nt;
+    const int P = L->ch * L->cw, F = L->oc;
+    const int *a = net->arg[l] ? net->arg[l] + (size_t)e * L->n_out : NULL;
+    const nnd_real *de = net->dz[l] + (size_t)e * L->n_out;
+    nnd_real *dp = net->dz[l - 1] + (size_t)e * L->n_in;
+    int o, r;
     switch (L->kind) {
     case NND_LAYER_POOL:
-        if (!dprev) break;
-        memset(dprev, 0, (size_t)m * L->n_in * sizeof *dprev);
-        for (e = 0; e < m; ++e) {
-            const int *a = net->arg[l] + (size_t)e * L->n_out;
-            const nnd_real *de = d + (size_t)e * L->n_out;
-            nnd_real *dp = dprev + (size_t)e * L->n_in;
-            int o;
-            for (o = 0; o < L->n_out; ++o) dp[a[o]] += de[o];
-        }
+        memset(dp, 0, (size_t)L->n_in * sizeof *dp);
+        for (o = 0; o < L->n_out; ++o) dp[a[o]] += de[o];
         break;
     case NND_LAYER_CONV:
-        nnd__sum_rows(rows, L->oc, d, gb);
-        nnd__gemm_tn(nt, rows, L->K, L->oc, d, net->col[l], gw); /* [F x K] = D^T COL */
-        if (dprev) {
-            nnd__gemm_nn(nt, rows, L->K, L->oc, d, W, NULL, net->col[l]); /* dCOL = D W */
-            nnd__col2im(nt, L, net->col[l], m, dprev);
-        }
+        nnd__gemm_nn(1, P, L->K, F, de, W, NULL, T); /* dCOL = D W */
+        nnd__col2im(L, T, dp);
         break;
     case NND_LAYER_CONV_POOL: {
-        const int F = L->oc, Q = L->oh * L->ow, mq = m * Q;
-        int *idx = net->route_idx, *cnt = net->route_cnt;
-        nnd_real *val = net->route_val;
-        nnd__sum_rows(mq, F, d, gb);
-        /* Filter f's list: for each pooled value (e, q), the patch row that
-           won it and Delta there (threads: whole examples). */
-        NND__PARALLEL_FOR(nt, 4.0 * mq * F)
-        for (e = 0; e < m; ++e) {
-            const int *a = net->arg[l] + (size_t)e * L->n_out;
-            int q;
-            for (q = 0; q < Q; ++q)
-                for (f = 0; f < F; ++f) {
-                    const size_t at = (size_t)f * mq + (size_t)e * Q + q;
-                    idx[at] = e * P + a[q * F + f] / F;
-                    val[at] = d[((size_t)e * Q + q) * F + f];
-                }
+        int *cnt = ti, *idx = ti + P + 1;
+        nnd_real *val = T + (size_t)P * L->K;
+        memset(cnt, 0, ((size_t)P + 1) * sizeof *cnt);
+        for (o = 0; o < L->n_out; ++o) ++cnt[a[o] / F + 1];
+        for (r = 0; r < P; ++r) cnt[r + 1] += cnt[r];
+        for (o = 0; o < L->n_out; ++o) {
+            const int at = cnt[a[o] / F]++;
+            idx[at] = a[o] % F;
+            val[at] = de[o];
         }
-        NND__PARALLEL_FOR(nt, (double)mq * F * L->K)
-        for (f = 0; f < F; ++f)
-            nnd__rows(L->K, mq, idx + (size_t)f * mq, val + (size_t)f * mq, 1, net->col[l],
-                      (size_t)L->K, NULL, gw + (size_t)f * L->K);
-        if (!dprev) break;
-        /* dCOL row r = sum of Delta_f w_f over the filters f whose pooled
-           value row r won (a CSR list per row), then col2im. */
-        memset(cnt, 0, ((size_t)rows + 1) * sizeof *cnt);
-        for (e = 0; e < m; ++e) {
-            const int *a = net->arg[l] + (size_t)e * L->n_out;
-            int o;
-            for (o = 0; o < L->n_out; ++o) ++cnt[e * P + a[o] / F + 1];
-        }
-        for (e = 0; e < rows; ++e) cnt[e + 1] += cnt[e];
-        for (e = 0; e < m; ++e) {
-            const int *a = net->arg[l] + (size_t)e * L->n_out;
-            int o;
-            for (o = 0; o < L->n_out; ++o) {
-                const int r = e * P + a[o] / F, at = cnt[r]++;
-                idx[at] = a[o] % F;
-                val[at] = d[(size_t)e * L->n_out + o];
-            }
-        }
-        for (e = rows; e > 0; --e) cnt[e] = cnt[e - 1]; /* back to row starts */
+        for (r = P; r > 0; --r) cnt[r] = cnt[r - 1]; /* back to row starts */
         cnt[0] = 0;
-        {
-            int r;
-            NND__PARALLEL_FOR(nt, (double)mq * F * L->K)
-            for (r = 0; r < rows; ++r)
-                nnd__rows(L->K, cnt[r + 1] - cnt[r], idx + cnt[r], val + cnt[r], 1, W, (size_t)L->K,
-                          NULL, net->col[l] + (size_t)r * L->K);
-        }
-        nnd__col2im(nt, L, net->col[l], m, dprev);
+        for (r = 0; r < P; ++r)
+            nnd__rows(L->K, cnt[r + 1] - cnt[r], idx + cnt[r], val + cnt[r], 1, W, (size_t)L->K,
+                      NULL, T + (size_t)r * L->K);
+        nnd__col2im(L, T, dp);
         break;
     }
     default:
@@ -2449,55 +2542,133 @@ static void nnd__backward_conv(nnd_net *net, int l, int m, const nnd_real *d, nn
     }
 }
 
-static void nnd__backward(nnd_net *net, int m, nnd_real *grad, int train, int fuse)
+/* Conv-pool layer l's gradient lists (see nnd__gradients) for examples
+   [e0, e1) of a batch of m: filter f's list holds, for each pooled value
+   (e, q), the patch row that won it and Delta there, at f m Q + e Q + q. */
+static void nnd__route_lists(const nnd_net *net, int l, int m, int e0, int e1)
+{
+    const nnd__layer *L = &net->layer[l];
+    const int P = L->ch * L->cw, F = L->oc, Q = L->oh * L->ow;
+    const size_t mq = (size_t)m * Q;
+    int e, q, f;
+    if (L->kind != NND_LAYER_CONV_POOL) return;
+    for (e = e0; e < e1; ++e) {
+        const int *a = net->arg[l] + (size_t)e * L->n_out;
+        const nnd_real *d = net->dz[l] + (size_t)e * L->n_out;
+        for (q = 0; q < Q; ++q)
+            for (f = 0; f < F; ++f) {
+                const size_t at = (size_t)f * mq + (size_t)e * Q + q;
+                net->route_idx[l][at] = e * P + a[q * F + f] / F;
+                net->route_val[l][at] = d[q * F + f];
+            }
+    }
+}
+
+/* The deltas of examples [e0, e1): BP1 at the top, then down the layers
+     Delta^{l-1} = (Delta^l (w^l)^T) . f'(z^{l-1})      (BP2)
+   (times the dropout mask of layer l's input, when it has one), the kernels
+   using nt threads; T, ti: the slab's scratch. Conv-pool layers list their
+   examples' part of the weight gradient's terms as their deltas are done. */
+static void nnd__deltas_rows(nnd_net *net, int m, int e0, int e1, int nt, int train, nnd_real *T,
+                             int *ti)
+{
+    const int rows = e1 - e0;
+    int l, e;
+    nnd__output_delta(net, e0, e1);
+    nnd__route_lists(net, net->n_layers - 1, m, e0, e1);
+    for (l = net->n_layers - 1; l > 0; --l) {
+        const nnd__layer *L = &net->layer[l];
+        const size_t at = (size_t)e0 * L->n_in, len = (size_t)rows * L->n_in;
+        nnd_real *dp = net->dz[l - 1] + at;
+        size_t i;
+        if (L->kind == NND_LAYER_DENSE) {
+            nnd__gemm_nt(nt, rows, L->n_out, L->n_in, net->dz[l] + (size_t)e0 * L->n_out,
+                         net->params + L->w_off, T, dp);
+            if (train && L->p_dropout > 0)
+                for (i = 0; i < len; ++i) dp[i] *= net->mask[l][at + i];
+            if (!train && L->p_dropout > 0) /* evaluation: z = (1-p) a w + b */
+                for (i = 0; i < len; ++i) dp[i] *= (nnd_real)(1.0 - L->p_dropout);
+        } else {
+            for (e = e0; e < e1; ++e) nnd__bp2_conv(net, l, e, T, ti);
+        }
+        nnd__mul_prime(net->layer[l - 1].act, net->a[l] + at, dp, len);
+        nnd__route_lists(net, l - 1, m, e0, e1); /* Delta^{l-1} is complete */
+    }
+}
+
+/* From the deltas, write the sum over the batch of dC/db and dC/dw of
+   every layer into grad:
+     dC/db^l = sum_i Delta^l[i]                      (BP3)
+     dC/dw^l = (A^{l-1})^T Delta^l  ([n_in x n_out]) (BP4)
+   A convolution's weights are shared over positions, so its sums run over
+   the batch and the positions too: dC/dw_f = sum of Delta_f(y,x) times the
+   patch at (y,x); for conv-pool, over pooled positions q, the patch at the
+   position that won q for filter f. With fuse, nnd_sgd takes the sparse
+   input layer's weight step itself (nnd__update). */
+static void nnd__gradients(nnd_net *net, int m, nnd_real *grad, int train, int fuse)
 {
     const int nt = nnd__threads(net);
     int l;
-    nnd_real *d = net->delta, *dprev = net->delta2;
     for (l = net->n_layers - 1; l >= 0; --l) {
         const nnd__layer *L = &net->layer[l];
-        const nnd_real *W = net->params + L->w_off;
-        if (L->kind != NND_LAYER_DENSE) {
-            nnd__backward_conv(net, l, m, d, grad, l > 0 ? dprev : NULL);
-            if (l > 0) {
-                nnd_real *t;
-                nnd__mul_prime(net->layer[l - 1].act, net->a[l], dprev, (size_t)m * L->n_in);
-                t = d;
-                d = dprev;
-                dprev = t;
+        const nnd_real *d = net->dz[l];
+        nnd_real *gw = grad + L->w_off, *gb = grad + L->b_off;
+        const int P = L->ch * L->cw, F = L->oc;
+        switch (L->kind) {
+        case NND_LAYER_DENSE:
+            nnd__sum_rows(m, L->n_out, d, gb);
+            if (l == 0 && net->sparse && fuse) {
+                /* nnd_sgd applies this layer's weight gradient itself */
+            } else if (l == 0 && net->sparse) {
+                nnd__sparse_tn(nt, m, L->n_in, L->n_out, net->sp_cnt, net->sp_row_idx,
+                               net->sp_row_val, d, gw, (double)net->sp_total, 0);
+            } else {
+                const nnd_real *in = train && L->p_dropout > 0 ? net->dropped[l] : net->a[l];
+                nnd__gemm_tn(nt, m, L->n_out, L->n_in, in, d, gw);
+                if (!train && L->p_dropout > 0) { /* evaluation: z = (1-p) a w + b */
+                    size_t i;
+                    const nnd_real keep = (nnd_real)(1.0 - L->p_dropout);
+                    for (i = 0; i < L->n_w; ++i) gw[i] *= keep;
+                }
             }
-            continue;
+            break;
+        case NND_LAYER_CONV:
+            nnd__sum_rows(m * P, F, d, gb);
+            nnd__gemm_tn(nt, m * P, L->K, F, d, net->col[l], gw); /* [F x K] = D^T COL */
+            break;
+        case NND_LAYER_CONV_POOL: { /* from filter f's list (nnd__route_lists) */
+            const int mq = m * L->oh * L->ow;
+            int f;
+            nnd__sum_rows(mq, F, d, gb);
+            NND__PARALLEL_FOR(nt, (double)mq * F * L->K)
+            for (f = 0; f < F; ++f)
+                nnd__rows(L->K, mq, net->route_idx[l] + (size_t)f * mq, net->route_val[l] + (size_t)f * mq,
+                          1, net->col[l], (size_t)L->K, NULL, gw + (size_t)f * L->K);
+            break;
         }
-        nnd__sum_rows(m, L->n_out, d, grad + L->b_off);
-        if (l == 0) net->delta_in = d; /* Delta^1, for nnd__update's fused step */
-        if (l == 0 && net->sparse && fuse) {
-            /* nnd_sgd applies this layer's weight gradient itself (nnd__update) */
-        } else if (l == 0 && net->sparse) {
-            nnd__sparse_tn(nt, m, L->n_in, L->n_out, net->sp_cnt, net->sp_row_idx, net->sp_row_val,
-                           d, grad + L->w_off, (double)net->sp_total, 0);
-        } else {
-            const nnd_real *in = train && L->p_dropout > 0 ? net->dropped[l] : net->a[l];
-            nnd__gemm_tn(nt, m, L->n_out, L->n_in, in, d, grad + L->w_off);
-            if (!train && L->p_dropout > 0) { /* evaluation: z = (1-p) a w + b */
-                size_t i;
-                const nnd_real keep = (nnd_real)(1.0 - L->p_dropout);
-                for (i = 0; i < L->n_w; ++i) grad[L->w_off + i] *= keep;
-            }
-        }
-        if (l > 0) {
-            size_t len = (size_t)m * L->n_in, i;
-            nnd_real *t;
-            nnd__gemm_nt(nt, m, L->n_out, L->n_in, d, W, net->wt, dprev);
-            if (train && L->p_dropout > 0)
-                for (i = 0; i < len; ++i) dprev[i] *= net->mask[l][i];
-            if (!train && L->p_dropout > 0)
-                for (i = 0; i < len; ++i) dprev[i] *= (nnd_real)(1.0 - L->p_dropout);
-            nnd__mul_prime(net->layer[l - 1].act, net->a[l], dprev, len);
-            t = d;
-            d = dprev;
-            dprev = t;
+        default:
+            break;
         }
     }
+}
+
+/* The gradient of the batch whose forward pass is in the workspace: the
+   deltas slab by slab as nnd__forward cut it (each thread takes its
+   examples down through every layer with no barrier), then the weight
+   gradients, each summed over the whole batch in example order. */
+static void nnd__backward(nnd_net *net, int m, nnd_real *grad, int train, int fuse)
+{
+    const int S = nnd__slab_count(net, m);
+    int s;
+    if (S == 1) {
+        nnd__deltas_rows(net, m, 0, m, nnd__threads(net), train, net->slab, net->slab_int);
+    } else {
+        NND__PARALLEL_SLABS(S)
+        for (s = 0; s < S; ++s)
+            nnd__deltas_rows(net, m, m * s / S, m * (s + 1) / S, 1, train,
+                             net->slab + net->slab_len * s, net->slab_int + net->slab_ints * s);
+    }
+    nnd__gradients(net, m, grad, train, fuse);
 }
 
 static double nnd__batch_cost_sum(const nnd_net *net, int m)
@@ -2544,7 +2715,6 @@ NND_DEF int nnd_backprop(nnd_net *net, const nnd_real *x, const nnd_real *y, con
     nnd__gather(net, &d, NULL, NULL, 0, m);
     nnd__forward(net, m, net->train_mode);
     if (cost) *cost = nnd__batch_cost_sum(net, m);
-    nnd__output_delta(net, m);
     nnd__backward(net, m, grad, net->train_mode, 0);
     return NND_OK;
 }
@@ -2791,8 +2961,8 @@ static void nnd__update(nnd_net *net, int m, double eta, double lmbda, int n,
                to the rows k that the batch's nonzero inputs touch: the same
                update as (93)/(97), without writing and re-reading a
                gradient block of n_in x n_out numbers per mini-batch. */
-            const nnd_real *d1 = net->delta_in;
-            nnd_real *sd = d1 == net->delta ? net->delta2 : net->delta; /* free now */
+            const nnd_real *d1 = net->dz[0];
+            nnd_real *sd = net->scratch;
             size_t q, len = (size_t)m * L->n_out;
             if (reg == NND_L1) {
                 NND__PARALLEL_FOR(nt, 4.0 * L->n_w)
@@ -2944,7 +3114,6 @@ NND_DEF int nnd_sgd(nnd_net *net, const nnd_data *training, const nnd_sgd_option
                 }
             }
             nnd__forward(net, b, 1);
-            nnd__output_delta(net, b);
             nnd__backward(net, b, net->grad, 1, fuse);
             nnd__update(net, b, eta, opt->lmbda, n_l2, opt->regularization, opt->momentum, vel,
                         fuse);

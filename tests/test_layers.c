@@ -171,6 +171,15 @@ static void gradient_checks(void)
             c_train = cost_at(net, x, labels, 4);
             mask_seed = 78;
             CHECK(cost_at(net, x, labels, 4) != c_train, "dropout: another mask, another cost");
+            { /* the stream's state put back: the same masks again (checkpoints) */
+                nnd_rng saved = nnd_dropout_rng(net);
+                double c1 = 0, c2 = 0, c3 = 0;
+                nnd_batch_cost(net, x, NULL, labels, 4, &c1);
+                nnd_batch_cost(net, x, NULL, labels, 4, &c2);
+                nnd_set_dropout_rng(net, &saved);
+                nnd_batch_cost(net, x, NULL, labels, 4, &c3);
+                CHECK(c1 != c2 && c3 == c1, "dropout stream state: %g %g %g", c1, c2, c3);
+            }
             nnd_set_train_mode(net, 0);
             c_eval = cost_at(net, x, labels, 4);
             CHECK(c_eval != c_train, "dropout: evaluation pass differs from the training pass");
