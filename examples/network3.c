@@ -51,6 +51,11 @@ static const char *usage =
     "  --plot-data FILE    per-epoch validation/test accuracy and seconds as gnuplot data\n"
     "  --save FILE         save the trained network (nnd JSON; ensemble: FILE.0, FILE.1, ...)\n"
     "  --load FILE         start from a saved network (nnd JSON)\n"
+    "  --checkpoint FILE   after every epoch write the run's state (the net, the dropout stream,\n"
+    "                      the accuracies so far) to FILE (ensemble: FILE.k); when FILE exists\n"
+    "                      the run continues from it, to the bits an uninterrupted run gives\n"
+    "  --stop-after N      with --checkpoint: stop after N epochs of this run (continue later\n"
+    "                      with the same command)\n"
     "  --resume            with --save FILE: a net whose file already exists (FILE, or FILE.k\n"
     "                      for the ensemble) is loaded and evaluated instead of trained, so an\n"
     "                      ensemble stopped part-way continues with the nets it lacks\n"
@@ -62,6 +67,13 @@ static const char *usage =
 typedef struct run {
     const char *preset;
     int epochs, mini_batch, train_size, threads, shuffle, fan_in, nets, no_eval, resume;
+    /* --checkpoint: the file of the current net; epochs done before this
+       run (done) and in it (ran); the best validation accuracy so far, its
+       epoch and the test accuracy then (network3's rule: ties move it on). */
+    const char *checkpoint;
+    char ck_path[4096];
+    int stop_after, done, ran, best_epoch, best_val, best_test, n_batches, net_index;
+    nnd_net *net;
     double fastest;
     double eta, lambda;
     unsigned long long seed;
@@ -136,30 +148,136 @@ static int preset_layers(const char *p, nnd_layer_spec *L)
     return 0;
 }
 
+static void write_checkpoint(const run *r, int done);
+static int same_net(const nnd_net *net, const nnd_layer_spec *L, int n_layers);
+
 static int on_epoch(const nnd_epoch *e, void *user)
 {
     run *r = (run *)user;
+    const int ep = e->epoch + r->done; /* the epoch's number in the whole run */
     double t = now();
-    r->seconds[e->epoch] = t - r->t_epoch;
-    r->val[e->epoch] = e->evaluation_accuracy;
-    r->test[e->epoch] = e->test_accuracy;
-    if (r->fastest == 0 || r->seconds[e->epoch] < r->fastest) r->fastest = r->seconds[e->epoch];
+    r->seconds[ep] = t - r->t_epoch;
+    r->val[ep] = e->evaluation_accuracy;
+    r->test[ep] = -1;
+    ++r->ran;
+    if (r->fastest == 0 || r->seconds[ep] < r->fastest) r->fastest = r->seconds[ep];
     if (r->no_eval) {
-        printf("Epoch %d: trained on %d images   [%.2f s]\n", e->epoch, e->n_training, r->seconds[e->epoch]);
-        fflush(stdout);
-        r->t_epoch = t;
-        return 0;
-    }
-    printf("Epoch %d: validation accuracy %.2f%%   [%.2f s]\n", e->epoch,
-           100.0 * e->evaluation_accuracy / e->n_evaluation, r->seconds[e->epoch]);
-    if (e->best) {
-        printf("This is the best validation accuracy to date.\n");
-        if (e->test_accuracy >= 0)
-            printf("The corresponding test accuracy is %.2f%%\n", 100.0 * e->test_accuracy / e->n_test);
+        printf("Epoch %d: trained on %d images   [%.2f s]\n", ep, e->n_training, r->seconds[ep]);
+    } else {
+        printf("Epoch %d: validation accuracy %.2f%%   [%.2f s]\n", ep,
+               100.0 * e->evaluation_accuracy / e->n_evaluation, r->seconds[ep]);
+        /* network3's best so far, over the whole run (nnd_sgd evaluated the
+           test data: its own best, over this run's epochs, is lower still) */
+        if (e->evaluation_accuracy >= r->best_val) {
+            r->best_val = e->evaluation_accuracy;
+            r->best_epoch = ep;
+            r->best_test = r->test[ep] = e->test_accuracy;
+            printf("This is the best validation accuracy to date.\n");
+            if (e->test_accuracy >= 0)
+                printf("The corresponding test accuracy is %.2f%%\n", 100.0 * e->test_accuracy / e->n_test);
+        }
     }
     fflush(stdout);
-    r->t_epoch = t; /* an epoch's time includes its evaluations */
-    return 0;
+    if (r->checkpoint) write_checkpoint(r, ep + 1);
+    r->t_epoch = now(); /* an epoch's time includes its evaluations */
+    return r->stop_after > 0 && r->ran >= r->stop_after && ep + 1 < r->epochs;
+}
+
+/* The line a checkpoint keeps of the run's settings: a checkpoint only
+   continues the run that wrote it. */
+static void run_line(const run *r, char *out, size_t cap)
+{
+    snprintf(out, cap, "run preset=%s seed=%llu train_size=%d epochs=%d mini_batch=%d eta=%.17g "
+                       "lambda=%.17g fan_in=%d net=%d",
+             r->preset, r->seed, r->train_size, r->epochs, r->mini_batch, r->eta, r->lambda, r->fan_in,
+             r->net_index);
+}
+
+/* A checkpoint is a text file: a header of lines, then "model" and the
+   net in nnd JSON. Written to FILE.tmp and renamed, so a run killed at any
+   moment leaves the previous checkpoint whole. */
+static void write_checkpoint(const run *r, int done)
+{
+    char tmp[4200], line[1024];
+    nnd_error err;
+    nnd_rng g = nnd_dropout_rng(r->net);
+    size_t len;
+    char *json = nnd_write(r->net, &len, &err);
+    FILE *f;
+    int e, bad;
+    if (!json) die("cannot write the checkpoint:", err.message);
+    snprintf(tmp, sizeof tmp, "%s.tmp", r->ck_path);
+    if (!(f = fopen(tmp, "wb"))) die("cannot create", tmp);
+    run_line(r, line, sizeof line);
+    fprintf(f, "nnd-network3-checkpoint 1\n%s\ndone %d\n", line, done);
+    fprintf(f, "dropout_rng %llu %d %a\n", (unsigned long long)g.state, g.has_spare, g.spare);
+    fprintf(f, "best %d %d %d\n", r->best_epoch, r->best_val, r->best_test);
+    for (e = 0; e < done; ++e)
+        fprintf(f, "epoch %d %d %d %.3f\n", e, r->val[e], r->test[e], r->seconds[e]);
+    fprintf(f, "model\n");
+    bad = fwrite(json, 1, len, f) != len;
+    free(json);
+    if (fclose(f) || bad || rename(tmp, r->ck_path)) {
+        remove(tmp);
+        die("cannot write the checkpoint", r->ck_path);
+    }
+}
+
+/* Continue from r->ck_path: the net (replacing *net), the dropout stream
+   and the accuracies so far. A file of another run or a damaged one stops
+   the program and is left as it is. */
+static void read_checkpoint(run *r, nnd_net **net, const nnd_layer_spec *L, int n_layers)
+{
+    FILE *f = fopen(r->ck_path, "rb");
+    char *text, *p, *model, want[1024], *nl;
+    long size = 0;
+    int e, done, has_spare, at, ok;
+    unsigned long long state;
+    double spare;
+    nnd_rng g;
+    nnd_error err;
+    nnd_net *loaded;
+    if (!f) die("cannot open", r->ck_path);
+    if (fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) die("cannot read", r->ck_path);
+    text = (char *)malloc((size_t)size + 1);
+    if (!text) die("out of memory", NULL);
+    if (fread(text, 1, (size_t)size, f) != (size_t)size) die("cannot read", r->ck_path);
+    fclose(f);
+    text[size] = 0;
+    model = strstr(text, "\nmodel\n");
+    if (strncmp(text, "nnd-network3-checkpoint 1\n", 26) || !model)
+        die("not a network3 checkpoint (or cut short):", r->ck_path);
+    *model = 0;
+    model += 7;
+    p = text + 26;
+    run_line(r, want, sizeof want);
+    nl = strchr(p, '\n');
+    if (!nl || (size_t)(nl - p) != strlen(want) || strncmp(p, want, strlen(want)))
+        die("the checkpoint is of another run (other preset or options):", r->ck_path);
+    p = nl + 1;
+    ok = sscanf(p, "done %d\ndropout_rng %llu %d %la\nbest %d %d %d\n%n", &done, &state, &has_spare, &spare,
+                &r->best_epoch, &r->best_val, &r->best_test, &at) == 7;
+    if (!ok || done < 1 || done > r->epochs) die("damaged checkpoint header:", r->ck_path);
+    p += at;
+    for (e = 0; e < done; ++e) {
+        int k;
+        if (sscanf(p, "epoch %d %d %d %lf\n%n", &k, &r->val[e], &r->test[e], &r->seconds[e], &at) != 4 || k != e)
+            die("damaged checkpoint (epoch lines):", r->ck_path);
+        p += at;
+    }
+    loaded = nnd_parse(model, strlen(model), &err);
+    free(text);
+    if (!loaded) die("damaged checkpoint model:", r->ck_path);
+    if (!same_net(loaded, L, n_layers)) die("the checkpoint holds another network:", r->ck_path);
+    g.state = (uint64_t)state;
+    g.has_spare = has_spare;
+    g.spare = spare;
+    nnd_set_dropout_rng(loaded, &g);
+    nnd_free(*net);
+    *net = loaded;
+    r->done = done;
+    printf("continuing from %s: %d of %d epochs done (best validation accuracy %.2f%% at epoch %d)\n",
+           r->ck_path, done, r->epochs, 100.0 * r->best_val / r->validation->n, r->best_epoch);
 }
 
 static void write_plot(const char *path, const run *r, int k, int epochs)
@@ -190,17 +308,11 @@ static int file_exists(const char *path)
     return 1;
 }
 
-/* --resume: net k was saved to path by an earlier run. Load it (a file that
-   does not load, or holds another architecture than the preset's, stops the
-   run and is left as it is) and print its accuracies. */
-static nnd_net *resumed(const char *path, const nnd_layer_spec *L, int n_layers, const run *r,
-                        const nnd_mnist *mnist, int k)
+/* Whether net has the preset's layers (L). */
+static int same_net(const nnd_net *net, const nnd_layer_spec *L, int n_layers)
 {
-    nnd_error err;
-    int st, l, c;
-    nnd_net *net = nnd_load(path, &err), *fresh;
-    if (!net) die(err.message, NULL);
-    fresh = nnd_net_create(784, L, n_layers, NND_LOG_LIKELIHOOD, &st);
+    int st, l;
+    nnd_net *fresh = nnd_net_create(784, L, n_layers, NND_LOG_LIKELIHOOD, &st);
     if (!fresh) die("cannot create the network:", nnd_strerror(st));
     st = nnd_num_layers(net) == n_layers && nnd_param_count(net) == nnd_param_count(fresh);
     for (l = 0; st && l < n_layers; ++l) {
@@ -210,7 +322,20 @@ static nnd_net *resumed(const char *path, const nnd_layer_spec *L, int n_layers,
              a.filter_w == b.filter_w && a.pool_h == b.pool_h && a.pool_w == b.pool_w;
     }
     nnd_free(fresh);
-    if (!st) die("--resume: not a net of this preset:", path);
+    return st;
+}
+
+/* --resume: net k was saved to path by an earlier run. Load it (a file that
+   does not load, or holds another architecture than the preset's, stops the
+   run and is left as it is) and print its accuracies. */
+static nnd_net *resumed(const char *path, const nnd_layer_spec *L, int n_layers, const run *r,
+                        const nnd_mnist *mnist, int k)
+{
+    nnd_error err;
+    nnd_net *net = nnd_load(path, &err);
+    int c;
+    if (!net) die(err.message, NULL);
+    if (!same_net(net, L, n_layers)) die("--resume: not a net of this preset:", path);
     if (r->threads) nnd_set_threads(net, r->threads);
     if (r->nets > 1) printf("--- network %d of %d ---\n", k + 1, r->nets);
     printf("loaded %s (trained by an earlier run; --resume)\n", path);
@@ -257,7 +382,7 @@ int main(int argc, char **argv)
     run r;
     const char *data_dir = "data/mnist", *plot = NULL, *save = NULL, *load = NULL;
     const char *errors_png = NULL, *filters_png = NULL;
-    int epochs = -1, i, k, st, n_layers, ensemble, expanded;
+    int epochs = -1, i, k, st, n_layers, ensemble, expanded, stopped = 0, total;
     double eta = -1, lambda = -1;
     nnd_layer_spec L[16];
     nnd_mnist mnist;
@@ -294,6 +419,8 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--fan-in")) r.fan_in = 1;
         else if (!strcmp(a, "--no-eval")) r.no_eval = 1;
         else if (!strcmp(a, "--resume")) r.resume = 1;
+        else if (!strcmp(a, "--checkpoint")) { if (!v) die("missing value for", a); r.checkpoint = v; ++i; }
+        else if (!strcmp(a, "--stop-after")) { r.stop_after = (int)num_arg(a, v, 1, 1e6); ++i; }
         else die("unknown option (see --help):", a);
     }
     if (!r.preset) die("--preset is required (see --help)", NULL);
@@ -313,6 +440,9 @@ int main(int argc, char **argv)
     if (!ensemble) r.nets = 1;
     if (r.resume && !save) die("--resume needs --save FILE (the nets it looks for)", NULL);
     if (r.resume && load) die("--resume and --load exclude each other", NULL);
+    if (r.checkpoint && (load || r.shuffle || r.no_eval))
+        die("--checkpoint does not go with --load, --shuffle or --no-eval", NULL);
+    if (r.stop_after && !r.checkpoint) die("--stop-after needs --checkpoint FILE", NULL);
     if (ensemble && !errors_png) errors_png = "plots/ensemble_errors.png";
     if (ensemble && !filters_png) filters_png = "plots/net_full_layer_0.png";
 
@@ -336,7 +466,7 @@ int main(int argc, char **argv)
     nets = (nnd_net **)calloc((size_t)r.nets, sizeof *nets);
     if (!r.seconds || !r.val || !r.test || !nets) die("out of memory", NULL);
 
-    for (k = 0; k < r.nets; ++k) {
+    for (k = 0; k < r.nets && !stopped; ++k) {
         nnd_rng rng, shuffle_rng;
         nnd_sgd_options o;
         nnd_history h;
@@ -370,8 +500,22 @@ int main(int argc, char **argv)
                r.preset, nnd_num_layers(net), (unsigned long)nnd_param_count(net), r.epochs,
                r.mini_batch, r.eta, r.lambda, training.n);
         fflush(stdout);
-        o = nnd_network3_options(r.epochs, r.mini_batch, r.eta, &mnist.validation, &mnist.test,
-                                 r.lambda);
+        r.net = net;
+        r.net_index = k;
+        r.done = r.ran = 0;
+        r.best_epoch = r.best_val = r.best_test = -1;
+        r.n_batches = (training.n + r.mini_batch - 1) / r.mini_batch;
+        if (r.checkpoint) {
+            if (r.nets > 1) snprintf(r.ck_path, sizeof r.ck_path, "%s.%d", r.checkpoint, k);
+            else snprintf(r.ck_path, sizeof r.ck_path, "%s", r.checkpoint);
+            if (file_exists(r.ck_path)) {
+                read_checkpoint(&r, &net, L, n_layers);
+                if (r.threads) nnd_set_threads(net, r.threads);
+                nets[k] = r.net = net;
+            }
+        }
+        o = nnd_network3_options(r.epochs - r.done, r.mini_batch, r.eta, &mnist.validation,
+                                 &mnist.test, r.lambda);
         if (r.shuffle) o.rng = &shuffle_rng;
         if (r.no_eval) {
             o.evaluation_data = o.test_data = NULL;
@@ -381,18 +525,26 @@ int main(int argc, char **argv)
         o.user = &r;
         t0 = now();
         r.t_epoch = t0;
-        st = nnd_sgd(net, &training, &o, &h);
-        if (st != NND_OK) die("training failed:", nnd_strerror(st));
-        if (h.epochs > 0 && r.no_eval) {
+        memset(&h, 0, sizeof h);
+        if (r.done < r.epochs || r.epochs == 0) {
+            st = nnd_sgd(net, &training, &o, &h);
+            if (st != NND_OK) die("training failed:", nnd_strerror(st));
+        }
+        total = r.done + h.epochs;
+        if (total < r.epochs && h.stopped_early) { /* --stop-after */
+            printf("stopped after epoch %d of %d (--stop-after): the same command continues from %s\n",
+                   total - 1, r.epochs, r.ck_path);
+            stopped = 1;
+        } else if (total > 0 && r.no_eval) {
             printf("RESULT seconds_per_epoch=%.3f threads=%d images=%d\n", r.fastest, r.threads, training.n);
-        } else if (h.epochs > 0) {
+        } else if (total > 0) {
+            double seconds = 0;
+            for (i = 0; i < total; ++i) seconds += r.seconds[i];
             printf("Finished training network.\n");
             printf("Best validation accuracy of %.2f%% obtained at iteration %d\n",
-                   100.0 * h.best_evaluation_accuracy / mnist.validation.n, h.best_iteration);
-            printf("Corresponding test accuracy of %.2f%%\n",
-                   100.0 * h.best_test_accuracy / mnist.test.n);
-            printf("Total training time %.1f s (%.2f s per epoch)\n", now() - t0,
-                   (now() - t0) / h.epochs);
+                   100.0 * r.best_val / mnist.validation.n, (r.best_epoch + 1) * r.n_batches - 1);
+            printf("Corresponding test accuracy of %.2f%%\n", 100.0 * r.best_test / mnist.test.n);
+            printf("Total training time %.1f s (%.2f s per epoch)\n", seconds, seconds / total);
         } else {
             int c;
             if (nnd_accuracy(net, &mnist.validation, &c) == NND_OK)
@@ -400,20 +552,20 @@ int main(int argc, char **argv)
             if (nnd_accuracy(net, &mnist.test, &c) == NND_OK)
                 printf("test accuracy %.2f%%\n", 100.0 * c / mnist.test.n);
         }
-        if (plot && h.epochs > 0 && !r.no_eval) {
+        if (plot && total > 0 && !r.no_eval && !stopped) {
             char pp[4096];
             if (r.nets > 1) snprintf(pp, sizeof pp, "%s.%d", plot, k);
             else snprintf(pp, sizeof pp, "%s", plot);
-            write_plot(pp, &r, k, h.epochs);
+            write_plot(pp, &r, k, total);
         }
-        if (save) {
+        if (save && !stopped) {
             if (nnd_save(net, path, &err) != NND_OK) die(err.message, NULL);
             printf("saved %s\n", path);
         }
         nnd_history_free(&h);
         fflush(stdout);
     }
-    if (ensemble) {
+    if (ensemble && !stopped) {
         int correct, n_wrong, *wrong = (int *)malloc(sizeof(int) * (size_t)mnist.test.n);
         int *voted = (int *)malloc(sizeof(int) * (size_t)mnist.test.n);
         if (!wrong || !voted) die("out of memory", NULL);
@@ -462,7 +614,7 @@ int main(int argc, char **argv)
         free(wrong);
         free(voted);
     }
-    if (filters_png) write_filters(nets[0], filters_png);
+    if (filters_png && !stopped) write_filters(nets[0], filters_png);
     for (k = 0; k < r.nets; ++k) nnd_free(nets[k]);
     free(nets);
     free(r.seconds);

@@ -39,6 +39,9 @@ expect_error "--epochs" -- --preset conv --epochs -1
 expect_error "unknown option" -- --preset conv --bogus
 expect_error "needs --save" -- --preset ensemble --resume
 expect_error "exclude" -- --preset ensemble --resume --save "$tmp/x.json" --load "$tmp/x.json"
+expect_error "needs --checkpoint" -- --preset conv --stop-after 1
+expect_error "does not go with" -- --preset conv --checkpoint "$tmp/ck" --shuffle
+expect_error "--stop-after" -- --preset conv --checkpoint "$tmp/ck" --stop-after 0
 expect_error "cannot open" -- --preset conv --data "$tmp/nowhere"
 expect_error "cannot open" -- --preset conv --load "$tmp/missing.json" --epochs 0
 printf '{"format": "nnd", "version": 1, "layers": [' >"$tmp/truncated.json"
@@ -99,6 +102,34 @@ sum0=$(cksum <"$tmp/ens.json.0")
 expect_error "ens.json.0" -- $ens --resume
 [ "$(cksum <"$tmp/ens.json.0")" = "$sum0" ] && ok || bad "--resume changed a damaged file"
 expect_error "not a net of this preset" -- --preset conv --data "$small" --resume --save "$tmp/ens.json.1"
+
+
+# --checkpoint: a dropout run stopped after each of its three epochs and
+# continued twice ends with the bits of one uninterrupted run (the dropout
+# stream is part of the checkpoint), the same summary and the same curve.
+drop="--preset dropout --data $small --train-size 40 --epochs 3 --threads 2"
+# shellcheck disable=SC2086
+"$bin" $drop --save "$tmp/whole.json" --plot-data "$tmp/whole.dat" >"$tmp/whole" 2>&1 || bad "dropout run: exit $?"
+for part in 1 2 3; do
+    # shellcheck disable=SC2086
+    "$bin" $drop --checkpoint "$tmp/ck" --stop-after 1 --save "$tmp/parts.json" --plot-data "$tmp/parts.dat" \
+        >"$tmp/part$part" 2>&1 || bad "checkpointed part $part: exit $?"
+done
+grep -q "^stopped after epoch 0 of 3" "$tmp/part1" && ok || bad "--stop-after 1: no 'stopped after epoch 0' line"
+grep -q '^saved' "$tmp/part1" "$tmp/part2" && bad "a stopped run saved its unfinished net" || ok
+grep -q "^continuing from .*: 2 of 3 epochs done" "$tmp/part3" && ok || bad "part 3 did not continue from epoch 2"
+cmp -s "$tmp/whole.json" "$tmp/parts.json" && ok || bad "checkpointed run's net differs from the uninterrupted one"
+[ "$(grep -E '^(Best|Corresponding)' "$tmp/whole")" = "$(grep -E '^(Best|Corresponding)' "$tmp/part3")" ] && ok ||
+    bad "checkpointed run's summary differs"
+[ "$(cut -d' ' -f1-3 "$tmp/whole.dat")" = "$(cut -d' ' -f1-3 "$tmp/parts.dat")" ] && ok ||
+    bad "checkpointed run's curve differs"
+# A checkpoint of another run, or a damaged one, is refused and left as it is.
+sum=$(cksum <"$tmp/ck")
+# shellcheck disable=SC2086
+expect_error "another run" -- $drop --checkpoint "$tmp/ck" --eta 0.5
+head -c 300 "$tmp/ck" >"$tmp/ck.cut"
+expect_error "ck.cut" -- $drop --checkpoint "$tmp/ck.cut"
+[ "$(cksum <"$tmp/ck")" = "$sum" ] && ok || bad "a refused checkpoint was changed"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
