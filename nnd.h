@@ -856,8 +856,12 @@ typedef struct { nnd_real x[NND__VBYTES / sizeof(nnd_real)]; } nnd__vec;
    update - so each sum keeps the same terms in the same order and the
    results are bit for bit the same whatever the number of threads (or the
    schedule: NND__PARALLEL_FOR_DYNAMIC hands out pieces on demand, large
-   ones first). Without OpenMP the pragmas vanish (no unknown-pragma
-   warnings). */
+   ones first). A training step runs in few parallel regions, as threads
+   meet at the end of each: NND__PARALLEL_SLABS gives every thread a slab of
+   the mini-batch's examples to take through all the layers, forward and
+   back (nnd__forward, nnd__backward); only the weight gradients, sums over
+   the whole batch, and the update split the parameters. Without OpenMP the
+   pragmas vanish (no unknown-pragma warnings). */
 enum { NND__PARALLEL_WORK = 32768 };
 #ifndef NND__L2_BYTES
 #define NND__L2_BYTES (256.0 * 1024) /* cache a kernel may fill per core (half a typical L2) */
