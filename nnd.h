@@ -882,7 +882,9 @@ enum { NND__PARALLEL_WORK = 32768 };
 
 /* Kernel 1, the row kernel - every "sum of scaled rows" product:
      out[0..n) = bias[0..n) + sum_{c < cnt} val[c*vs] * B[r_c*ldb + 0..n),
-   r_c = idx[c], or c when idx is NULL; bias may be NULL (zero). It gives
+   r_c = idx[c], or c when idx is NULL; bias may be NULL (zero), or out
+   itself, to add the terms to what out holds (in the same order as if
+   the earlier terms had been in this call's list). It gives
      a row of A B     (NN: val = a row of A, vs = 1),
      a row of A^T B   (TN: val = a column of A, vs = A's row length),
    and both for a sparse A given as (idx, val) lists.
@@ -890,24 +892,28 @@ enum { NND__PARALLEL_WORK = 32768 };
    the adds do not wait on each other, in registers). A block's vectors start
    at j, j+VL, j+2VL, j+3VL but never past n-VL: near the end of the row they
    overlap and recompute the same columns bit for bit (same terms, same
-   order) - harmless, since the kernel overwrites out - so a row of any width
-   >= VL needs no scalar tail. Narrower rows take a plain loop. */
+   order) - harmless, since a block loads all its starting values before it
+   stores - so a row of any width >= VL needs no scalar tail. (Only when out
+   accumulates may a block not start inside the previous one's columns: a
+   last block narrower than VL then takes the plain loop.) Narrower rows take
+   a plain loop. */
 static void nnd__rows(int n, int cnt, const int *idx, const nnd_real *val, int vs,
                       const nnd_real *NND__RESTRICT B, size_t ldb, const nnd_real *bias,
-                      nnd_real *NND__RESTRICT out)
+                      nnd_real *out)
 {
     const int VL = NND__VL, last = n - NND__VL;
-    int j, c;
-    if (n < VL) {
-        for (j = 0; j < n; ++j) out[j] = bias ? bias[j] : 0;
+    int j, c, j_plain = n < VL ? 0 : n;
+    if (bias == out && n > VL && n % (4 * VL) > 0 && n % (4 * VL) < VL)
+        j_plain = n - n % (4 * VL);
+    if (j_plain < n) { /* columns [j_plain, n), term by term */
+        for (j = j_plain; j < n; ++j) out[j] = bias ? bias[j] : 0;
         for (c = 0; c < cnt; ++c) {
             const nnd_real v = val[(size_t)c * vs];
             const nnd_real *NND__RESTRICT r = B + (size_t)(idx ? idx[c] : c) * ldb;
-            for (j = 0; j < n; ++j) out[j] += v * r[j];
+            for (j = j_plain; j < n; ++j) out[j] += v * r[j];
         }
-        return;
     }
-    for (j = 0; j < n; j += 4 * VL) {
+    for (j = 0; j < j_plain; j += 4 * VL) {
         const int j0 = j < last ? j : last, j1 = j + VL < last ? j + VL : last;
         const int j2 = j + 2 * VL < last ? j + 2 * VL : last;
         const int j3 = j + 3 * VL < last ? j + 3 * VL : last;
@@ -2641,13 +2647,25 @@ static void nnd__gradients(nnd_net *net, int m, nnd_real *grad, int train, int f
             nnd__gemm_tn(nt, m * P, L->K, F, d, net->col[l], gw); /* [F x K] = D^T COL */
             break;
         case NND_LAYER_CONV_POOL: { /* from filter f's list (nnd__route_lists) */
-            const int mq = m * L->oh * L->ow;
-            int f;
+            const int Q = L->oh * L->ow, mq = m * Q, parts = nt < F ? nt : F;
+            int part;
             nnd__sum_rows(mq, F, d, gb);
+            /* The threads split the filters; each walks the batch once, an
+               example at a time, so that example's patches stay in cache
+               while all its filters take their terms. Filter f's sum still
+               runs over its list in order, whatever the split. */
             NND__PARALLEL_FOR(nt, (double)mq * F * L->K)
-            for (f = 0; f < F; ++f)
-                nnd__rows(L->K, mq, net->route_idx[l] + (size_t)f * mq, net->route_val[l] + (size_t)f * mq,
-                          1, net->col[l], (size_t)L->K, NULL, gw + (size_t)f * L->K);
+            for (part = 0; part < parts; ++part) {
+                const int f0 = F * part / parts, f1 = F * (part + 1) / parts;
+                int e, f;
+                for (e = 0; e < m; ++e)
+                    for (f = f0; f < f1; ++f) {
+                        const size_t at = (size_t)f * mq + (size_t)e * Q;
+                        nnd_real *g = gw + (size_t)f * L->K;
+                        nnd__rows(L->K, Q, net->route_idx[l] + at, net->route_val[l] + at, 1, net->col[l],
+                                  (size_t)L->K, e > 0 ? g : NULL, g);
+                    }
+            }
             break;
         }
         default:

@@ -125,6 +125,19 @@ static void gradient_checks(void)
     L[0] = nnd_conv_pool_layer(2, 3, 3, 2, 2, NND_SIGMOID);
     L[1] = nnd_softmax_layer(10, 0.0);
     check_net("ch6-prob1 conv-pool(sigmoid) -> softmax", 64, L, 2, 3, &rng);
+    /* 4 channels of 3x3: 36 weights per filter, past four vectors by less
+       than one, so the weight gradient's row kernel adds the last columns of
+       every example after the first term by term */
+    L[0] = nnd_conv_pool_layer(3, 3, 3, 2, 2, NND_SIGMOID);
+    L[0].image_c = 4;
+    L[0].image_h = 7;
+    L[0].image_w = 7;
+    L[1] = nnd_softmax_layer(6, 0.0);
+    { /* its own stream, so the draws of the checks below stay as they were */
+        nnd_rng r36;
+        nnd_rng_seed(&r36, 36);
+        check_net("conv-pool(sigmoid), 4 channels: 36 weights per filter", 196, L, 2, 5, &r36);
+    }
     for (a = 0; a < 4; ++a) {
 #ifndef NND_DOUBLE
         if (acts[a] != NND_SIGMOID) continue; /* see the top comment */
