@@ -603,6 +603,44 @@ static void thread_count_independence_conv(void)
     free_toy(&t);
 }
 
+/* A first layer reading a three-channel image with 6x6 filters: its patch
+   rows have runs of 18 values, so with two threads each one copies the other
+   slab's patches again from the input for the weight gradient (see
+   nnd__gradients) - the copy must fit the slab's scratch and give the bits
+   of one thread. */
+static void thread_count_independence_channels(void)
+{
+    toy t = make_toy(120, 3 * 12 * 12, 10, 47);
+    nnd_layer_spec L[2];
+    nnd_net *ref = NULL;
+    int th, st;
+    L[0] = nnd_conv_pool_layer(6, 6, 6, 2, 2, NND_TANH); /* 3 x 12x12 -> 6 x 3x3 */
+    L[0].image_c = 3;
+    L[0].image_h = L[0].image_w = 12;
+    L[1] = nnd_softmax_layer(10, 0.0);
+    for (th = 1; th <= 2; ++th) {
+        nnd_rng rng;
+        nnd_net *net = nnd_net_create(3 * 12 * 12, L, 2, NND_LOG_LIKELIHOOD, &st);
+        nnd_sgd_options o = nnd_network3_options(2, 10, 0.05, NULL, NULL, 0.0);
+        CHECK(net != NULL, "3-channel conv net: status %d", st);
+        if (!net) break;
+        nnd_rng_seed(&rng, 9);
+        nnd_network3_initializer(net, &rng, 0);
+        nnd_set_threads(net, th);
+        st = nnd_sgd(net, &t.d, &o, NULL);
+        CHECK(st == NND_OK, "3-channel conv net, %d threads: sgd status %d", th, st);
+        if (th == 1) {
+            ref = net;
+            continue;
+        }
+        CHECK(same_bits(ref, net), "3-channel conv net, %d threads: parameters differ from 1 thread",
+              th);
+        nnd_free(net);
+    }
+    nnd_free(ref);
+    free_toy(&t);
+}
+
 static void strerror_all(void)
 {
     int s;
@@ -629,6 +667,7 @@ int main(void)
     regression();
     thread_count_independence();
     thread_count_independence_conv();
+    thread_count_independence_channels();
     strerror_all();
     return check_summary();
 }
