@@ -73,10 +73,13 @@ deps-plot:
 deps-img:
 	$(call need-deb,libstb-dev,/usr/include/stb/stb_image_write.h)
 
+# PyTorch and numpy call the system BLAS (the libblas.so.3 alternative): without
+# OpenBLAS that is the slow reference BLAS, and the peers would be timed unfairly
+# (cblas.h alone does not tell: the reference libblas-dev installs it too).
 deps-bench:
 	$(call need-deb,python3-torch,/usr/lib/python3/dist-packages/torch/__init__.py)
 	$(call need-deb,python3-numpy,/usr/lib/python3/dist-packages/numpy/__init__.py)
-	$(call need-deb,libopenblas-dev,/usr/include/x86_64-linux-gnu/cblas.h)
+	$(call need-deb,libopenblas-dev,/usr/lib/x86_64-linux-gnu/libopenblas.so)
 
 # ---------------------------------------------------------------- demo
 # The book's chapter 3 run (R3-6): [784,30,10], cross-entropy, large_weight_initializer,

@@ -33,6 +33,10 @@ if [ -f /usr/include/x86_64-linux-gnu/cblas.h ] || [ -f /usr/include/cblas.h ]; 
     fi
 fi
 [ -n "$roof" ] || echo "(no OpenBLAS: install libopenblas-dev to print the sgemm roof)"
+# the BLAS behind PyTorch's and numpy's products (Debian's libblas.so.3 alternative)
+blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null)
+echo "BLAS of PyTorch and numpy: ${blas:-unknown}"
+case "$blas" in */blas/libblas.so.3) echo "  (the reference BLAS: the peers run slowly; make deps-bench installs OpenBLAS)" ;; esac
 
 PY=""
 for p in /usr/bin/python3 python3; do
