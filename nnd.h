@@ -90,7 +90,8 @@
                 nnd_data_slice, nnd_idx_parse, nnd_idx_load, nnd_idx_free,
                 nnd_mnist_load, nnd_mnist_free, nnd_expand_mnist (expand_mnist.py),
                 nnd_dataset_free, nnd_transform_image
-   Ensembles    nnd_ensemble_vote (conv.py's plurality vote)
+   Ensembles    nnd_ensemble_vote (conv.py's plurality vote), nnd_vote (the
+                same vote from saved predictions)
    Files        nnd_network2_save, nnd_network2_load, nnd_network2_parse,
                 nnd_network2_write (network2.py's exact JSON format);
                 nnd_save, nnd_load, nnd_write, nnd_parse (nnd JSON, version 1,
@@ -595,6 +596,12 @@ NND_DEF void nnd_transform_image(const nnd_real *in, nnd_real *out, int width, i
    indices of the misclassified examples in order, *n_wrong their number. */
 NND_DEF int nnd_ensemble_vote(nnd_net *const *nets, int k, const nnd_data *data, int *predicted,
                               int *correct, int *wrong, int *n_wrong);
+/* The same vote from predictions made earlier (say, by nets trained in
+   separate runs): votes holds k rows of n classes, row j the predictions of
+   network j, each in [0, classes) (else NND_ERR_SHAPE, nothing written).
+   labels may be NULL when correct, wrong and n_wrong are. */
+NND_DEF int nnd_vote(const int *votes, int k, int n, int classes, const int *labels, int *predicted,
+                     int *correct, int *wrong, int *n_wrong);
 
 /* -------------------------------------------------------- nnd JSON (any net) */
 /* nnd's own format for any stack of layers:
@@ -4207,48 +4214,56 @@ NND_DEF void nnd_transform_image(const nnd_real *in, nnd_real *out, int width, i
         }
 }
 
-NND_DEF int nnd_ensemble_vote(nnd_net *const *nets, int k, const nnd_data *data, int *predicted,
-                              int *correct, int *wrong, int *n_wrong)
+NND_DEF int nnd_vote(const int *votes, int k, int n, int classes, const int *labels, int *predicted,
+                     int *correct, int *wrong, int *n_wrong)
 {
-    int *votes, *count, i, j, st = NND_OK, hits = 0, misses = 0, classes;
-    if (!nets || k < 1 || !data || !nets[0] || data->n < 0) return NND_ERR_ARG;
-    classes = nets[0]->n_out;
-    for (j = 1; j < k; ++j)
-        if (!nets[j] || nets[j]->n_out != classes || nets[j]->n_in != nets[0]->n_in)
-            return NND_ERR_SHAPE;
-    if ((correct || wrong || n_wrong) && !data->labels) return NND_ERR_ARG;
-    votes = (int *)nnd__alloc((size_t)k * (data->n > 0 ? data->n : 1), sizeof(int));
-    count = (int *)nnd__zalloc((size_t)classes, sizeof(int));
-    if (!votes || !count) {
-        NND_FREE(votes);
-        NND_FREE(count);
-        return NND_ERR_NOMEM;
-    }
-    for (j = 0; j < k && st == NND_OK; ++j) st = nnd_predict(nets[j], data, votes + (size_t)j * data->n);
-    for (i = 0; i < data->n && st == NND_OK; ++i) {
+    int *count, i, j, hits = 0, misses = 0;
+    size_t t;
+    if (!votes || k < 1 || n < 0 || classes < 1) return NND_ERR_ARG;
+    if ((correct || wrong || n_wrong) && !labels) return NND_ERR_ARG;
+    for (t = 0; t < (size_t)k * n; ++t)
+        if (votes[t] < 0 || votes[t] >= classes) return NND_ERR_SHAPE;
+    if (!(count = (int *)nnd__zalloc((size_t)classes, sizeof(int)))) return NND_ERR_NOMEM;
+    for (i = 0; i < n; ++i) {
         int best = votes[i];
-        for (j = 0; j < k; ++j) ++count[votes[(size_t)j * data->n + i]];
+        for (j = 0; j < k; ++j) ++count[votes[(size_t)j * n + i]];
         /* the most votes; among equals the class voted first in net order */
         for (j = 1; j < k; ++j) {
-            const int c = votes[(size_t)j * data->n + i];
+            const int c = votes[(size_t)j * n + i];
             if (count[c] > count[best]) best = c;
         }
-        for (j = 0; j < k; ++j) count[votes[(size_t)j * data->n + i]] = 0;
+        for (j = 0; j < k; ++j) count[votes[(size_t)j * n + i]] = 0;
         if (predicted) predicted[i] = best;
-        if (data->labels) {
-            if (best == data->labels[i]) ++hits;
+        if (labels) {
+            if (best == labels[i]) ++hits;
             else {
                 if (wrong) wrong[misses] = i;
                 ++misses;
             }
         }
     }
-    NND_FREE(votes);
     NND_FREE(count);
-    if (st != NND_OK) return st;
     if (correct) *correct = hits;
     if (n_wrong) *n_wrong = misses;
     return NND_OK;
+}
+
+NND_DEF int nnd_ensemble_vote(nnd_net *const *nets, int k, const nnd_data *data, int *predicted,
+                              int *correct, int *wrong, int *n_wrong)
+{
+    int *votes, j, st = NND_OK;
+    if (!nets || k < 1 || !data || !nets[0] || data->n < 0) return NND_ERR_ARG;
+    for (j = 1; j < k; ++j)
+        if (!nets[j] || nets[j]->n_out != nets[0]->n_out || nets[j]->n_in != nets[0]->n_in)
+            return NND_ERR_SHAPE;
+    if ((correct || wrong || n_wrong) && !data->labels) return NND_ERR_ARG;
+    votes = (int *)nnd__alloc((size_t)k * (data->n > 0 ? data->n : 1), sizeof(int));
+    if (!votes) return NND_ERR_NOMEM;
+    for (j = 0; j < k && st == NND_OK; ++j) st = nnd_predict(nets[j], data, votes + (size_t)j * data->n);
+    if (st == NND_OK)
+        st = nnd_vote(votes, k, data->n, nets[0]->n_out, data->labels, predicted, correct, wrong, n_wrong);
+    NND_FREE(votes);
+    return st;
 }
 
 /* -------------------------------------------------------------------------

@@ -59,6 +59,12 @@ static const char *usage =
     "  --resume            with --save FILE: a net whose file already exists (FILE, or FILE.k\n"
     "                      for the ensemble) is loaded and evaluated instead of trained, so an\n"
     "                      ensemble stopped part-way continues with the nets it lacks\n"
+    "  --net K             ensemble: train (or with --resume load) only net K of the --nets, with\n"
+    "                      the seeds it has in the whole ensemble; no vote (see --vote)\n"
+    "  --predictions FILE  write each net's predicted class of every test image to FILE\n"
+    "                      (ensemble: FILE.k), one per line, for --vote\n"
+    "  --vote F0,F1,...    ensemble: no training; the plurality vote of the nets whose\n"
+    "                      --predictions files are given (in net order), as a whole run votes\n"
     "  --errors-png FILE   ensemble: misclassified test digits (default plots/ensemble_errors.png)\n"
     "  --filters-png FILE  first-layer filters of (the first) net (default for the ensemble:\n"
     "                      plots/net_full_layer_0.png)\n"
@@ -66,7 +72,7 @@ static const char *usage =
 
 typedef struct run {
     const char *preset;
-    int epochs, mini_batch, train_size, threads, shuffle, fan_in, nets, no_eval, resume;
+    int epochs, mini_batch, train_size, threads, shuffle, fan_in, nets, no_eval, resume, only_net;
     /* --checkpoint: the file of the current net; epochs done before this
        run (done) and in it (ran); the best validation accuracy so far, its
        epoch and the test accuracy then (network3's rule: ties move it on). */
@@ -347,6 +353,51 @@ static nnd_net *resumed(const char *path, const nnd_layer_spec *L, int n_layers,
     return net;
 }
 
+/* --predictions: net k's predicted class of every test image, one per line
+   after a '#' line saying which net it is. */
+static void write_predictions(nnd_net *net, const run *r, const nnd_mnist *mnist, const char *base, int k)
+{
+    char path[4096];
+    int *pred = (int *)malloc(sizeof(int) * (size_t)(mnist->test.n > 0 ? mnist->test.n : 1)), i, st;
+    FILE *f;
+    if (!pred) die("out of memory", NULL);
+    if (r->nets > 1) snprintf(path, sizeof path, "%s.%d", base, k);
+    else snprintf(path, sizeof path, "%s", base);
+    if ((st = nnd_predict(net, &mnist->test, pred)) != NND_OK) die("prediction failed:", nnd_strerror(st));
+    if (!(f = fopen(path, "w"))) die("cannot write", path);
+    fprintf(f, "# build/network3 --preset %s: net %d of %d, seed %llu, %d epochs, %d training images before "
+               "expansion; the predicted class of each of the %d test images\n",
+            r->preset, k, r->nets, r->seed, r->epochs, r->train_size, mnist->test.n);
+    for (i = 0; i < mnist->test.n; ++i) fprintf(f, "%d\n", pred[i]);
+    if (fclose(f) != 0) die("cannot write", path);
+    printf("wrote %s\n", path);
+    free(pred);
+}
+
+/* --vote: one --predictions file into row (n classes in [0, 10)); a file
+   with another count, a value out of range or anything else is refused. */
+static void read_predictions(const char *path, int n, int *row)
+{
+    FILE *f = fopen(path, "r");
+    char line[1024];
+    int count = 0;
+    if (!f) die("--vote: cannot read", path);
+    while (fgets(line, sizeof line, f)) {
+        char *end;
+        long v;
+        if (line[0] == '#') continue;
+        v = strtol(line, &end, 10);
+        while (*end == ' ' || *end == '\r' || *end == '\n') ++end;
+        if (end == line || *end || v < 0 || v > 9 || count >= n) {
+            fclose(f);
+            die(count >= n ? "--vote: more predictions than test images in" : "--vote: not a class 0-9 in", path);
+        }
+        row[count++] = (int)v;
+    }
+    fclose(f);
+    if (count != n) die("--vote: fewer predictions than test images in", path);
+}
+
 /* The first layer's filters (channel 0) as a grid of images. */
 static void write_filters(nnd_net *net, const char *path)
 {
@@ -381,8 +432,8 @@ int main(int argc, char **argv)
 {
     run r;
     const char *data_dir = "data/mnist", *plot = NULL, *save = NULL, *load = NULL;
-    const char *errors_png = NULL, *filters_png = NULL;
-    int epochs = -1, i, k, st, n_layers, ensemble, expanded, stopped = 0, total;
+    const char *errors_png = NULL, *filters_png = NULL, *predictions = NULL, *vote_from = NULL;
+    int epochs = -1, i, k, st, n_layers, ensemble, expanded, stopped = 0, total, n_alloc;
     double eta = -1, lambda = -1;
     nnd_layer_spec L[16];
     nnd_mnist mnist;
@@ -395,6 +446,7 @@ int main(int argc, char **argv)
     r.mini_batch = 10;
     r.seed = 12345678ull;
     r.nets = 5;
+    r.only_net = -1;
     for (i = 1; i < argc; ++i) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -421,6 +473,9 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--resume")) r.resume = 1;
         else if (!strcmp(a, "--checkpoint")) { if (!v) die("missing value for", a); r.checkpoint = v; ++i; }
         else if (!strcmp(a, "--stop-after")) { r.stop_after = (int)num_arg(a, v, 1, 1e6); ++i; }
+        else if (!strcmp(a, "--net")) { r.only_net = (int)num_arg(a, v, 0, 999); ++i; }
+        else if (!strcmp(a, "--predictions")) { if (!v) die("missing value for", a); predictions = v; ++i; }
+        else if (!strcmp(a, "--vote")) { if (!v) die("missing value for", a); vote_from = v; ++i; }
         else die("unknown option (see --help):", a);
     }
     if (!r.preset) die("--preset is required (see --help)", NULL);
@@ -443,15 +498,20 @@ int main(int argc, char **argv)
     if (r.checkpoint && (load || r.shuffle || r.no_eval))
         die("--checkpoint does not go with --load, --shuffle or --no-eval", NULL);
     if (r.stop_after && !r.checkpoint) die("--stop-after needs --checkpoint FILE", NULL);
+    if (r.only_net >= 0 && (!ensemble || r.only_net >= r.nets))
+        die("--net K needs --preset ensemble and K below --nets", NULL);
+    if (vote_from && (!ensemble || r.only_net >= 0 || r.resume || load || r.checkpoint || save))
+        die("--vote goes with --preset ensemble only (no --net, --resume, --load, --checkpoint, --save)", NULL);
     if (ensemble && !errors_png) errors_png = "plots/ensemble_errors.png";
     if (ensemble && !filters_png) filters_png = "plots/net_full_layer_0.png";
+    if (vote_from || r.only_net > 0) filters_png = NULL; /* net 0 is not here */
 
     if (nnd_mnist_load(data_dir, &mnist, &err) != NND_OK) die(err.message, NULL);
     if (mnist.validation.n < 1) die("no validation data in", data_dir);
     training = mnist.training;
     if (r.train_size) training = nnd_data_slice(&mnist.training, 0, r.train_size);
     r.train_size = training.n;
-    if (expanded) {
+    if (expanded && !vote_from) {
         nnd_rng erng;
         nnd_rng_seed(&erng, r.seed ^ 0x5eedull);
         if (nnd_expand_mnist(&training, 28, 28, &erng, &big) != NND_OK) die("cannot expand the data", NULL);
@@ -465,14 +525,16 @@ int main(int argc, char **argv)
     r.test = (int *)calloc((size_t)r.epochs + 1, sizeof(int));
     nets = (nnd_net **)calloc((size_t)r.nets, sizeof *nets);
     if (!r.seconds || !r.val || !r.test || !nets) die("out of memory", NULL);
+    n_alloc = r.nets;
 
-    for (k = 0; k < r.nets && !stopped; ++k) {
+    for (k = 0; k < r.nets && !stopped && !vote_from; ++k) {
         nnd_rng rng, shuffle_rng;
         nnd_sgd_options o;
         nnd_history h;
         nnd_net *net;
         double t0;
         char path[4096] = "";
+        if (r.only_net >= 0 && k != r.only_net) continue;
         nnd_rng_seed(&rng, r.seed + (unsigned long long)k);
         nnd_rng_seed(&shuffle_rng, r.seed + 1000003ull * (k + 1));
         if (save) {
@@ -481,6 +543,7 @@ int main(int argc, char **argv)
         }
         if (r.resume && file_exists(path)) {
             nets[k] = resumed(path, L, n_layers, &r, &mnist, k);
+            if (predictions) write_predictions(nets[k], &r, &mnist, predictions, k);
             continue;
         }
         if (load) {
@@ -562,14 +625,35 @@ int main(int argc, char **argv)
             if (nnd_save(net, path, &err) != NND_OK) die(err.message, NULL);
             printf("saved %s\n", path);
         }
+        if (predictions && !stopped) write_predictions(net, &r, &mnist, predictions, k);
         nnd_history_free(&h);
         fflush(stdout);
     }
-    if (ensemble && !stopped) {
+    if (ensemble && !stopped && r.only_net < 0) {
         int correct, n_wrong, *wrong = (int *)malloc(sizeof(int) * (size_t)mnist.test.n);
         int *voted = (int *)malloc(sizeof(int) * (size_t)mnist.test.n);
         if (!wrong || !voted) die("out of memory", NULL);
-        st = nnd_ensemble_vote(nets, r.nets, &mnist.test, voted, &correct, wrong, &n_wrong);
+        if (vote_from) { /* the nets' saved predictions, in net order */
+            const char *p = vote_from;
+            int *votes;
+            for (r.nets = 1; *p; ++p) r.nets += *p == ',';
+            votes = (int *)malloc(sizeof(int) * (size_t)r.nets * (size_t)(mnist.test.n > 0 ? mnist.test.n : 1));
+            if (!votes) die("out of memory", NULL);
+            for (p = vote_from, k = 0; k < r.nets; ++k) {
+                char path[4096];
+                size_t len = strcspn(p, ",");
+                if (len == 0 || len >= sizeof path) die("--vote: an empty or too long file name in", vote_from);
+                memcpy(path, p, len);
+                path[len] = 0;
+                read_predictions(path, mnist.test.n, votes + (size_t)k * mnist.test.n);
+                p += len + (p[len] == ',');
+            }
+            st = nnd_vote(votes, r.nets, mnist.test.n, 10, mnist.test.labels, voted, &correct, wrong, &n_wrong);
+            free(votes);
+            printf("plurality vote of the %d nets' predictions (--vote)\n", r.nets);
+        } else {
+            st = nnd_ensemble_vote(nets, r.nets, &mnist.test, voted, &correct, wrong, &n_wrong);
+        }
         if (st != NND_OK) die("ensemble vote failed:", nnd_strerror(st));
         printf("Accuracy is %.2f%% (%d of %d correct, %d wrong)\n", 100.0 * correct / mnist.test.n,
                correct, mnist.test.n, n_wrong);
@@ -598,11 +682,16 @@ int main(int argc, char **argv)
                     memcpy(dat, errors_png, len - 4);
                     strcpy(dat + len - 4, ".dat");
                     if ((f = fopen(dat, "w")) != NULL) {
-                        fprintf(f, "# ensemble of %d nets (preset ensemble, %d epochs, first %d training images "
-                                   "before expansion, seed %lu): %d of %d test images wrong;\n"
-                                   "# the first %d, one per tile of %s\n# tile true predicted test_index\n",
-                                r.nets, r.epochs, r.train_size ? r.train_size : mnist.training.n,
-                                (unsigned long)r.seed, n_wrong, mnist.test.n,
+                        if (vote_from)
+                            fprintf(f, "# ensemble of %d nets, voted from their --predictions files %s: "
+                                       "%d of %d test images wrong;\n",
+                                    r.nets, vote_from, n_wrong, mnist.test.n);
+                        else
+                            fprintf(f, "# ensemble of %d nets (preset ensemble, %d epochs, first %d training "
+                                       "images before expansion, seed %lu): %d of %d test images wrong;\n",
+                                    r.nets, r.epochs, r.train_size ? r.train_size : mnist.training.n,
+                                    (unsigned long)r.seed, n_wrong, mnist.test.n);
+                        fprintf(f, "# the first %d, one per tile of %s\n# tile true predicted test_index\n",
                                 shown, errors_png);
                         for (i = 0; i < shown; ++i)
                             fprintf(f, "%d %d %d %d\n", i, mnist.test.labels[wrong[i]], voted[wrong[i]], wrong[i]);
@@ -614,8 +703,8 @@ int main(int argc, char **argv)
         free(wrong);
         free(voted);
     }
-    if (filters_png && !stopped) write_filters(nets[0], filters_png);
-    for (k = 0; k < r.nets; ++k) nnd_free(nets[k]);
+    if (filters_png && !stopped && nets[0]) write_filters(nets[0], filters_png);
+    for (k = 0; k < n_alloc; ++k) nnd_free(nets[k]);
     free(nets);
     free(r.seconds);
     free(r.val);

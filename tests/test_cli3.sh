@@ -77,6 +77,32 @@ for f in ens.json.0 ens.json.1 errors.png filters.png ens.dat.0 ens.dat.1; do
     [ -s "$tmp/$f" ] && ok || bad "ensemble run did not write $f"
 done
 
+# --predictions writes each net's test predictions; --vote on those files
+# gives the whole run's vote and the same errors figure; --net K trains net K
+# alone, to the bits it has in the whole run.
+# shellcheck disable=SC2086
+"$bin" $ens --resume --predictions "$tmp/pred" >"$tmp/runp" 2>&1 || bad "--predictions: exit $?"
+for k in 0 1; do
+    [ "$(grep -vc '^#' "$tmp/pred.$k")" -eq 500 ] && ok || bad "pred.$k: not 500 predictions"
+done
+"$bin" --preset ensemble --data "$small" --vote "$tmp/pred.0,$tmp/pred.1" --errors-png "$tmp/errors_v.png" \
+    >"$tmp/runv" 2>&1 || bad "--vote: exit $?: $(tail -2 "$tmp/runv")"
+[ "$(grep '^Accuracy is' "$tmp/runv")" = "$vote" ] && ok || bad "--vote: $(grep '^Accuracy' "$tmp/runv") vs $vote"
+grep -q '^Epoch' "$tmp/runv" && bad "--vote trained a net" || ok
+cmp -s "$tmp/errors.png" "$tmp/errors_v.png" && ok || bad "--vote: another errors figure"
+# shellcheck disable=SC2086
+"$bin" $ens --net 1 --save "$tmp/alone.json" >"$tmp/runn" 2>&1 || bad "--net 1: exit $?"
+[ "$(grep -c '^Epoch 0' "$tmp/runn")" -eq 1 ] && ok || bad "--net 1: not exactly one net trained"
+grep -q '^Accuracy is' "$tmp/runn" && bad "--net 1 voted" || ok
+cmp -s "$tmp/ens.json.1" "$tmp/alone.json.1" && ok || bad "--net 1: the net differs from net 1 of the whole run"
+head -300 "$tmp/pred.1" >"$tmp/pred.cut"
+expect_error "fewer predictions" -- --preset ensemble --data "$small" --vote "$tmp/pred.0,$tmp/pred.cut"
+sed '5s/.*/12/' "$tmp/pred.1" >"$tmp/pred.bad"
+expect_error "not a class" -- --preset ensemble --data "$small" --vote "$tmp/pred.0,$tmp/pred.bad"
+expect_error "cannot read" -- --preset ensemble --data "$small" --vote "$tmp/pred.0,$tmp/nothing"
+expect_error "below --nets" -- --preset ensemble --nets 2 --net 2
+expect_error "--vote goes with" -- --preset conv --vote "$tmp/pred.0"
+
 # Every net saved: --resume loads both, trains none, votes the same.
 # shellcheck disable=SC2086
 "$bin" $ens --resume >"$tmp/run2" 2>&1 || bad "--resume (all saved): exit $?"

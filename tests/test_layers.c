@@ -467,6 +467,28 @@ static void expand_and_vote(void)
             for (j = 0; j < 3; ++j) nnd_free(nets[j]);
         }
     }
+    {
+        /* the vote from saved predictions: 3 nets (rows) x 4 examples */
+        static const int votes[3 * 4] = {2, 2, 9, 4, /* net 0 */
+                                         5, 2, 1, 4, /* net 1 */
+                                         5, 3, 7, 0}; /* net 2 */
+        static const int labels[4] = {5, 3, 7, 4};
+        int bad[3 * 4], pred[4] = {-1, -1, -1, -1}, wrong[4] = {-1, -1, -1, -1}, correct = -1, n_wrong = -1;
+        st = nnd_vote(votes, 3, 4, 10, labels, pred, &correct, wrong, &n_wrong);
+        CHECK(st == NND_OK, "nnd_vote: status %d", st);
+        CHECK(pred[0] == 5 && pred[1] == 2 && pred[3] == 4, "nnd_vote: majorities (%d %d %d)", pred[0], pred[1],
+              pred[3]);
+        CHECK(pred[2] == 9, "nnd_vote: a three-way tie goes to the first net's class (got %d)", pred[2]);
+        CHECK(correct == 2 && n_wrong == 2 && wrong[0] == 1 && wrong[1] == 2, "nnd_vote: %d correct, %d wrong",
+              correct, n_wrong);
+        memcpy(bad, votes, sizeof bad);
+        bad[7] = 10;
+        pred[0] = -1;
+        CHECK(nnd_vote(bad, 3, 4, 10, labels, pred, NULL, NULL, NULL) == NND_ERR_SHAPE && pred[0] == -1,
+              "nnd_vote: a class out of range is refused before anything is written");
+        CHECK(nnd_vote(votes, 3, 4, 10, NULL, pred, &correct, NULL, NULL) == NND_ERR_ARG,
+              "nnd_vote: counting needs labels");
+    }
 }
 
 /* network3's SGD on a tiny problem: the best epoch bookkeeping, accuracy that
