@@ -4256,7 +4256,6 @@ NND_DEF int nnd_ensemble_vote(nnd_net *const *nets, int k, const nnd_data *data,
     for (j = 1; j < k; ++j)
         if (!nets[j] || nets[j]->n_out != nets[0]->n_out || nets[j]->n_in != nets[0]->n_in)
             return NND_ERR_SHAPE;
-    if ((correct || wrong || n_wrong) && !data->labels) return NND_ERR_ARG;
     votes = (int *)nnd__alloc((size_t)k * (data->n > 0 ? data->n : 1), sizeof(int));
     if (!votes) return NND_ERR_NOMEM;
     for (j = 0; j < k && st == NND_OK; ++j) st = nnd_predict(nets[j], data, votes + (size_t)j * data->n);

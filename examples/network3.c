@@ -66,8 +66,8 @@ static const char *usage =
     "  --vote F0,F1,...    ensemble: no training; the plurality vote of the nets whose\n"
     "                      --predictions files are given (in net order), as a whole run votes\n"
     "  --errors-png FILE   ensemble: misclassified test digits (default plots/ensemble_errors.png)\n"
-    "  --filters-png FILE  first-layer filters of (the first) net (default for the ensemble:\n"
-    "                      plots/net_full_layer_0.png)\n"
+    "  --filters-png FILE  first-layer filters of (the first) net, or of net K with --net K\n"
+    "                      (default for the ensemble: plots/net_full_layer_0.png, from net 0)\n"
     "  --help              this text\n";
 
 typedef struct run {
@@ -353,6 +353,14 @@ static nnd_net *resumed(const char *path, const nnd_layer_spec *L, int n_layers,
     return net;
 }
 
+/* The file of net k from the name given: the name itself for one net,
+   NAME.k in an ensemble (--save, --checkpoint, --plot-data, --predictions). */
+static void net_file(char *out, size_t cap, const char *base, const run *r, int k)
+{
+    if (r->nets > 1) snprintf(out, cap, "%s.%d", base, k);
+    else snprintf(out, cap, "%s", base);
+}
+
 /* --predictions: net k's predicted class of every test image, one per line
    after a '#' line saying which net it is. */
 static void write_predictions(nnd_net *net, const run *r, const nnd_mnist *mnist, const char *base, int k)
@@ -361,8 +369,7 @@ static void write_predictions(nnd_net *net, const run *r, const nnd_mnist *mnist
     int *pred = (int *)malloc(sizeof(int) * (size_t)(mnist->test.n > 0 ? mnist->test.n : 1)), i, st;
     FILE *f;
     if (!pred) die("out of memory", NULL);
-    if (r->nets > 1) snprintf(path, sizeof path, "%s.%d", base, k);
-    else snprintf(path, sizeof path, "%s", base);
+    net_file(path, sizeof path, base, r, k);
     if ((st = nnd_predict(net, &mnist->test, pred)) != NND_OK) die("prediction failed:", nnd_strerror(st));
     if (!(f = fopen(path, "w"))) die("cannot write", path);
     fprintf(f, "# build/network3 --preset %s: net %d of %d, seed %llu, %d epochs, %d training images before "
@@ -433,7 +440,7 @@ int main(int argc, char **argv)
     run r;
     const char *data_dir = "data/mnist", *plot = NULL, *save = NULL, *load = NULL;
     const char *errors_png = NULL, *filters_png = NULL, *predictions = NULL, *vote_from = NULL;
-    int epochs = -1, i, k, st, n_layers, ensemble, expanded, stopped = 0, total, n_alloc;
+    int epochs = -1, i, k, st, n_layers, ensemble, expanded, stopped = 0, total;
     double eta = -1, lambda = -1;
     nnd_layer_spec L[16];
     nnd_mnist mnist;
@@ -503,8 +510,8 @@ int main(int argc, char **argv)
     if (vote_from && (!ensemble || r.only_net >= 0 || r.resume || load || r.checkpoint || save))
         die("--vote goes with --preset ensemble only (no --net, --resume, --load, --checkpoint, --save)", NULL);
     if (ensemble && !errors_png) errors_png = "plots/ensemble_errors.png";
-    if (ensemble && !filters_png) filters_png = "plots/net_full_layer_0.png";
-    if (vote_from || r.only_net > 0) filters_png = NULL; /* net 0 is not here */
+    if (ensemble && !filters_png && r.only_net <= 0) filters_png = "plots/net_full_layer_0.png";
+    if (vote_from) filters_png = NULL; /* no net here */
 
     if (nnd_mnist_load(data_dir, &mnist, &err) != NND_OK) die(err.message, NULL);
     if (mnist.validation.n < 1) die("no validation data in", data_dir);
@@ -525,7 +532,6 @@ int main(int argc, char **argv)
     r.test = (int *)calloc((size_t)r.epochs + 1, sizeof(int));
     nets = (nnd_net **)calloc((size_t)r.nets, sizeof *nets);
     if (!r.seconds || !r.val || !r.test || !nets) die("out of memory", NULL);
-    n_alloc = r.nets;
 
     for (k = 0; k < r.nets && !stopped && !vote_from; ++k) {
         nnd_rng rng, shuffle_rng;
@@ -537,10 +543,7 @@ int main(int argc, char **argv)
         if (r.only_net >= 0 && k != r.only_net) continue;
         nnd_rng_seed(&rng, r.seed + (unsigned long long)k);
         nnd_rng_seed(&shuffle_rng, r.seed + 1000003ull * (k + 1));
-        if (save) {
-            if (r.nets > 1) snprintf(path, sizeof path, "%s.%d", save, k);
-            else snprintf(path, sizeof path, "%s", save);
-        }
+        if (save) net_file(path, sizeof path, save, &r, k);
         if (r.resume && file_exists(path)) {
             nets[k] = resumed(path, L, n_layers, &r, &mnist, k);
             if (predictions) write_predictions(nets[k], &r, &mnist, predictions, k);
@@ -569,8 +572,7 @@ int main(int argc, char **argv)
         r.best_epoch = r.best_val = r.best_test = -1;
         r.n_batches = (training.n + r.mini_batch - 1) / r.mini_batch;
         if (r.checkpoint) {
-            if (r.nets > 1) snprintf(r.ck_path, sizeof r.ck_path, "%s.%d", r.checkpoint, k);
-            else snprintf(r.ck_path, sizeof r.ck_path, "%s", r.checkpoint);
+            net_file(r.ck_path, sizeof r.ck_path, r.checkpoint, &r, k);
             if (file_exists(r.ck_path)) {
                 read_checkpoint(&r, &net, L, n_layers);
                 if (r.threads) nnd_set_threads(net, r.threads);
@@ -617,8 +619,7 @@ int main(int argc, char **argv)
         }
         if (plot && total > 0 && !r.no_eval && !stopped) {
             char pp[4096];
-            if (r.nets > 1) snprintf(pp, sizeof pp, "%s.%d", plot, k);
-            else snprintf(pp, sizeof pp, "%s", plot);
+            net_file(pp, sizeof pp, plot, &r, k);
             write_plot(pp, &r, k, total);
         }
         if (save && !stopped) {
@@ -630,16 +631,16 @@ int main(int argc, char **argv)
         fflush(stdout);
     }
     if (ensemble && !stopped && r.only_net < 0) {
-        int correct, n_wrong, *wrong = (int *)malloc(sizeof(int) * (size_t)mnist.test.n);
+        int correct, n_wrong, voters = r.nets, *wrong = (int *)malloc(sizeof(int) * (size_t)mnist.test.n);
         int *voted = (int *)malloc(sizeof(int) * (size_t)mnist.test.n);
         if (!wrong || !voted) die("out of memory", NULL);
         if (vote_from) { /* the nets' saved predictions, in net order */
             const char *p = vote_from;
             int *votes;
-            for (r.nets = 1; *p; ++p) r.nets += *p == ',';
-            votes = (int *)malloc(sizeof(int) * (size_t)r.nets * (size_t)(mnist.test.n > 0 ? mnist.test.n : 1));
+            for (voters = 1; *p; ++p) voters += *p == ',';
+            votes = (int *)malloc(sizeof(int) * (size_t)voters * (size_t)(mnist.test.n > 0 ? mnist.test.n : 1));
             if (!votes) die("out of memory", NULL);
-            for (p = vote_from, k = 0; k < r.nets; ++k) {
+            for (p = vote_from, k = 0; k < voters; ++k) {
                 char path[4096];
                 size_t len = strcspn(p, ",");
                 if (len == 0 || len >= sizeof path) die("--vote: an empty or too long file name in", vote_from);
@@ -648,9 +649,9 @@ int main(int argc, char **argv)
                 read_predictions(path, mnist.test.n, votes + (size_t)k * mnist.test.n);
                 p += len + (p[len] == ',');
             }
-            st = nnd_vote(votes, r.nets, mnist.test.n, 10, mnist.test.labels, voted, &correct, wrong, &n_wrong);
+            st = nnd_vote(votes, voters, mnist.test.n, 10, mnist.test.labels, voted, &correct, wrong, &n_wrong);
             free(votes);
-            printf("plurality vote of the %d nets' predictions (--vote)\n", r.nets);
+            printf("plurality vote of the %d nets' predictions (--vote)\n", voters);
         } else {
             st = nnd_ensemble_vote(nets, r.nets, &mnist.test, voted, &correct, wrong, &n_wrong);
         }
@@ -685,11 +686,11 @@ int main(int argc, char **argv)
                         if (vote_from)
                             fprintf(f, "# ensemble of %d nets, voted from their --predictions files %s: "
                                        "%d of %d test images wrong;\n",
-                                    r.nets, vote_from, n_wrong, mnist.test.n);
+                                    voters, vote_from, n_wrong, mnist.test.n);
                         else
                             fprintf(f, "# ensemble of %d nets (preset ensemble, %d epochs, first %d training "
                                        "images before expansion, seed %lu): %d of %d test images wrong;\n",
-                                    r.nets, r.epochs, r.train_size ? r.train_size : mnist.training.n,
+                                    voters, r.epochs, r.train_size ? r.train_size : mnist.training.n,
                                     (unsigned long)r.seed, n_wrong, mnist.test.n);
                         fprintf(f, "# the first %d, one per tile of %s\n# tile true predicted test_index\n",
                                 shown, errors_png);
@@ -703,8 +704,8 @@ int main(int argc, char **argv)
         free(wrong);
         free(voted);
     }
-    if (filters_png && !stopped && nets[0]) write_filters(nets[0], filters_png);
-    for (k = 0; k < n_alloc; ++k) nnd_free(nets[k]);
+    if (filters_png && !stopped) write_filters(nets[r.only_net > 0 ? r.only_net : 0], filters_png);
+    for (k = 0; k < r.nets; ++k) nnd_free(nets[k]);
     free(nets);
     free(r.seconds);
     free(r.val);

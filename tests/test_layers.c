@@ -464,6 +464,9 @@ static void expand_and_vote(void)
             if (c == 0) CHECK(pred[0] == 5 && correct == 1 && n_wrong == 1 && wrong[0] == 1, "vote: 2,5,5 -> 5");
             if (c == 1) CHECK(pred[0] == 2, "vote: a three-way tie goes to the first net's class (got %d)", pred[0]);
             if (c == 2) CHECK(pred[1] == 1 && correct == 0 && n_wrong == 2, "vote: unanimous");
+            d.labels = NULL;
+            CHECK(nnd_ensemble_vote(nets, 3, &d, pred, &correct, NULL, NULL) == NND_ERR_ARG,
+                  "vote: counting the correct ones needs labels");
             for (j = 0; j < 3; ++j) nnd_free(nets[j]);
         }
     }

@@ -565,6 +565,35 @@ static void thread_count_independence(void)
     free_toy(&t);
 }
 
+/* Train the layers L on t with 1, 2, ... max_threads threads from the same
+   start (initialiser seed init_seed, dropout seed 77, options o) and check
+   that every thread count ends with the bits of one thread. */
+static void same_bits_over_threads(const char *what, const toy *t, const nnd_layer_spec *L, int n_layers,
+                                   uint64_t init_seed, const nnd_sgd_options *o, int max_threads)
+{
+    nnd_net *ref = NULL;
+    int th, st;
+    for (th = 1; th <= max_threads; ++th) {
+        nnd_rng rng;
+        nnd_net *net = nnd_net_create(t->d.n_in, L, n_layers, NND_LOG_LIKELIHOOD, &st);
+        CHECK(net != NULL, "%s: status %d", what, st);
+        if (!net) break;
+        nnd_rng_seed(&rng, init_seed);
+        nnd_network3_initializer(net, &rng, 0);
+        nnd_set_dropout_seed(net, 77);
+        nnd_set_threads(net, th);
+        st = nnd_sgd(net, &t->d, o, NULL);
+        CHECK(st == NND_OK, "%s, %d threads: sgd status %d", what, th, st);
+        if (th == 1) {
+            ref = net;
+            continue;
+        }
+        CHECK(same_bits(ref, net), "%s, %d threads: parameters differ from 1 thread", what, th);
+        nnd_free(net);
+    }
+    nnd_free(ref);
+}
+
 /* The same for the chapter 6 layers: conv-pool (two of them, so that the
    second one sends its Delta back through pooling and col2im), a dropout
    FC layer and a dropout softmax layer, at mini-batch 10 - the shapes where
@@ -574,32 +603,12 @@ static void thread_count_independence_conv(void)
 {
     toy t = make_toy(200, 16 * 16, 10, 31);
     nnd_layer_spec L[4];
-    nnd_net *ref = NULL;
-    int th, st;
+    nnd_sgd_options o = nnd_network3_options(2, 10, 0.05, NULL, NULL, 0.1);
     L[0] = nnd_conv_pool_layer(8, 5, 5, 2, 2, NND_RELU);  /* 16x16 -> 8 x 6x6 */
     L[1] = nnd_conv_pool_layer(16, 3, 3, 2, 2, NND_RELU); /* -> 16 x 2x2 */
     L[2] = nnd_fully_connected_layer(100, NND_SIGMOID, 0.5);
     L[3] = nnd_softmax_layer(10, 0.5);
-    for (th = 1; th <= 3; ++th) {
-        nnd_rng rng;
-        nnd_net *net = nnd_net_create(16 * 16, L, 4, NND_LOG_LIKELIHOOD, &st);
-        nnd_sgd_options o = nnd_network3_options(2, 10, 0.05, NULL, NULL, 0.1);
-        CHECK(net != NULL, "conv net: status %d", st);
-        if (!net) break;
-        nnd_rng_seed(&rng, 5);
-        nnd_network3_initializer(net, &rng, 0);
-        nnd_set_dropout_seed(net, 77);
-        nnd_set_threads(net, th);
-        st = nnd_sgd(net, &t.d, &o, NULL);
-        CHECK(st == NND_OK, "conv net, %d threads: sgd status %d", th, st);
-        if (th == 1) {
-            ref = net;
-            continue;
-        }
-        CHECK(same_bits(ref, net), "conv net, %d threads: parameters differ from 1 thread", th);
-        nnd_free(net);
-    }
-    nnd_free(ref);
+    same_bits_over_threads("conv net", &t, L, 4, 5, &o, 3);
     free_toy(&t);
 }
 
@@ -612,32 +621,12 @@ static void thread_count_independence_channels(void)
 {
     toy t = make_toy(120, 3 * 12 * 12, 10, 47);
     nnd_layer_spec L[2];
-    nnd_net *ref = NULL;
-    int th, st;
+    nnd_sgd_options o = nnd_network3_options(2, 10, 0.05, NULL, NULL, 0.0);
     L[0] = nnd_conv_pool_layer(6, 6, 6, 2, 2, NND_TANH); /* 3 x 12x12 -> 6 x 3x3 */
     L[0].image_c = 3;
     L[0].image_h = L[0].image_w = 12;
     L[1] = nnd_softmax_layer(10, 0.0);
-    for (th = 1; th <= 2; ++th) {
-        nnd_rng rng;
-        nnd_net *net = nnd_net_create(3 * 12 * 12, L, 2, NND_LOG_LIKELIHOOD, &st);
-        nnd_sgd_options o = nnd_network3_options(2, 10, 0.05, NULL, NULL, 0.0);
-        CHECK(net != NULL, "3-channel conv net: status %d", st);
-        if (!net) break;
-        nnd_rng_seed(&rng, 9);
-        nnd_network3_initializer(net, &rng, 0);
-        nnd_set_threads(net, th);
-        st = nnd_sgd(net, &t.d, &o, NULL);
-        CHECK(st == NND_OK, "3-channel conv net, %d threads: sgd status %d", th, st);
-        if (th == 1) {
-            ref = net;
-            continue;
-        }
-        CHECK(same_bits(ref, net), "3-channel conv net, %d threads: parameters differ from 1 thread",
-              th);
-        nnd_free(net);
-    }
-    nnd_free(ref);
+    same_bits_over_threads("3-channel conv net", &t, L, 2, 9, &o, 2);
     free_toy(&t);
 }
 
