@@ -686,6 +686,13 @@ NND_DEF nnd_net *nnd_network2_load(const char *path, nnd_error *err);
 #define NND__RESTRICT restrict
 #endif
 
+/* A kernel's helper that must be inlined for its loops to unroll */
+#if defined(__GNUC__)
+#define NND__INLINE inline __attribute__((always_inline))
+#else
+#define NND__INLINE inline
+#endif
+
 #ifdef NND_DOUBLE
 #define NND__REAL_MAX DBL_MAX
 #define NND__EXP exp
@@ -1006,67 +1013,53 @@ static void nnd__scatter(int n, int cnt, const int *idx, const nnd_real *val,
 /* Kernel 1b, four rows at once: rows r = 0..3 of
      C[r][0..n) = bias[0..n) + sum_{c < cnt} A(r, c) B[c*ldb + 0..n),
    A(r, c) = A[r*rs + c*cs]  (NN: rs = row length, cs = 1; TN: rs = 1,
-   cs = row length). Each B vector loaded feeds four rows (12 accumulators:
-   4 rows x 3 vectors), so the loop is bound by multiply-adds, not loads.
-   Every output is the same sum in the same order as nnd__rows would form
-   (c = 0, 1, ...), and column blocks near the end of a row overlap as in
-   nnd__rows. Needs n >= VL. */
+   cs = row length). Each B vector loaded feeds four rows (up to 12
+   accumulators: 4 rows x 3 vectors), so the loop is bound by multiply-adds,
+   not loads. Every output is the same sum in the same order as nnd__rows
+   would form (c = 0, 1, ...). The row is taken three vectors at a time; the
+   last block takes only the vectors the rest of the row needs (a 40-wide
+   row is 3 + 2 vectors, not 3 + 3), starting them no later than n - VL
+   (they may overlap the block before, as in nnd__rows). Needs n >= VL.
+   nnd__rows4_block is one block of nv vectors, at columns jv[0..nv); it is
+   inlined with nv a constant, so its arrays live in registers. */
+static NND__INLINE void nnd__rows4_block(const int nv, const int *jv, int cnt, const nnd_real *A,
+                                         size_t rs, size_t cs, const nnd_real *NND__RESTRICT B,
+                                         size_t ldb, const nnd_real *bias,
+                                         nnd_real *NND__RESTRICT C, size_t ldc)
+{
+    nnd__vec acc[4][3];
+    int r, v, c;
+    for (v = 0; v < nv; ++v) {
+        if (bias) NND__VLOAD(acc[0][v], bias + jv[v]);
+        else NND__VZERO(acc[0][v]);
+        acc[1][v] = acc[2][v] = acc[3][v] = acc[0][v];
+    }
+    for (c = 0; c < cnt; ++c) {
+        const nnd_real *row = B + (size_t)c * ldb;
+        const size_t o = (size_t)c * cs;
+        nnd__vec x[3];
+        for (v = 0; v < nv; ++v) NND__VLOAD(x[v], row + jv[v]);
+        for (r = 0; r < 4; ++r) {
+            const nnd_real s = A[r * rs + o];
+            for (v = 0; v < nv; ++v) NND__VFMA(acc[r][v], s, x[v]);
+        }
+    }
+    for (r = 0; r < 4; ++r)
+        for (v = 0; v < nv; ++v) NND__VSTORE(C + r * ldc + jv[v], acc[r][v]);
+}
+
 static void nnd__rows4(int n, int cnt, const nnd_real *A, size_t rs, size_t cs,
                        const nnd_real *NND__RESTRICT B, size_t ldb, const nnd_real *bias,
                        nnd_real *NND__RESTRICT C, size_t ldc)
 {
     const int VL = NND__VL, last = n - NND__VL;
-    const nnd_real *a0 = A, *a1 = A + rs, *a2 = A + 2 * rs, *a3 = A + 3 * rs;
-    int j, c;
+    int j;
     for (j = 0; j < n; j += 3 * VL) {
-        const int j0 = j < last ? j : last, j1 = j + VL < last ? j + VL : last;
-        const int j2 = j + 2 * VL < last ? j + 2 * VL : last;
-        nnd__vec a00, a01, a02, a10, a11, a12, a20, a21, a22, a30, a31, a32;
-        if (bias) {
-            NND__VLOAD(a00, bias + j0);
-            NND__VLOAD(a01, bias + j1);
-            NND__VLOAD(a02, bias + j2);
-        } else {
-            NND__VZERO(a00);
-            NND__VZERO(a01);
-            NND__VZERO(a02);
-        }
-        a10 = a20 = a30 = a00;
-        a11 = a21 = a31 = a01;
-        a12 = a22 = a32 = a02;
-        for (c = 0; c < cnt; ++c) {
-            const nnd_real *r = B + (size_t)c * ldb;
-            const size_t o = (size_t)c * cs;
-            const nnd_real v0 = a0[o], v1 = a1[o], v2 = a2[o], v3 = a3[o];
-            nnd__vec x0, x1, x2;
-            NND__VLOAD(x0, r + j0);
-            NND__VLOAD(x1, r + j1);
-            NND__VLOAD(x2, r + j2);
-            NND__VFMA(a00, v0, x0);
-            NND__VFMA(a01, v0, x1);
-            NND__VFMA(a02, v0, x2);
-            NND__VFMA(a10, v1, x0);
-            NND__VFMA(a11, v1, x1);
-            NND__VFMA(a12, v1, x2);
-            NND__VFMA(a20, v2, x0);
-            NND__VFMA(a21, v2, x1);
-            NND__VFMA(a22, v2, x2);
-            NND__VFMA(a30, v3, x0);
-            NND__VFMA(a31, v3, x1);
-            NND__VFMA(a32, v3, x2);
-        }
-        NND__VSTORE(C + j0, a00);
-        NND__VSTORE(C + j1, a01);
-        NND__VSTORE(C + j2, a02);
-        NND__VSTORE(C + ldc + j0, a10);
-        NND__VSTORE(C + ldc + j1, a11);
-        NND__VSTORE(C + ldc + j2, a12);
-        NND__VSTORE(C + 2 * ldc + j0, a20);
-        NND__VSTORE(C + 2 * ldc + j1, a21);
-        NND__VSTORE(C + 2 * ldc + j2, a22);
-        NND__VSTORE(C + 3 * ldc + j0, a30);
-        NND__VSTORE(C + 3 * ldc + j1, a31);
-        NND__VSTORE(C + 3 * ldc + j2, a32);
+        const int jv[3] = {j < last ? j : last, j + VL < last ? j + VL : last,
+                           j + 2 * VL < last ? j + 2 * VL : last};
+        if (n - j > 2 * VL) nnd__rows4_block(3, jv, cnt, A, rs, cs, B, ldb, bias, C, ldc);
+        else if (n - j > VL) nnd__rows4_block(2, jv, cnt, A, rs, cs, B, ldb, bias, C, ldc);
+        else nnd__rows4_block(1, jv, cnt, A, rs, cs, B, ldb, bias, C, ldc);
     }
 }
 
@@ -1533,8 +1526,9 @@ struct nnd_net {
     /* Convolutional layers (NULL elsewhere): */
     nnd_real **col;      /* col[l]: the batch's patches [cap ch cw x K] (im2col) */
     nnd_real **zc;       /* zc[l]: conv-pool's conv output [cap ch cw x oc] */
-    int **arg;           /* arg[l]: pool winner of each output value, as an
-                            index into the layer's pre-pool maps [cap n_out] */
+    int **arg;           /* arg[l]: pool winner of each output value [cap n_out]:
+                            a pool layer's, its index in the layer's input;
+                            a conv-pool layer's, the position (patch row) */
     nnd_real **wtc;      /* wtc[l]: the conv filters transposed, [K x oc] */
     int **route_idx;      /* conv-pool layer l's weight gradient: per filter, the */
     nnd_real **route_val; /* patch rows that won its pooled values, and Delta there */
@@ -2320,10 +2314,11 @@ static void nnd__col2im(const nnd__layer *L, const nnd_real *col, nnd_real *din)
 }
 
 /* Max-pooling of maps [m x (h w C)] (HWC, h x w = L->ch x L->cw) over
-   ph x pw blocks, ignore_border: out [m x n_out] and, per output value, the
-   index (within its example) of the input that won - the first maximum. */
+   ph x pw blocks, ignore_border: out [m x n_out] and, per output value, where
+   (within its example) the input that won - the first maximum - is: its
+   index, or with by_position its position y w + x (of C maps). */
 static void nnd__maxpool(int nt, const nnd__layer *L, int C, const nnd_real *in, int m,
-                         nnd_real *out, int *arg)
+                         nnd_real *out, int *arg, int by_position)
 {
     const size_t in_len = (size_t)L->ch * L->cw * C;
     int e;
@@ -2340,18 +2335,18 @@ static void nnd__maxpool(int nt, const nnd__layer *L, int C, const nnd_real *in,
                 int *a = win + ((size_t)py * L->ow + px) * C;
                 for (ky = 0; ky < L->ph; ++ky)
                     for (kx = 0; kx < L->pw; ++kx) {
-                        const int at = ((py * L->ph + ky) * L->cw + px * L->pw + kx) * C;
+                        const int pos = (py * L->ph + ky) * L->cw + px * L->pw + kx, at = pos * C;
                         const nnd_real *v = src + at;
                         if (ky == 0 && kx == 0) {
                             for (c = 0; c < C; ++c) {
                                 o[c] = v[c];
-                                a[c] = at + c;
+                                a[c] = by_position ? pos : at + c;
                             }
                         } else {
                             for (c = 0; c < C; ++c) {
                                 const int better = v[c] > o[c];
                                 o[c] = better ? v[c] : o[c];
-                                a[c] = better ? at + c : a[c];
+                                a[c] = better ? (by_position ? pos : at + c) : a[c];
                             }
                         }
                     }
@@ -2383,7 +2378,7 @@ static void nnd__forward_conv(nnd_net *net, int l, int e0, int e1, int nt)
     (void)nt;
     if (L->kind == NND_LAYER_POOL) {
         nnd__maxpool(nt, L, L->ic, net->a[l] + (size_t)e0 * L->n_in, e1 - e0,
-                     net->a[l + 1] + (size_t)e0 * L->n_out, net->arg[l] + (size_t)e0 * L->n_out);
+                     net->a[l + 1] + (size_t)e0 * L->n_out, net->arg[l] + (size_t)e0 * L->n_out, 0);
         return;
     }
     NND__PARALLEL_FOR(nt, 4.0 * (e1 - e0) * P * L->K * L->oc)
@@ -2397,7 +2392,7 @@ static void nnd__forward_conv(nnd_net *net, int l, int e0, int e1, int nt)
         } else { /* conv-pool: conv, pool, then + b (bias after pooling) */
             nnd_real *z = net->zc[l] + (size_t)e * P * L->oc;
             nnd__gemm_nn(1, P, L->oc, L->K, col, net->wtc[l], NULL, z);
-            nnd__maxpool(1, L, L->oc, z, 1, out, net->arg[l] + (size_t)e * L->n_out);
+            nnd__maxpool(1, L, L->oc, z, 1, out, net->arg[l] + (size_t)e * L->n_out, 1);
             nnd__add_bias(L->oh * L->ow, L->oc, b, out);
         }
     }
@@ -2527,7 +2522,7 @@ static void nnd__bp2_conv(const nnd_net *net, int l, int e, nnd_real *T, int *ti
     const int *a = net->arg[l] ? net->arg[l] + (size_t)e * L->n_out : NULL;
     const nnd_real *de = net->dz[l] + (size_t)e * L->n_out;
     nnd_real *dp = net->dz[l - 1] + (size_t)e * L->n_in;
-    int o, r;
+    int o, r, f;
     switch (L->kind) {
     case NND_LAYER_POOL:
         memset(dp, 0, (size_t)L->n_in * sizeof *dp);
@@ -2541,13 +2536,14 @@ static void nnd__bp2_conv(const nnd_net *net, int l, int e, nnd_real *T, int *ti
         int *cnt = ti, *idx = ti + P + 1;
         nnd_real *val = T + (size_t)P * L->K;
         memset(cnt, 0, ((size_t)P + 1) * sizeof *cnt);
-        for (o = 0; o < L->n_out; ++o) ++cnt[a[o] / F + 1];
+        for (o = 0; o < L->n_out; ++o) ++cnt[a[o] + 1];
         for (r = 0; r < P; ++r) cnt[r + 1] += cnt[r];
-        for (o = 0; o < L->n_out; ++o) {
-            const int at = cnt[a[o] / F]++;
-            idx[at] = a[o] % F;
-            val[at] = de[o];
-        }
+        for (o = 0; o < L->n_out; o += F)
+            for (f = 0; f < F; ++f) { /* pooled value o + f: filter f */
+                const int at = cnt[a[o + f]]++;
+                idx[at] = f;
+                val[at] = de[o + f];
+            }
         for (r = P; r > 0; --r) cnt[r] = cnt[r - 1]; /* back to row starts */
         cnt[0] = 0;
         for (r = 0; r < P; ++r)
@@ -2578,7 +2574,7 @@ static void nnd__route_lists(const nnd_net *net, int l, int m, int e0, int e1)
         for (q = 0; q < Q; ++q)
             for (f = 0; f < F; ++f) {
                 const size_t at = (size_t)f * mq + (size_t)e * Q + q;
-                net->route_idx[l][at] = a[q * F + f] / F;
+                net->route_idx[l][at] = a[q * F + f];
                 net->route_val[l][at] = d[q * F + f];
             }
     }
