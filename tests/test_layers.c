@@ -138,6 +138,24 @@ static void gradient_checks(void)
         nnd_rng_seed(&r36, 36);
         check_net("conv-pool(sigmoid), 4 channels: 36 weights per filter", 196, L, 2, 5, &r36);
     }
+    /* a one-channel first layer takes its weight gradient from the image
+       (nnd__rows_image): the book's 5 x 5 filters (its own inlined copy),
+       and filters as wide as a float vector (the widest it takes) */
+    {
+        nnd_rng r55;
+        nnd_rng_seed(&r55, 55);
+        L[0] = nnd_conv_pool_layer(3, 5, 5, 2, 2, NND_SIGMOID);
+        L[0].image_c = 1;
+        L[0].image_h = 12;
+        L[0].image_w = 12;
+        L[1] = nnd_softmax_layer(4, 0.0);
+        check_net("conv-pool(sigmoid), one channel, 5x5 filters from the image", 144, L, 2, 3, &r55);
+        L[0] = nnd_conv_pool_layer(2, 2, 8, 2, 1, NND_SIGMOID);
+        L[0].image_c = 1;
+        L[0].image_h = 7;
+        L[0].image_w = 12;
+        check_net("conv-pool(sigmoid), one channel, 2x8 filters from the image", 84, L, 2, 3, &r55);
+    }
     for (a = 0; a < 4; ++a) {
 #ifndef NND_DOUBLE
         if (acts[a] != NND_SIGMOID) continue; /* see the top comment */
