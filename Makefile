@@ -85,7 +85,8 @@ deps-bench:
 # The book's chapter 3 run (R3-6): [784,30,10], cross-entropy, large_weight_initializer,
 # eta 0.5, lambda 5.0, mini-batch 10, 30 epochs, accuracy on the test data each epoch.
 # One thread: at mini-batch 10 it is the fastest, and on a machine busy with other work
-# two OpenMP threads wait for each other at every step (measured: 2.6-26 s an epoch, not 0.36).
+# two OpenMP threads wait for each other at every step (measured with the other core busy:
+# 0.35-1.27 s an epoch, against 0.08-0.16 s with one thread).
 DEMO_FLAGS = --sizes 784,30,10 --cost ce --init large --eta 0.5 --lambda 5.0 --mini-batch 10 \
 	--epochs 30 --seed 2 --evaluate-on test --monitor-evaluation-accuracy --monitor-training-accuracy \
 	--threads 1

@@ -1821,16 +1821,17 @@ static int nnd__reserve(nnd_net *net, int m)
         /* A slab's BP2 scratch (layers above the first): a dense layer's
            nnd__gemm_nt needs the smaller of W^T and D^T + C^T (see there);
            a convolution one example's dCOL, conv-pool also its routing lists.
-           (Any convolution's slab also holds nnd__gradients' copy of one
-           example's patches.) */
+           The slab also holds nnd__gradients' copy of one example: its
+           patches, or for a layer whose gradient reads the image (a first
+           layer: no BP2) the image and VL zeros. */
         if (l > 0 && L->kind == NND_LAYER_DENSE) {
             const size_t kn = (size_t)L->n_in * L->n_out;
             const size_t dt = ((size_t)L->n_in + L->n_out) * (M > (size_t)VL ? M : (size_t)VL);
             if ((kn < dt ? kn : dt) > slab_len) slab_len = kn < dt ? kn : dt;
-        } else if (L->kind != NND_LAYER_POOL) { /* (also nnd__gradients' copies) */
-            if (P * L->K + L->n_out > slab_len) slab_len = P * L->K + L->n_out;
-            if (nnd__image_gradient(net, l) && (size_t)L->n_in + VL > slab_len)
-                slab_len = (size_t)L->n_in + VL;
+        } else if (L->kind != NND_LAYER_POOL) {
+            const size_t need = nnd__image_gradient(net, l) ? (size_t)L->n_in + VL
+                                                            : (size_t)P * L->K + L->n_out;
+            if (need > slab_len) slab_len = need;
             if (l > 0 && P + 1 + L->n_out > slab_ints) slab_ints = P + 1 + L->n_out;
         }
     }
@@ -2428,6 +2429,7 @@ static void nnd__forward_conv(nnd_net *net, int l, int e0, int e1, int nt)
     const nnd__layer *L = &net->layer[l];
     const nnd_real *b = net->params + L->b_off;
     const int P = L->ch * L->cw;
+    const int row = nnd__image_gradient(net, l) ? L->iw : L->cw; /* pool winners: pixels or positions */
     int e;
     (void)nt;
     if (L->kind == NND_LAYER_POOL) {
@@ -2446,8 +2448,7 @@ static void nnd__forward_conv(nnd_net *net, int l, int e0, int e1, int nt)
         } else { /* conv-pool: conv, pool, then + b (bias after pooling) */
             nnd_real *z = net->zc[l] + (size_t)e * P * L->oc;
             nnd__gemm_nn(1, P, L->oc, L->K, col, net->wtc[l], NULL, z);
-            nnd__maxpool(1, L, L->oc, z, 1, out, net->arg[l] + (size_t)e * L->n_out,
-                         nnd__image_gradient(net, l) ? L->iw : L->cw);
+            nnd__maxpool(1, L, L->oc, z, 1, out, net->arg[l] + (size_t)e * L->n_out, row);
             nnd__add_bias(L->oh * L->ow, L->oc, b, out);
         }
     }
@@ -2729,39 +2730,34 @@ static void nnd__gradients(nnd_net *net, int m, nnd_real *grad, int train, int f
                (nnd__rows_image): for the 20-filter first layer of net (ii)
                the patches' far fetches held its gradient at 0.063 s per
                10,000 images with one thread and 0.069 with two; from the
-               image, 0.059 and 0.039. */
+               image, 0.061-0.066 and 0.038-0.043 (nets (i) and (ii)). */
             NND__PARALLEL_FOR(nt, (double)mq * F * L->K)
             for (part = 0; part < parts; ++part) {
                 const int f0 = F * part / parts, f1 = F * (part + 1) / parts;
                 const int mine0 = recopy ? m * part / S : 0, mine1 = recopy ? m * (part + 1) / S : m;
-                nnd_real *copy = net->slab + net->slab_len * (recopy ? part : 0);
+                nnd_real *copy = net->slab + net->slab_len * part; /* this thread's scratch */
                 int e, f;
-                for (e = 0; e < m && image; ++e) { /* one channel: from the image, */
-                    nnd_real *img = net->slab + net->slab_len * part; /* padded with zeros */
-                    memcpy(img, net->a[l] + (size_t)e * L->n_in, (size_t)L->n_in * sizeof *img);
-                    memset(img + L->n_in, 0, NND__VL * sizeof *img);
+                for (e = 0; e < m; ++e) {
+                    const nnd_real *col = net->col[l] + (size_t)e * P * L->K;
+                    const nnd_real *in = net->a[l] + (size_t)e * L->n_in;
+                    if (image) { /* one channel: the image, padded with zeros */
+                        memcpy(copy, in, (size_t)L->n_in * sizeof *copy);
+                        memset(copy + L->n_in, 0, NND__VL * sizeof *copy);
+                    } else if (e < mine0 || e >= mine1) { /* another slab's patches, again */
+                        nnd__im2col(L, in, copy);
+                        col = copy;
+                    }
                     for (f = f0; f < f1; ++f) {
                         const size_t at = (size_t)f * mq + (size_t)e * Q;
                         const int *ri = net->route_idx[l] + at;
                         const nnd_real *rv = net->route_val[l] + at;
                         nnd_real *g = gw + (size_t)f * L->K;
-                        if (L->fh == 5) /* the book's 5 x 5 filters */
-                            nnd__rows_image(5, L->fw, L->iw, Q, ri, rv, img, e > 0, g);
+                        if (!image)
+                            nnd__rows(L->K, Q, ri, rv, 1, col, (size_t)L->K, e > 0 ? g : NULL, g);
+                        else if (L->fh == 5) /* the book's 5 x 5 filters: their own inlined copy */
+                            nnd__rows_image(5, L->fw, L->iw, Q, ri, rv, copy, e > 0, g);
                         else
-                            nnd__rows_image(L->fh, L->fw, L->iw, Q, ri, rv, img, e > 0, g);
-                    }
-                }
-                for (e = 0; e < m && !image; ++e) {
-                    const nnd_real *col = net->col[l] + (size_t)e * P * L->K;
-                    if (e < mine0 || e >= mine1) {
-                        nnd__im2col(L, net->a[l] + (size_t)e * L->n_in, copy);
-                        col = copy;
-                    }
-                    for (f = f0; f < f1; ++f) {
-                        const size_t at = (size_t)f * mq + (size_t)e * Q;
-                        nnd_real *g = gw + (size_t)f * L->K;
-                        nnd__rows(L->K, Q, net->route_idx[l] + at, net->route_val[l] + at, 1, col,
-                                  (size_t)L->K, e > 0 ? g : NULL, g);
+                            nnd__rows_image(L->fh, L->fw, L->iw, Q, ri, rv, copy, e > 0, g);
                     }
                 }
             }
