@@ -888,7 +888,13 @@ enum { NND__PARALLEL_WORK = 32768 };
 #define NND__PARALLEL_FOR_DYNAMIC(nt, work) \
     NND__PRAGMA(omp parallel for num_threads(nt) if ((nt) > 1 && (work) >= NND__PARALLEL_WORK) schedule(guided))
 #define NND__PARALLEL_SLABS(S) NND__PRAGMA(omp parallel for num_threads(S) schedule(static, 1))
+#define NND__ATOMIC_READ NND__PRAGMA(omp atomic read)
+#define NND__ATOMIC_WRITE NND__PRAGMA(omp atomic write)
+#define NND__FLUSH NND__PRAGMA(omp flush)
 #else
+#define NND__ATOMIC_READ
+#define NND__ATOMIC_WRITE
+#define NND__FLUSH
 #define NND__PARALLEL_FOR(nt, work)
 #define NND__PARALLEL_FOR_DYNAMIC(nt, work)
 #define NND__PARALLEL_SLABS(S)
@@ -1047,63 +1053,113 @@ static void nnd__scatter(int n, int cnt, const int *idx, const nnd_real *val,
     }
 }
 
-/* Kernel 1b, four rows at once: rows r = 0..3 of
+/* Kernel 1b, a group of nr rows at once (nr = 2..5): rows r < nr of
      C[r][0..n) = bias[0..n) + sum_{c < cnt} A(r, c) B[c*ldb + 0..n),
    A(r, c) = A[r*rs + c*cs]  (NN: rs = row length, cs = 1; TN: rs = 1,
-   cs = row length). Each B vector loaded feeds four rows (up to 12
-   accumulators: 4 rows x 3 vectors), so the loop is bound by multiply-adds,
-   not loads. Every output is the same sum in the same order as nnd__rows
-   would form (c = 0, 1, ...). The row is taken three vectors at a time; the
-   last block takes only the vectors the rest of the row needs (a 40-wide
-   row is 3 + 2 vectors, not 3 + 3), starting them no later than n - VL
-   (they may overlap the block before, as in nnd__rows). Needs n >= VL.
-   nnd__rows4_block is one block of nv vectors, at columns jv[0..nv); it is
-   inlined with nv a constant, so its arrays live in registers. */
-static NND__INLINE void nnd__rows4_block(const int nv, const int *jv, int cnt, const nnd_real *A,
-                                         size_t rs, size_t cs, const nnd_real *NND__RESTRICT B,
-                                         size_t ldb, const nnd_real *bias,
-                                         nnd_real *NND__RESTRICT C, size_t ldc)
+   cs = row length). Each B vector loaded feeds every row of the group (up
+   to 12 accumulators: 4 rows x 3 vectors, 5 rows x 2), so the loop is
+   bound by multiply-adds, not loads, and B is read once per group: a batch
+   of 10 is three groups (4 + 3 + 3), not a four, a four and two single
+   rows, each of which read all of B again (measured with B in cache, 10
+   examples through a 2880 x 100 layer: 98 us that way, 79-83 us as 4 + 3 +
+   3; 5 examples: 68 us as 4 + 1, 37-40 us as one five). Every output is the
+   same sum in the same order as nnd__rows would form (c = 0, 1, ...). The
+   row is taken a block of vectors at a time; the last block takes only
+   the vectors the rest of the row needs (a 40-wide row is 3 + 2 vectors,
+   not 3 + 3), starting them no later than n - VL (they may overlap the
+   block before, as in nnd__rows). With more, the rows start from what C
+   holds instead of bias (to add the terms to it, in the same order as if
+   the earlier terms had been in this call's list), and the blocks must not
+   overlap: the columns past the last whole vector are formed first, as a
+   vector ending at column n on a copy, and only they are kept. Needs
+   n >= VL. nnd__rows_block is one
+   block of nv vectors at columns jv[0..nv); both are inlined with nr and nv
+   constants, so their arrays live in registers. */
+#define NND__GROUP_MAX 5
+static NND__INLINE void nnd__rows_block(const int nr, const int nv, const int *jv, int cnt,
+                                        const nnd_real *A, size_t rs, size_t cs,
+                                        const nnd_real *NND__RESTRICT B, size_t ldb,
+                                        const nnd_real *bias, int more, nnd_real *NND__RESTRICT C,
+                                        size_t ldc)
 {
-    nnd__vec acc[4][3];
+    nnd__vec acc[NND__GROUP_MAX][3];
     int r, v, c;
     for (v = 0; v < nv; ++v) {
+        if (more) {
+            for (r = 0; r < nr; ++r) NND__VLOAD(acc[r][v], C + r * ldc + jv[v]);
+            continue;
+        }
         if (bias) NND__VLOAD(acc[0][v], bias + jv[v]);
         else NND__VZERO(acc[0][v]);
-        acc[1][v] = acc[2][v] = acc[3][v] = acc[0][v];
+        for (r = 1; r < nr; ++r) acc[r][v] = acc[0][v];
     }
     for (c = 0; c < cnt; ++c) {
         const nnd_real *row = B + (size_t)c * ldb;
         const size_t o = (size_t)c * cs;
         nnd__vec x[3];
         for (v = 0; v < nv; ++v) NND__VLOAD(x[v], row + jv[v]);
-        for (r = 0; r < 4; ++r) {
+        for (r = 0; r < nr; ++r) {
             const nnd_real s = A[r * rs + o];
             for (v = 0; v < nv; ++v) NND__VFMA(acc[r][v], s, x[v]);
         }
     }
-    for (r = 0; r < 4; ++r)
+    for (r = 0; r < nr; ++r)
         for (v = 0; v < nv; ++v) NND__VSTORE(C + r * ldc + jv[v], acc[r][v]);
 }
 
-static void nnd__rows4(int n, int cnt, const nnd_real *A, size_t rs, size_t cs,
-                       const nnd_real *NND__RESTRICT B, size_t ldb, const nnd_real *bias,
-                       nnd_real *NND__RESTRICT C, size_t ldc)
+static NND__INLINE void nnd__rows_group(const int nr, int n, int cnt, const nnd_real *A, size_t rs,
+                                        size_t cs, const nnd_real *NND__RESTRICT B, size_t ldb,
+                                        const nnd_real *bias, int more, nnd_real *NND__RESTRICT C,
+                                        size_t ldc)
 {
-    const int VL = NND__VL, last = n - NND__VL;
-    int j;
-    for (j = 0; j < n; j += 3 * VL) {
+    const int VL = NND__VL, nv = nr > 4 ? 2 : 3, whole = more ? n / VL * VL : n, last = whole - VL;
+    int j, r;
+    if (whole < n) { /* more: the last vector of the row, n - VL.., first, on a copy */
+        nnd_real T[NND__GROUP_MAX * NND__VBYTES / sizeof(nnd_real)];
+        const int zero = 0;
+        for (r = 0; r < nr; ++r) memcpy(T + r * VL, C + r * ldc + n - VL, VL * sizeof *T);
+        nnd__rows_block(nr, 1, &zero, cnt, A, rs, cs, B + n - VL, ldb, NULL, 1, T, VL);
+        for (r = 0; r < nr; ++r) /* its columns past the last whole vector */
+            memcpy(C + r * ldc + whole, T + r * VL + VL - (n - whole), (n - whole) * sizeof *T);
+    }
+    for (j = 0; j < whole; j += nv * VL) {
         const int jv[3] = {j < last ? j : last, j + VL < last ? j + VL : last,
                            j + 2 * VL < last ? j + 2 * VL : last};
-        if (n - j > 2 * VL) nnd__rows4_block(3, jv, cnt, A, rs, cs, B, ldb, bias, C, ldc);
-        else if (n - j > VL) nnd__rows4_block(2, jv, cnt, A, rs, cs, B, ldb, bias, C, ldc);
-        else nnd__rows4_block(1, jv, cnt, A, rs, cs, B, ldb, bias, C, ldc);
+        if (nv == 3 && whole - j > 2 * VL)
+            nnd__rows_block(nr, 3, jv, cnt, A, rs, cs, B, ldb, bias, more, C, ldc);
+        else if (whole - j > VL)
+            nnd__rows_block(nr, 2, jv, cnt, A, rs, cs, B, ldb, bias, more, C, ldc);
+        else
+            nnd__rows_block(nr, 1, jv, cnt, A, rs, cs, B, ldb, bias, more, C, ldc);
     }
+}
+
+/* The rows of a product in groups for nnd__rows_group: fours, except that
+   a remainder of one joins the last four (a five) and a remainder of two
+   turns the last four and it into two threes. nnd__groups: how many;
+   nnd__group: the size of group g, its first row in *r0. */
+static int nnd__groups(int rows)
+{
+    const int q = rows / 4, rem = rows % 4;
+    return rem == 0 ? q : rem == 1 ? (q > 0 ? q : 1) : rem == 2 ? q + 1 : q + 1;
+}
+
+static int nnd__group(int rows, int g, int *r0)
+{
+    const int q = rows / 4, rem = rows % 4, fours = (rem == 1 || rem == 2) && q > 0 ? q - 1 : q;
+    *r0 = 4 * (g < fours ? g : fours);
+    if (g < fours) return 4;
+    if (rem == 2 && q > 0) {
+        *r0 += 3 * (g - fours);
+        return 3;
+    }
+    return rows - *r0;
 }
 
 /* Kernel 1c, eight rows one vector wide (n = VL): rows r = 0..7 of
      C[r][0..VL) = sum_{c < cnt} A(r, c) B[c*ldb + 0..VL)
-   (A(r, c) as in nnd__rows4, no bias) - narrow products, such as a few
-   deltas sent back through a wide layer (nnd__gemm_nt), where nnd__rows4's
+   (A(r, c) as in nnd__rows_group, no bias) - narrow products, such as a few
+   deltas sent back through a wide layer (nnd__gemm_nt), where nnd__rows_group's
    three vectors would all be the same one. Eight independent accumulators
    keep both multiply-add pipes busy. The same sums in the same order as
    nnd__rows. */
@@ -1138,30 +1194,29 @@ static void nnd__rows8v(int cnt, const nnd_real *A, size_t rs, size_t cs,
     NND__VSTORE(C + 7 * ldc, a7);
 }
 
-/* Tile t of nnd__gemm_rows: group g = t % groups of four rows (the last
-   group may be partial: its rows go one by one through nnd__rows, which
-   loads less for one row than nnd__rows4 for four) times strip s = t / groups
-   of the columns [s w, s w + w) (the last strip takes the rest of the row). */
+/* Tile t of nnd__gemm_rows: group g = t % groups of rows (nnd__group; a
+   single row goes through nnd__rows, which loads less for one row) times
+   strip s = t / groups of the columns [s w, s w + w) (the last strip takes
+   the rest of the row); more: add to what C holds (nnd__rows_group). */
 static void nnd__gemm_tile(int t, int groups, int strips, int w, int rows, int n, int cnt,
                            const nnd_real *A, size_t rs, size_t cs, const nnd_real *B, size_t ldb,
-                           const nnd_real *bias, nnd_real *C, size_t ldc)
+                           const nnd_real *bias, int more, nnd_real *C, size_t ldc)
 {
-    const int s = t / groups, g = t % groups, j0 = s * w;
-    const int j1 = s == strips - 1 ? n : j0 + w, nr = rows - 4 * g < 4 ? rows - 4 * g : 4;
-    const nnd_real *Ag = A + (size_t)4 * g * rs, *bj = bias ? bias + j0 : NULL;
-    nnd_real *Cg = C + (size_t)4 * g * ldc + j0;
-    int r;
-    if (nr == 4) {
-        nnd__rows4(j1 - j0, cnt, Ag, rs, cs, B + j0, ldb, bj, Cg, ldc);
-    } else {
-        for (r = 0; r < nr; ++r)
-            nnd__rows(j1 - j0, cnt, NULL, Ag + (size_t)r * rs, (int)cs, B + j0, ldb, bj,
-                      Cg + (size_t)r * ldc);
+    const int s = t / groups, j0 = s * w, j1 = s == strips - 1 ? n : j0 + w;
+    int r0, nr = nnd__group(rows, t % groups, &r0);
+    const nnd_real *Ag = A + (size_t)r0 * rs, *bj = bias ? bias + j0 : NULL, *Bj = B + j0;
+    nnd_real *Cg = C + (size_t)r0 * ldc + j0;
+    switch (nr) {
+    case 1: nnd__rows(j1 - j0, cnt, NULL, Ag, (int)cs, Bj, ldb, more ? Cg : bj, Cg); break;
+    case 2: nnd__rows_group(2, j1 - j0, cnt, Ag, rs, cs, Bj, ldb, bj, more, Cg, ldc); break;
+    case 3: nnd__rows_group(3, j1 - j0, cnt, Ag, rs, cs, Bj, ldb, bj, more, Cg, ldc); break;
+    case 4: nnd__rows_group(4, j1 - j0, cnt, Ag, rs, cs, Bj, ldb, bj, more, Cg, ldc); break;
+    default: nnd__rows_group(5, j1 - j0, cnt, Ag, rs, cs, Bj, ldb, bj, more, Cg, ldc); break;
     }
 }
 
-/* C[rows x n] from A(r, c) = A[r*rs + c*cs] (see nnd__rows4), as tiles of
-   four rows times a strip of columns, strip after strip. The columns are cut
+/* C[rows x n] from A(r, c) = A[r*rs + c*cs] (see nnd__rows_group), as tiles of
+   a group of rows times a strip of columns, strip after strip. The columns are cut
    into strips when the rows are few and threads need work, and when B is
    larger than a core's cache (NND__L2_BYTES): then each strip of B is read
    from memory once and reused by every group of rows (10 examples through a
@@ -1175,7 +1230,7 @@ static void nnd__gemm_rows(int nt, int rows, int n, int cnt, const nnd_real *A, 
                            size_t cs, const nnd_real *B, size_t ldb, const nnd_real *bias,
                            nnd_real *C, size_t ldc)
 {
-    const int VL = NND__VL, groups = (rows + 3) / 4;
+    const int VL = NND__VL, groups = nnd__groups(rows);
     int strips = 1, width = n, t;
     (void)nt;
     if (n < VL) {
@@ -1209,7 +1264,7 @@ static void nnd__gemm_rows(int nt, int rows, int n, int cnt, const nnd_real *A, 
     width = n / strips / VL * VL; /* >= 3 VL; the last strip takes the rest */
     NND__PARALLEL_FOR_DYNAMIC(nt, (double)rows * n * cnt)
     for (t = 0; t < groups * strips; ++t)
-        nnd__gemm_tile(t, groups, strips, width, rows, n, cnt, A, rs, cs, B, ldb, bias, C, ldc);
+        nnd__gemm_tile(t, groups, strips, width, rows, n, cnt, A, rs, cs, B, ldb, bias, 0, C, ldc);
 }
 
 /* C[m x n] = A[m x k] B[k x n] + bias[n] (bias may be NULL)   ("NN") */
@@ -1245,7 +1300,7 @@ static void nnd__transpose(int nt, int k, int n, const nnd_real *NND__RESTRICT W
     }
 }
 
-/* C[m x k] = D[m x n] W[k x n]^T.  "NT": C[i][p] = <D[i][:], W[p][:]> -
+/* C[m x k] = D[m x n] W[k x n]^T (rows of C ldc apart).  "NT": C[i][p] = <D[i][:], W[p][:]> -
    the shape of BP2 (delta back through the weights). T is scratch of
    min(k n, (n + k) mp) values, mp = max(m, VL). The product is formed by the
    row kernels with one operand transposed, whichever is smaller:
@@ -1258,7 +1313,7 @@ static void nnd__transpose(int nt, int k, int n, const nnd_real *NND__RESTRICT W
    same order (j = 0, 1, ...), so the choice does not change a result. */
 static void nnd__gemm_nt(int nt, int m, int n, int k, const nnd_real *NND__RESTRICT D,
                          const nnd_real *NND__RESTRICT W, nnd_real *NND__RESTRICT T,
-                         nnd_real *NND__RESTRICT C)
+                         nnd_real *NND__RESTRICT C, size_t ldc)
 {
     const int mp = m > NND__VL ? m : NND__VL;
     if (m < n && ((size_t)n + k) * mp <= (size_t)k * n) {
@@ -1268,10 +1323,10 @@ static void nnd__gemm_nt(int nt, int m, int n, int k, const nnd_real *NND__RESTR
         for (j = 0; j < n && m < mp; ++j)
             for (i = m; i < mp; ++i) T[(size_t)j * mp + i] = 0;
         nnd__gemm_rows(nt, k, mp, n, W, (size_t)n, 1, T, (size_t)mp, NULL, Ct, (size_t)mp);
-        nnd__transpose(nt, k, m, Ct, (size_t)mp, C, (size_t)k);
+        nnd__transpose(nt, k, m, Ct, (size_t)mp, C, ldc);
     } else {
         nnd__transpose(nt, k, n, W, (size_t)n, T, (size_t)k);
-        nnd__gemm_nn(nt, m, k, n, D, T, NULL, C);
+        nnd__gemm_rows(nt, m, k, n, D, (size_t)n, 1, T, (size_t)k, NULL, C, ldc);
     }
 }
 
@@ -2454,17 +2509,32 @@ static void nnd__forward_conv(nnd_net *net, int l, int e0, int e1, int nt)
     }
 }
 
-/* Examples [e0, e1) of the batch in a[0] through every layer, the kernels
+/* Dense layer l's input times its dropout mask, rows [e0, e1), columns
+   [j0, j1) (the forward pass while training). */
+static void nnd__drop_input(nnd_net *net, int l, int e0, int e1, int j0, int j1)
+{
+    const size_t n = (size_t)net->layer[l].n_in;
+    int e, j;
+    for (e = e0; e < e1; ++e) {
+        const nnd_real *NND__RESTRICT x = net->a[l] + e * n, *NND__RESTRICT k = net->mask[l] + e * n;
+        nnd_real *NND__RESTRICT d = net->dropped[l] + e * n;
+        for (j = j0; j < j1; ++j) d[j] = x[j] * k[j];
+    }
+}
+
+/* Examples [e0, e1) of the batch through layers [l0, l1), the kernels
    using nt threads. train = 1: dropout masks (drawn by nnd__forward);
-   train = 0: network3's evaluation rule z = (1-p) (a . w) + b. */
-static void nnd__forward_rows(nnd_net *net, int e0, int e1, int nt, int train)
+   train = 0: network3's evaluation rule z = (1-p) (a . w) + b. A split
+   layer l1 (nnd__split) reads its input times its mask whole, so the slab
+   forms its rows of that here. */
+static void nnd__forward_rows(nnd_net *net, int e0, int e1, int nt, int train, int l0, int l1)
 {
     const int rows = e1 - e0;
     int l;
-    for (l = 0; l < net->n_layers; ++l) {
+    for (l = l0; l < l1; ++l) {
         const nnd__layer *L = &net->layer[l];
         const nnd_real *W = net->params + L->w_off, *b = net->params + L->b_off;
-        const size_t at = (size_t)e0 * L->n_in, len = (size_t)rows * L->n_in;
+        const size_t at = (size_t)e0 * L->n_in;
         nnd_real *z = net->a[l + 1] + (size_t)e0 * L->n_out;
         if (L->kind != NND_LAYER_DENSE) {
             nnd__forward_conv(net, l, e0, e1, nt);
@@ -2472,10 +2542,8 @@ static void nnd__forward_rows(nnd_net *net, int e0, int e1, int nt, int train)
             nnd__sparse_nn(nt, rows, L->n_out, net->sp_cnt + e0, net->sp_row_idx + e0,
                            net->sp_row_val + e0, W, b, z, (double)net->sp_total);
         } else if (L->p_dropout > 0 && train) { /* the input times its mask */
-            nnd_real *in = net->dropped[l] + at;
-            size_t i;
-            for (i = 0; i < len; ++i) in[i] = net->a[l][at + i] * net->mask[l][at + i];
-            nnd__gemm_nn(nt, rows, L->n_out, L->n_in, in, W, b, z);
+            nnd__drop_input(net, l, e0, e1, 0, L->n_in);
+            nnd__gemm_nn(nt, rows, L->n_out, L->n_in, net->dropped[l] + at, W, b, z);
         } else if (L->p_dropout > 0) {
             size_t i, zlen = (size_t)rows * L->n_out;
             const nnd_real keep = (nnd_real)(1.0 - L->p_dropout);
@@ -2486,6 +2554,8 @@ static void nnd__forward_rows(nnd_net *net, int e0, int e1, int nt, int train)
         }
         nnd__activate_rows(nt, L->act, z, rows, L->n_out);
     }
+    if (train && l1 < net->n_layers && net->layer[l1].p_dropout > 0)
+        nnd__drop_input(net, l1, e0, e1, 0, net->layer[l1].n_in);
 }
 
 /* How many slabs a batch of m is cut into: one per thread (at least two
@@ -2501,16 +2571,105 @@ static int nnd__slab_count(const nnd_net *net, int m)
     return s > 1 ? s : 1;
 }
 
+/* A large dense layer (its weights more than a core's share of cache,
+   NND__L2_BYTES) is split between the S > 1 threads by its weights instead
+   of by examples: thread s owns the rows [nnd__part(n_in, s), nnd__part(n_in,
+   s + 1)) of its weights (the inputs they come from), and only it ever
+   reads or writes them. With slabs, every thread read all the weights twice
+   per step (forward and BP2), just after the update had written half of
+   them on the other core: on net (i)'s 2880 x 100 layer (1.15 MB) that
+   forward pass took as long with two threads, five examples each, as with
+   one thread and ten (0.13-0.14 s per 10,000 images, measured), and the
+   update did not get faster either. Split, thread s takes the layer's BP2
+   and its weight step for all examples on its own rows (nnd__bp2_part,
+   nnd__update_part), and the forward pass is a pipeline through the threads
+   in row order (nnd__forward_part). Each value is the same sum in the same
+   order as without the split, so the split changes no result. Not for
+   softmax (a row's values depend on each other) or the first layer. */
+static int nnd__split(const nnd_net *net, int l, int S)
+{
+    const nnd__layer *L = &net->layer[l];
+    return S > 1 && l > 0 && L->kind == NND_LAYER_DENSE && L->act != NND_SOFTMAX &&
+           (double)L->n_in * L->n_out * sizeof(nnd_real) > NND__L2_BYTES &&
+           L->n_out >= 32 * S && L->n_in >= 32 * S;
+}
+
+/* The start of part s of S of n rows (a multiple of 16). */
+static int nnd__part(int n, int s, int S)
+{
+    return s >= S ? n : (int)((long)n * s / S) / 16 * 16;
+}
+
+/* Stage s of a pipeline has finished its first g groups (nnd__forward_part):
+   the stage publishes g, the next one waits for it. Without OpenMP the
+   stages run one after the other and never wait. */
+static void nnd__stage_post(int *flag, int g)
+{
+    (void)g; /* gcc 12 takes an atomic write's right side for unused */
+    NND__FLUSH;
+    NND__ATOMIC_WRITE
+    *flag = g;
+}
+
+static void nnd__stage_wait(int *flag, int g)
+{
+    int v;
+    do {
+        NND__ATOMIC_READ
+        v = *flag;
+    } while (v < g);
+    NND__FLUSH;
+}
+
+/* Forward through split layer l (nnd__split) for the whole batch of m,
+   stage s of S: the terms of its rows [p0, p1) of the weights. Each z =
+   b + sum_p a_p w_p keeps its order p = 0, 1, ..., so the stages take a
+   group of examples (nnd__group) in turn: stage 0 starts it from b, stage
+   s adds its terms to what stage s-1 left, the last stage applies f - while
+   stage s-1 goes on with the next group. flag[s * ints] counts stage s's
+   finished groups (the slabs' int scratch, which the forward pass does not
+   use otherwise). */
+static void nnd__forward_part(nnd_net *net, int l, int m, int s, int S, int train)
+{
+    const nnd__layer *L = &net->layer[l];
+    const int n = L->n_out, p0 = nnd__part(L->n_in, s, S), p1 = nnd__part(L->n_in, s + 1, S);
+    const int drop = L->p_dropout > 0, last = s == S - 1, groups = nnd__groups(m);
+    const nnd_real *b = net->params + L->b_off, keep = (nnd_real)(1.0 - L->p_dropout);
+    const nnd_real *in = (train && drop ? net->dropped[l] : net->a[l]) + p0;
+    int *flag = net->slab_int + net->slab_ints * s;
+    nnd_real *z = net->a[l + 1];
+    int g, r0, i, j;
+    for (g = 0; g < groups; ++g) {
+        const int nr = nnd__group(m, g, &r0);
+        if (s > 0) nnd__stage_wait(flag - net->slab_ints, g + 1);
+        nnd__gemm_tile(g, groups, 1, n, m, n, p1 - p0, in, (size_t)L->n_in, 1,
+                       net->params + L->w_off + (size_t)p0 * n, (size_t)n,
+                       drop && !train ? NULL : b, s > 0, z, (size_t)n);
+        for (i = r0; i < r0 + nr && last; ++i) {
+            nnd_real *zi = z + (size_t)i * n;
+            if (drop && !train) /* evaluation: z = (1-p) a w + b */
+                for (j = 0; j < n; ++j) zi[j] = keep * zi[j] + b[j];
+            nnd__activate_rows(1, L->act, zi, 1, n);
+        }
+        if (last && train && l + 1 < net->n_layers && net->layer[l + 1].p_dropout > 0 &&
+            nnd__split(net, l + 1, S))
+            nnd__drop_input(net, l + 1, r0, r0 + nr, 0, L->n_out);
+        nnd__stage_post(flag, g + 1);
+    }
+}
+
 /* Run the batch in a[0] through every layer (22). With threads the batch
-   is cut into slabs of examples, and each thread takes its slab through all
-   the layers with no barrier between them (layers meet only in the weights,
-   which the forward pass only reads). The kernels compute every output of an
-   example as the same sum in the same order whichever slab it is in, so
-   neither the threads nor the slabs change a result. */
+   is cut into slabs of examples, and each thread takes its slab through the
+   layers with no barrier between them (layers meet only in the weights,
+   which the forward pass only reads), except at a split layer
+   (nnd__split), which the threads take together, a part of its weights
+   each. The kernels compute every output of an example as the same sum in
+   the same order whichever slab or part it is in, so neither the threads
+   nor the slabs change a result. */
 static void nnd__forward(nnd_net *net, int m, int train)
 {
     const int S = nnd__slab_count(net, m);
-    int l, s;
+    int l, l0, s;
     if (train) nnd__draw_masks(net, m);
     for (l = 0; l < net->n_layers; ++l) {
         const nnd__layer *L = &net->layer[l];
@@ -2519,11 +2678,24 @@ static void nnd__forward(nnd_net *net, int m, int train)
                            (size_t)L->oc);
     }
     if (S == 1) {
-        nnd__forward_rows(net, 0, m, nnd__threads(net), train);
+        nnd__forward_rows(net, 0, m, nnd__threads(net), train, 0, net->n_layers);
         return;
     }
-    NND__PARALLEL_SLABS(S)
-    for (s = 0; s < S; ++s) nnd__forward_rows(net, m * s / S, m * (s + 1) / S, 1, train);
+    for (l0 = 0; l0 < net->n_layers; l0 = l + 1) {
+        for (l = l0; l < net->n_layers && !nnd__split(net, l, S); ++l) {
+        }
+        if (l > l0) {
+            const int l1 = l;
+            NND__PARALLEL_SLABS(S)
+            for (s = 0; s < S; ++s) nnd__forward_rows(net, m * s / S, m * (s + 1) / S, 1, train, l0, l1);
+        }
+        if (l < net->n_layers) {
+            const int ls = l;
+            for (s = 0; s < S; ++s) net->slab_int[net->slab_ints * s] = 0;
+            NND__PARALLEL_SLABS(S)
+            for (s = 0; s < S; ++s) nnd__forward_part(net, ls, m, s, S, train);
+        }
+    }
 }
 
 NND_DEF int nnd_feedforward(nnd_net *net, const nnd_real *x, int m, nnd_real *out)
@@ -2636,36 +2808,62 @@ static void nnd__route_lists(const nnd_net *net, int l, int m, int e0, int e1)
     }
 }
 
-/* The deltas of examples [e0, e1): BP1 at the top, then down the layers
+/* The end of BP2 through dense layer l for rows [e0, e1) and columns
+   [p0, p1) of Delta^{l-1}: times the dropout mask of the layer's input
+   (evaluation: times 1-p, as z = (1-p) a w + b), then f'(z^{l-1}). */
+static void nnd__bp2_finish(nnd_net *net, int l, int train, int e0, int e1, int p0, int p1)
+{
+    const nnd__layer *L = &net->layer[l];
+    const size_t n = (size_t)L->n_in;
+    const nnd_real keep = (nnd_real)(1.0 - L->p_dropout);
+    int e, p;
+    for (e = e0; e < e1; ++e) {
+        nnd_real *dp = net->dz[l - 1] + e * n;
+        if (L->p_dropout > 0)
+            for (p = p0; p < p1; ++p) dp[p] *= train ? net->mask[l][e * n + p] : keep;
+        nnd__mul_prime(net->layer[l - 1].act, net->a[l] + e * n + p0, dp + p0, (size_t)(p1 - p0));
+    }
+}
+
+/* The deltas of examples [e0, e1), from layer top down to layer bottom
+   (BP1 first when top is the output layer):
      Delta^{l-1} = (Delta^l (w^l)^T) . f'(z^{l-1})      (BP2)
-   (times the dropout mask of layer l's input, when it has one), the kernels
-   using nt threads; T, ti: the slab's scratch. Conv-pool layers list their
-   examples' part of the weight gradient's terms as their deltas are done. */
+   (times the dropout mask of layer l's input, when it has one) for
+   bottom < l <= top, the kernels using nt threads; T, ti: the slab's
+   scratch. Conv-pool layers list their examples' part of the weight
+   gradient's terms as their deltas are done. */
 static void nnd__deltas_rows(nnd_net *net, int m, int e0, int e1, int nt, int train, nnd_real *T,
-                             int *ti)
+                             int *ti, int top, int bottom)
 {
     const int rows = e1 - e0;
     int l, e;
-    nnd__output_delta(net, e0, e1);
-    nnd__route_lists(net, net->n_layers - 1, m, e0, e1);
-    for (l = net->n_layers - 1; l > 0; --l) {
+    if (top == net->n_layers - 1) nnd__output_delta(net, e0, e1);
+    nnd__route_lists(net, top, m, e0, e1);
+    for (l = top; l > bottom; --l) {
         const nnd__layer *L = &net->layer[l];
-        const size_t at = (size_t)e0 * L->n_in, len = (size_t)rows * L->n_in;
-        nnd_real *dp = net->dz[l - 1] + at;
-        size_t i;
+        const size_t at = (size_t)e0 * L->n_in;
         if (L->kind == NND_LAYER_DENSE) {
             nnd__gemm_nt(nt, rows, L->n_out, L->n_in, net->dz[l] + (size_t)e0 * L->n_out,
-                         net->params + L->w_off, T, dp);
-            if (train && L->p_dropout > 0)
-                for (i = 0; i < len; ++i) dp[i] *= net->mask[l][at + i];
-            if (!train && L->p_dropout > 0) /* evaluation: z = (1-p) a w + b */
-                for (i = 0; i < len; ++i) dp[i] *= (nnd_real)(1.0 - L->p_dropout);
+                         net->params + L->w_off, T, net->dz[l - 1] + at, (size_t)L->n_in);
+            nnd__bp2_finish(net, l, train, e0, e1, 0, L->n_in);
         } else {
             for (e = e0; e < e1; ++e) nnd__bp2_conv(net, l, e, T, ti);
+            nnd__mul_prime(net->layer[l - 1].act, net->a[l] + at, net->dz[l - 1] + at,
+                           (size_t)rows * L->n_in);
         }
-        nnd__mul_prime(net->layer[l - 1].act, net->a[l] + at, dp, len);
         nnd__route_lists(net, l - 1, m, e0, e1); /* Delta^{l-1} is complete */
     }
+}
+
+/* BP2 through split layer l (nnd__split) for the whole batch of m: part s
+   of the columns of Delta^{l-1}, from that part's rows of the weights. */
+static void nnd__bp2_part(nnd_net *net, int l, int m, int s, int S, int train)
+{
+    const nnd__layer *L = &net->layer[l];
+    const int p0 = nnd__part(L->n_in, s, S), p1 = nnd__part(L->n_in, s + 1, S);
+    nnd__gemm_nt(1, m, L->n_out, p1 - p0, net->dz[l], net->params + L->w_off + (size_t)p0 * L->n_out,
+                 net->slab + net->slab_len * s, net->dz[l - 1] + p0, (size_t)L->n_in);
+    nnd__bp2_finish(net, l, train, 0, m, p0, p1);
 }
 
 /* From the deltas, write the sum over the batch of dC/db and dC/dw of
@@ -2689,8 +2887,8 @@ static void nnd__gradients(nnd_net *net, int m, nnd_real *grad, int train, int f
         switch (L->kind) {
         case NND_LAYER_DENSE:
             nnd__sum_rows(m, L->n_out, d, gb);
-            if (l == 0 && net->sparse && fuse) {
-                /* nnd_sgd applies this layer's weight gradient itself */
+            if ((l == 0 && net->sparse && fuse) || (fuse && nnd__split(net, l, nnd__slab_count(net, m)))) {
+                /* nnd_sgd applies this layer's weight gradient itself (nnd__update) */
             } else if (l == 0 && net->sparse) {
                 nnd__sparse_tn(nt, m, L->n_in, L->n_out, net->sp_cnt, net->sp_row_idx,
                                net->sp_row_val, d, gw, (double)net->sp_total, 0);
@@ -2776,14 +2974,26 @@ static void nnd__gradients(nnd_net *net, int m, nnd_real *grad, int train, int f
 static void nnd__backward(nnd_net *net, int m, nnd_real *grad, int train, int fuse)
 {
     const int S = nnd__slab_count(net, m);
-    int s;
+    int s, top, ls;
     if (S == 1) {
-        nnd__deltas_rows(net, m, 0, m, nnd__threads(net), train, net->slab, net->slab_int);
+        nnd__deltas_rows(net, m, 0, m, nnd__threads(net), train, net->slab, net->slab_int,
+                         net->n_layers - 1, 0);
     } else {
-        NND__PARALLEL_SLABS(S)
-        for (s = 0; s < S; ++s)
-            nnd__deltas_rows(net, m, m * s / S, m * (s + 1) / S, 1, train,
-                             net->slab + net->slab_len * s, net->slab_int + net->slab_ints * s);
+        for (top = net->n_layers - 1; top >= 0; top = ls - 1) {
+            const int t = top;
+            for (ls = top; ls > 0 && !nnd__split(net, ls, S); --ls) {
+            }
+            NND__PARALLEL_SLABS(S)
+            for (s = 0; s < S; ++s)
+                nnd__deltas_rows(net, m, m * s / S, m * (s + 1) / S, 1, train,
+                                 net->slab + net->slab_len * s, net->slab_int + net->slab_ints * s,
+                                 t, ls);
+            if (ls > 0) {
+                const int l = ls;
+                NND__PARALLEL_SLABS(S)
+                for (s = 0; s < S; ++s) nnd__bp2_part(net, l, m, s, S, train);
+            }
+        }
     }
     nnd__gradients(net, m, grad, train, fuse);
 }
@@ -3034,12 +3244,52 @@ NND_DEF void nnd_history_free(nnd_history *h)
     memset(h, 0, sizeof *h);
 }
 
+/* One weight's plain SGD step, (93) with L2 or (97) with L1:
+   w - (eta lmbda/n) w - (eta/m) g, or w - (eta lmbda/n) sgn(w) - (eta/m) g. */
+static NND__INLINE nnd_real nnd__sgd_step(nnd_real w, nnd_real g, nnd_real shrink, nnd_real step,
+                                          int l1)
+{
+    return l1 ? w - shrink * (nnd_real)((w > 0) - (w < 0)) - step * g : w - shrink * w - step * g;
+}
+
+/* Plain SGD on split layer l (nnd__split) for a batch of m, part s of S:
+   its rows [p0, p1) of the weight gradient (BP4: row p is sum_i a_ip
+   Delta_i, the same terms in the same order as nnd__gradients' product),
+   a few rows at a time into the thread's scratch, each block's step taken
+   at once: the gradient is never written out whole and read back, and the
+   rows stay on the core that reads them in the forward pass and BP2. */
+static void nnd__update_part(nnd_net *net, int l, int m, int s, int S, nnd_real shrink,
+                             nnd_real step, int l1)
+{
+    const nnd__layer *L = &net->layer[l];
+    const int n = L->n_out, p1 = nnd__part(L->n_in, s + 1, S);
+    const int block = net->slab_len / (size_t)n < 32 ? (int)(net->slab_len / (size_t)n) : 32;
+    const nnd_real *in = L->p_dropout > 0 ? net->dropped[l] : net->a[l];
+    nnd_real *g = net->slab + net->slab_len * s, *W = net->params + L->w_off;
+    int p, r, j;
+    for (p = nnd__part(L->n_in, s, S); p < p1; p += block) {
+        const int rows = p1 - p < block ? p1 - p : block;
+        nnd__gemm_rows(1, rows, n, m, in + p, 1, (size_t)L->n_in, net->dz[l], (size_t)n, NULL, g,
+                       (size_t)n);
+        for (r = 0; r < rows; ++r) {
+            nnd_real *w = W + (size_t)(p + r) * n;
+            const nnd_real *gr = g + (size_t)r * n;
+            if (l1)
+                for (j = 0; j < n; ++j) w[j] = nnd__sgd_step(w[j], gr[j], shrink, step, 1);
+            else
+                for (j = 0; j < n; ++j) w[j] = nnd__sgd_step(w[j], gr[j], shrink, step, 0);
+        }
+    }
+}
+
 /* One step for a mini-batch of m whose summed gradient is in net->grad:
    L2 (93):  w <- (1 - eta lmbda/n) w - (eta/m) sum grad_w
    L1 (97):  w <- w - (eta lmbda/n) sgn(w) - (eta/m) sum grad_w
    momentum (107)-(108), with the regulariser's gradient in grad C:
              v <- mu v - eta grad C,  w <- w + v
-   Biases take the gradient step only. */
+   Biases take the gradient step only. With fuse (plain SGD), the weights
+   of a sparse input layer and of a split layer (nnd__split) take their
+   gradient here: nnd__gradients left it out. */
 static void nnd__update(nnd_net *net, int m, double eta, double lmbda, int n,
                         nnd_regularization reg, double mu, nnd_real *vel, int fuse)
 {
@@ -3048,7 +3298,7 @@ static void nnd__update(nnd_net *net, int m, double eta, double lmbda, int n,
     /* (1 - eta lmbda/n) w is applied as w - (eta lmbda/n) w: in float the
        factor 1 - 1e-5 would round to a multiple of 6e-8, the small term does not */
     const nnd_real muv = (nnd_real)mu;
-    const int nt = nnd__threads(net);
+    const int nt = nnd__threads(net), S = nnd__slab_count(net, m);
     int l;
     (void)nt;
     for (l = 0; l < net->n_layers; ++l) {
@@ -3091,13 +3341,16 @@ static void nnd__update(nnd_net *net, int m, double eta, double lmbda, int n,
             for (q = 0; q < len; ++q) sd[q] = -step * d1[q];
             nnd__sparse_tn(nt, m, L->n_in, L->n_out, net->sp_cnt, net->sp_row_idx, net->sp_row_val,
                            sd, w, (double)net->sp_total, 1);
+        } else if (fuse && nnd__split(net, l, S)) { /* the gradient and the step at once */
+            int s;
+            NND__PARALLEL_SLABS(S)
+            for (s = 0; s < S; ++s) nnd__update_part(net, l, m, s, S, shrink, step, reg == NND_L1);
         } else if (reg == NND_L1) {
             NND__PARALLEL_FOR(nt, 4.0 * L->n_w)
-            for (i = 0; i < L->n_w; ++i)
-                w[i] = w[i] - shrink * (nnd_real)((w[i] > 0) - (w[i] < 0)) - step * gw[i];
+            for (i = 0; i < L->n_w; ++i) w[i] = nnd__sgd_step(w[i], gw[i], shrink, step, 1);
         } else {
             NND__PARALLEL_FOR(nt, 2.0 * L->n_w)
-            for (i = 0; i < L->n_w; ++i) w[i] = w[i] - shrink * w[i] - step * gw[i];
+            for (i = 0; i < L->n_w; ++i) w[i] = nnd__sgd_step(w[i], gw[i], shrink, step, 0);
         }
         for (i = 0; i < L->n_b; ++i) b[i] -= step * gb[i];
     }

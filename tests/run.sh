@@ -108,7 +108,11 @@ echo "$vpass passed, $vfail failed" >$B/variants.out
 run "build variants" cat $B/variants.out
 
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer"
+# with OpenMP when gcc has it, so that the threaded paths run under the sanitizers too
 SAN="-g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all"
+if echo 'int main(void){return 0;}' | gcc -fopenmp -x c - -o $B/asan/omp_probe 2>/dev/null; then
+    SAN="$SAN -fopenmp"
+fi
 for t in $UNIT; do
     if gcc $STRICT $SAN tests/$t.c -o $B/asan/$t -lm &&
         gcc $STRICT $SAN -DNND_DOUBLE tests/$t.c -o $B/asan/${t}_double -lm; then

@@ -567,12 +567,16 @@ static void thread_count_independence(void)
 
 /* Train the layers L on t with 1, 2, ... max_threads threads from the same
    start (initialiser seed init_seed, dropout seed 77, options o) and check
-   that every thread count ends with the bits of one thread. */
+   that every thread count ends with the bits of one thread, and that the
+   trained net's outputs for the first 37 examples (the evaluation pass:
+   no dropout masks) are the same bits too. */
 static void same_bits_over_threads(const char *what, const toy *t, const nnd_layer_spec *L, int n_layers,
                                    uint64_t init_seed, const nnd_sgd_options *o, int max_threads)
 {
     nnd_net *ref = NULL;
-    int th, st;
+    int th, st, m = t->d.n < 37 ? t->d.n : 37;
+    nnd_real *out_ref = (nnd_real *)malloc(sizeof(nnd_real) * 10 * (size_t)m);
+    nnd_real *out = (nnd_real *)malloc(sizeof(nnd_real) * 10 * (size_t)m);
     for (th = 1; th <= max_threads; ++th) {
         nnd_rng rng;
         nnd_net *net = nnd_net_create(t->d.n_in, L, n_layers, NND_LOG_LIKELIHOOD, &st);
@@ -584,14 +588,21 @@ static void same_bits_over_threads(const char *what, const toy *t, const nnd_lay
         nnd_set_threads(net, th);
         st = nnd_sgd(net, &t->d, o, NULL);
         CHECK(st == NND_OK, "%s, %d threads: sgd status %d", what, th, st);
+        st = nnd_feedforward(net, t->x, m, th == 1 ? out_ref : out);
+        CHECK(st == NND_OK && nnd_output_size(net) == 10, "%s, %d threads: feedforward status %d", what,
+              th, st);
         if (th == 1) {
             ref = net;
             continue;
         }
         CHECK(same_bits(ref, net), "%s, %d threads: parameters differ from 1 thread", what, th);
+        CHECK(memcmp(out, out_ref, sizeof(nnd_real) * 10 * (size_t)m) == 0,
+              "%s, %d threads: outputs differ from 1 thread", what, th);
         nnd_free(net);
     }
     nnd_free(ref);
+    free(out_ref);
+    free(out);
 }
 
 /* The same for the chapter 6 layers: conv-pool (two of them, so that the
@@ -630,6 +641,42 @@ static void thread_count_independence_channels(void)
     free_toy(&t);
 }
 
+/* A dense layer whose weights are more than a core's share of cache
+   (nnd__split): with two or more threads it is split by its weights - the
+   forward pass a pipeline over the threads (each adds its rows' terms to
+   what the one before left), BP2 and the fused gradient-and-step by rows.
+   The sizes take every path: 100 outputs (not a whole number of vectors in
+   float: the pipeline's last column block), mini-batches whose groups of
+   rows are 4 + 3 + 3 (10), 5 (5) and 3 + 3 (6), two split
+   layers in a row with dropout (masks formed across the pipeline, and the
+   evaluation rule z = (1-p) a w + b), L2, L1 and momentum (no fused step).
+   1 to 4 threads (2 to 4 stages) must give the bits of one thread. */
+static void thread_count_independence_split(void)
+{
+    toy t = make_toy(126, 900, 10, 53);
+    nnd_layer_spec A[3], B[4];
+    nnd_sgd_options o = nnd_network3_options(2, 10, 0.1, NULL, NULL, 0.5);
+    A[0] = nnd_fully_connected_layer(720, NND_TANH, 0.0);
+    A[1] = nnd_fully_connected_layer(100, NND_SIGMOID, 0.0); /* 720 x 100: split */
+    A[2] = nnd_softmax_layer(10, 0.0);
+    same_bits_over_threads("split layer, L2, mini-batch 10", &t, A, 3, 3, &o, 4);
+    o.mini_batch_size = 5;
+    o.regularization = NND_L1;
+    same_bits_over_threads("split layer, L1, mini-batch 5", &t, A, 3, 3, &o, 3);
+    o.mini_batch_size = 6;
+    o.regularization = NND_L2;
+    o.momentum = 0.5;
+    same_bits_over_threads("split layer, momentum, mini-batch 6", &t, A, 3, 3, &o, 2);
+    o.momentum = 0.0;
+    o.mini_batch_size = 10;
+    B[0] = nnd_fully_connected_layer(700, NND_RELU, 0.0);
+    B[1] = nnd_fully_connected_layer(400, NND_SIGMOID, 0.5); /* 700 x 400 and */
+    B[2] = nnd_fully_connected_layer(216, NND_TANH, 0.3);    /* 400 x 216: both split */
+    B[3] = nnd_softmax_layer(10, 0.5);
+    same_bits_over_threads("two split layers with dropout", &t, B, 4, 8, &o, 3);
+    free_toy(&t);
+}
+
 static void strerror_all(void)
 {
     int s;
@@ -657,6 +704,7 @@ int main(void)
     thread_count_independence();
     thread_count_independence_conv();
     thread_count_independence_channels();
+    thread_count_independence_split();
     strerror_all();
     return check_summary();
 }
