@@ -874,8 +874,11 @@ typedef struct { nnd_real x[NND__VBYTES / sizeof(nnd_real)]; } nnd__vec;
    meet at the end of each: NND__PARALLEL_SLABS gives every thread a slab of
    the mini-batch's examples to take through all the layers, forward and
    back (nnd__forward, nnd__backward); only the weight gradients, sums over
-   the whole batch, and the update split the parameters. Without OpenMP the
-   pragmas vanish (no unknown-pragma warnings). */
+   the whole batch, and the update split the parameters - and a large dense
+   layer, which the threads split by its weights throughout (nnd__split; its
+   forward pass a pipeline, whose stages wait for each other through
+   NND__ATOMIC_READ/WRITE and NND__FLUSH). Without OpenMP the pragmas vanish
+   (no unknown-pragma warnings). */
 enum { NND__PARALLEL_WORK = 32768 };
 #ifndef NND__L2_BYTES
 #define NND__L2_BYTES (256.0 * 1024) /* cache a kernel may fill per core (half a typical L2) */
