@@ -1144,7 +1144,7 @@ static NND__INLINE void nnd__rows_group(const int nr, int n, int cnt, const nnd_
 static int nnd__groups(int rows)
 {
     const int q = rows / 4, rem = rows % 4;
-    return rem == 0 ? q : rem == 1 ? (q > 0 ? q : 1) : rem == 2 ? q + 1 : q + 1;
+    return rem == 0 ? q : rem == 1 && q > 0 ? q : q + 1;
 }
 
 static int nnd__group(int rows, int g, int *r0)
@@ -2513,7 +2513,8 @@ static void nnd__forward_conv(nnd_net *net, int l, int e0, int e1, int nt)
 }
 
 /* Dense layer l's input times its dropout mask, rows [e0, e1), columns
-   [j0, j1) (the forward pass while training). */
+   [j0, j1) (the forward pass while training: a slab's rows, or a split
+   layer's stage its columns, the only ones it reads). */
 static void nnd__drop_input(nnd_net *net, int l, int e0, int e1, int j0, int j1)
 {
     const size_t n = (size_t)net->layer[l].n_in;
@@ -2527,9 +2528,7 @@ static void nnd__drop_input(nnd_net *net, int l, int e0, int e1, int j0, int j1)
 
 /* Examples [e0, e1) of the batch through layers [l0, l1), the kernels
    using nt threads. train = 1: dropout masks (drawn by nnd__forward);
-   train = 0: network3's evaluation rule z = (1-p) (a . w) + b. A split
-   layer l1 (nnd__split) reads its input times its mask whole, so the slab
-   forms its rows of that here. */
+   train = 0: network3's evaluation rule z = (1-p) (a . w) + b. */
 static void nnd__forward_rows(nnd_net *net, int e0, int e1, int nt, int train, int l0, int l1)
 {
     const int rows = e1 - e0;
@@ -2557,8 +2556,6 @@ static void nnd__forward_rows(nnd_net *net, int e0, int e1, int nt, int train, i
         }
         nnd__activate_rows(nt, L->act, z, rows, L->n_out);
     }
-    if (train && l1 < net->n_layers && net->layer[l1].p_dropout > 0)
-        nnd__drop_input(net, l1, e0, e1, 0, net->layer[l1].n_in);
 }
 
 /* How many slabs a batch of m is cut into: one per thread (at least two
@@ -2588,13 +2585,14 @@ static int nnd__slab_count(const nnd_net *net, int m)
    nnd__update_part), and the forward pass is a pipeline through the threads
    in row order (nnd__forward_part). Each value is the same sum in the same
    order as without the split, so the split changes no result. Not for
-   softmax (a row's values depend on each other) or the first layer. */
+   softmax (a row's values depend on each other) or the first layer; each
+   part has at least 16 rows, and a row at least one vector. */
 static int nnd__split(const nnd_net *net, int l, int S)
 {
     const nnd__layer *L = &net->layer[l];
     return S > 1 && l > 0 && L->kind == NND_LAYER_DENSE && L->act != NND_SOFTMAX &&
            (double)L->n_in * L->n_out * sizeof(nnd_real) > NND__L2_BYTES &&
-           L->n_out >= 32 * S && L->n_in >= 32 * S;
+           L->n_out >= NND__VL && L->n_in >= 32 * S;
 }
 
 /* The start of part s of S of n rows (a multiple of 16). */
@@ -2629,9 +2627,10 @@ static void nnd__stage_wait(int *flag, int g)
    b + sum_p a_p w_p keeps its order p = 0, 1, ..., so the stages take a
    group of examples (nnd__group) in turn: stage 0 starts it from b, stage
    s adds its terms to what stage s-1 left, the last stage applies f - while
-   stage s-1 goes on with the next group. flag[s * ints] counts stage s's
-   finished groups (the slabs' int scratch, which the forward pass does not
-   use otherwise). */
+   stage s-1 goes on with the next group. A stage reads only its columns
+   [p0, p1) of the input, so it forms their dropout itself. flag[s * ints]
+   counts stage s's finished groups (the slabs' int scratch, which the
+   forward pass does not use otherwise). */
 static void nnd__forward_part(nnd_net *net, int l, int m, int s, int S, int train)
 {
     const nnd__layer *L = &net->layer[l];
@@ -2642,6 +2641,7 @@ static void nnd__forward_part(nnd_net *net, int l, int m, int s, int S, int trai
     int *flag = net->slab_int + net->slab_ints * s;
     nnd_real *z = net->a[l + 1];
     int g, r0, i, j;
+    if (train && drop) nnd__drop_input(net, l, 0, m, p0, p1);
     for (g = 0; g < groups; ++g) {
         const int nr = nnd__group(m, g, &r0);
         if (s > 0) nnd__stage_wait(flag - net->slab_ints, g + 1);
@@ -2654,9 +2654,6 @@ static void nnd__forward_part(nnd_net *net, int l, int m, int s, int S, int trai
                 for (j = 0; j < n; ++j) zi[j] = keep * zi[j] + b[j];
             nnd__activate_rows(1, L->act, zi, 1, n);
         }
-        if (last && train && l + 1 < net->n_layers && net->layer[l + 1].p_dropout > 0 &&
-            nnd__split(net, l + 1, S))
-            nnd__drop_input(net, l + 1, r0, r0 + nr, 0, L->n_out);
         nnd__stage_post(flag, g + 1);
     }
 }
@@ -3268,20 +3265,18 @@ static void nnd__update_part(nnd_net *net, int l, int m, int s, int S, nnd_real 
     const int n = L->n_out, p1 = nnd__part(L->n_in, s + 1, S);
     const int block = net->slab_len / (size_t)n < 32 ? (int)(net->slab_len / (size_t)n) : 32;
     const nnd_real *in = L->p_dropout > 0 ? net->dropped[l] : net->a[l];
-    nnd_real *g = net->slab + net->slab_len * s, *W = net->params + L->w_off;
-    int p, r, j;
+    nnd_real *g = net->slab + net->slab_len * s;
+    int p;
+    size_t i;
     for (p = nnd__part(L->n_in, s, S); p < p1; p += block) {
         const int rows = p1 - p < block ? p1 - p : block;
+        nnd_real *w = net->params + L->w_off + (size_t)p * n; /* the block's rows, one run */
         nnd__gemm_rows(1, rows, n, m, in + p, 1, (size_t)L->n_in, net->dz[l], (size_t)n, NULL, g,
                        (size_t)n);
-        for (r = 0; r < rows; ++r) {
-            nnd_real *w = W + (size_t)(p + r) * n;
-            const nnd_real *gr = g + (size_t)r * n;
-            if (l1)
-                for (j = 0; j < n; ++j) w[j] = nnd__sgd_step(w[j], gr[j], shrink, step, 1);
-            else
-                for (j = 0; j < n; ++j) w[j] = nnd__sgd_step(w[j], gr[j], shrink, step, 0);
-        }
+        if (l1)
+            for (i = 0; i < (size_t)rows * n; ++i) w[i] = nnd__sgd_step(w[i], g[i], shrink, step, 1);
+        else
+            for (i = 0; i < (size_t)rows * n; ++i) w[i] = nnd__sgd_step(w[i], g[i], shrink, step, 0);
     }
 }
 
