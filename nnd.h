@@ -36,6 +36,14 @@
    the line and field at fault. Per-epoch progress reaches the caller through
    an optional callback (nnd_sgd_options.on_epoch).
 
+   Files. A save either replaces the file with the complete new contents or,
+   if it fails or is killed, leaves the previous file exactly as it was
+   (nnd_save_file). A reader checks the sizes a file declares against the
+   numbers it holds before it builds anything: reading a model of L bytes
+   allocates at most 20 L bytes plus 256 KB (the text, the numbers, the
+   network's parameters and gradients), and an IDX file its own length. A
+   network's workspace is allocated when it first runs, sized by its batch.
+
    ==========================================================================
    CONFIGURATION MACROS (define before including)
    ==========================================================================
@@ -54,6 +62,9 @@
    NND_NO_STDIO         leave out the file functions (IDX and JSON loaders
                         and savers that take a path); the in-memory parsers
                         remain.
+   NND_NO_POSIX         save files with the C library only (see
+                        nnd_save_file); the default on POSIX systems uses
+                        open/fsync/rename for exclusive, durable saves.
 
    ==========================================================================
    API BY TOPIC (each is declared below with its comment)
@@ -95,7 +106,8 @@
    Files        nnd_network2_save, nnd_network2_load, nnd_network2_parse,
                 nnd_network2_write (network2.py's exact JSON format);
                 nnd_save, nnd_load, nnd_write, nnd_parse (nnd JSON, version 1,
-                any stack of layers)
+                any stack of layers); nnd_save_file, nnd_save_check,
+                nnd_load_file (safe saves of any bytes), nnd_free_text
 
    ==========================================================================
    CHAPTER MAP (where the book lives in this file)
@@ -482,7 +494,18 @@ typedef struct nnd_epoch {
        evaluation accuracy is the best so far (ties count, as network3);
        test_accuracy is then the accuracy on test_data, else -1. */
     int best, test_accuracy, n_test;
+    /* Blow-up that stays finite (NaN or infinity stops training with
+       NND_ERR_DIVERGED instead): max_abs_param is the largest |w| or |b|
+       after the epoch; diverging = 1 when it exceeds NND_DIVERGING_PARAM,
+       or when the monitored training cost has grown more than
+       NND_DIVERGING_COST_RISE times since the first epoch. Training goes
+       on (a net that learns nothing is a result too); the callback may
+       warn, or stop by returning non-zero. */
+    double max_abs_param;
+    int diverging;
 } nnd_epoch;
+#define NND_DIVERGING_PARAM 1.0e4
+#define NND_DIVERGING_COST_RISE 1.0e3
 
 typedef enum nnd_regularization { NND_L2 = 0, NND_L1 = 1 } nnd_regularization;
 
@@ -547,6 +570,7 @@ typedef struct nnd_history {
        epoch (-1 where not evaluated; NULL without test_data). */
     int best_epoch, best_evaluation_accuracy, best_iteration, best_test_accuracy;
     int *test_accuracy;
+    int diverging_epoch; /* the first epoch with nnd_epoch.diverging, -1 if none */
 } nnd_history;
 /* network2's SGD: every epoch shuffles the training order (when opt->rng),
    takes mini-batches [k, k+m) (the last may be short) and applies, for each,
@@ -556,7 +580,9 @@ typedef struct nnd_history {
    or with momentum  v <- mu v - eta grad_C ; w <- w + v   (107)-(108).
    Then the monitors in network2's order. If a cost or a parameter becomes NaN
    or infinite, training stops with NND_ERR_DIVERGED and the parameters are
-   put back as they were at the start of that epoch. hist may be NULL;
+   put back as they were at the start of that epoch; a blow-up that stays
+   finite is reported (nnd_epoch.diverging, hist->diverging_epoch) and
+   training goes on. hist may be NULL;
    otherwise free it with nnd_history_free (also after an error). */
 NND_DEF int nnd_sgd(nnd_net *net, const nnd_data *training, const nnd_sgd_options *opt,
                     nnd_history *hist);
@@ -616,7 +642,7 @@ NND_DEF int nnd_vote(const int *votes, int k, int n, int classes, const int *lab
    (filters, c, fh, fw) for a true convolution, as network3 stores them.
    Numbers read back to the identical nnd_real, so predictions after a load
    are bit for bit those before. The readers validate everything and report
-   line and field; nnd_save writes path.tmp and renames it. */
+   line and field; nnd_save writes through nnd_save_file. */
 NND_DEF char *nnd_write(const nnd_net *net, size_t *len, nnd_error *err);
 NND_DEF nnd_net *nnd_parse(const char *text, size_t len, nnd_error *err);
 NND_DEF int nnd_save(const nnd_net *net, const char *path, nnd_error *err);
@@ -630,8 +656,8 @@ NND_DEF nnd_net *nnd_load(const char *path, nnd_error *err);
    with the fewest digits that read back to the identical nnd_real.
    Only networks of dense sigmoid layers with quadratic or cross-entropy cost
    can be written. nnd_network2_write returns the text (free it with
-   nnd_free_text); nnd_network2_save writes path.tmp and renames it over path,
-   so a failed save never destroys an existing file. */
+   nnd_free_text, as nnd_write's); nnd_network2_save writes through
+   nnd_save_file. */
 NND_DEF char *nnd_network2_write(const nnd_net *net, size_t *len, nnd_error *err);
 NND_DEF void nnd_free_text(char *text);
 NND_DEF int nnd_network2_save(const nnd_net *net, const char *path, nnd_error *err);
@@ -640,6 +666,30 @@ NND_DEF int nnd_network2_save(const nnd_net *net, const char *path, nnd_error *e
    a bad file gives NULL with err naming the line and field. */
 NND_DEF nnd_net *nnd_network2_parse(const char *text, size_t len, nnd_error *err);
 NND_DEF nnd_net *nnd_network2_load(const char *path, nnd_error *err);
+
+/* ------------------------------------------------------------------ files */
+/* Save len bytes to path so that path holds, at every moment, either its
+   previous contents or all of the new ones: a save that fails for any
+   reason, or is killed, leaves the previous file exactly as it was. The
+   bytes go to a new file beside path (path.tmp-PID-N, created exclusively,
+   with path's permissions or 0644), which is synced to the disk, renamed
+   over path, and the folder synced; on failure only that temporary file is
+   removed and err says which step failed. A path that is not a regular
+   file (a directory, a symbolic link, a device) or is write-protected is
+   refused. Every save of the library goes through it; use it for your own
+   files too. (The exclusive creation and the syncs need POSIX; elsewhere,
+   or with NND_NO_POSIX, the C library's files keep the same order of
+   steps.) */
+NND_DEF int nnd_save_file(const char *path, const void *data, size_t len, nnd_error *err);
+/* Whether nnd_save_file(path, ...) would be allowed to start: path is not
+   refused (see above), and its folder exists and may be written. A program
+   calls it before a long run, so that the run does not end in a path it
+   cannot save to. (Without POSIX it can only check the path's length.) */
+NND_DEF int nnd_save_check(const char *path, nnd_error *err);
+/* The whole of a regular file, NUL-terminated; *len its length. Free it with
+   nnd_free_text. Allocates the file's length plus one byte; a directory or
+   a device is refused. */
+NND_DEF char *nnd_load_file(const char *path, size_t *len, nnd_error *err);
 
 #ifdef __cplusplus
 }
@@ -720,6 +770,14 @@ NND_DEF const char *nnd_strerror(int status)
     }
 }
 
+/* A message stays one line of printable text, whatever a file or a path
+   held: control characters (a decoded \n, \r, \b ...) become '?'. */
+static void nnd__one_line(char *s)
+{
+    for (; *s; ++s)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f) *s = '?';
+}
+
 /* Record a failure in err (if any) and return its status. */
 static int nnd__fail(nnd_error *err, int status, int line, const char *fmt, ...)
 {
@@ -733,6 +791,7 @@ static int nnd__fail(nnd_error *err, int status, int line, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(err->message + n, sizeof err->message - (size_t)n, fmt, ap);
         va_end(ap);
+        nnd__one_line(err->message);
     }
     return status;
 }
@@ -765,6 +824,280 @@ static void nnd__set_status(int *status, int value)
 {
     if (status) *status = value;
 }
+
+#ifndef NND_NO_STDIO
+/* Files. A save never leaves a half-written or a missing model: the bytes go
+   to a new temporary file in the target's folder, which is flushed to the
+   disk and only then renamed over the target (rename replaces a file in one
+   step), and the folder is synced so that the rename itself is durable. Any
+   failure before the rename removes the temporary file and nothing else.
+   On POSIX systems the temporary file is created exclusively (O_EXCL: no
+   planted file or link is followed, and two saves to one path never share
+   one), with the target's permissions; a target that is not a regular file,
+   or is write-protected, is refused. Elsewhere the same order of steps is
+   kept with the C library's files (not exclusive, no sync). */
+#if !defined(NND_NO_POSIX) && (defined(__unix__) || defined(__unix) || defined(__APPLE__))
+#define NND__POSIX 1
+#endif
+
+enum { NND__PATH_MAX = 4096 };
+
+#ifdef NND__POSIX
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+#ifdef __cplusplus
+extern "C" {
+#endif
+/* POSIX calls that a strict -std=c99 build's headers may not declare */
+int lstat(const char *path, struct stat *st);
+int fchmod(int fd, mode_t mode);
+int fsync(int fd);
+#ifdef __cplusplus
+}
+#endif
+#ifndef O_CLOEXEC
+#define O_CLOEXEC 0
+#endif
+#ifndef O_NOFOLLOW
+#define O_NOFOLLOW 0
+#endif
+#define NND__ERRNO_TEXT strerror(errno)
+#else
+#define NND__ERRNO_TEXT "the C library gives no reason"
+#endif
+
+#ifdef NND__POSIX
+/* The folder of path (without its last '/'), "." when there is none. */
+static void nnd__folder(const char *path, char *out)
+{
+    const char *slash = strrchr(path, '/');
+    size_t n = slash ? (size_t)(slash - path) : 0;
+    if (!slash) memcpy(out, ".", 2);
+    else if (n == 0) memcpy(out, "/", 2);
+    else {
+        memcpy(out, path, n);
+        out[n] = '\0';
+    }
+}
+
+/* The target's permissions (0644 for a new file); a non-regular or a
+   write-protected target is refused. */
+static int nnd__save_target(const char *path, mode_t *mode, int *exists, nnd_error *err)
+{
+    struct stat st;
+    *exists = 0;
+    *mode = 0644;
+    if (lstat(path, &st) != 0) {
+        if (errno == ENOENT) return NND_OK;
+        return nnd__fail(err, NND_ERR_IO, 0, "%s: cannot examine the target: %s; nothing written",
+                         path, NND__ERRNO_TEXT);
+    }
+    if (!S_ISREG(st.st_mode))
+        return nnd__fail(err, NND_ERR_IO, 0,
+                         "%s: not a regular file (a directory, link, device or pipe): not replaced",
+                         path);
+    if (!(st.st_mode & S_IWUSR) || access(path, W_OK) != 0)
+        return nnd__fail(err, NND_ERR_IO, 0, "%s: the file is write-protected: not replaced", path);
+    *exists = 1;
+    *mode = st.st_mode & 07777;
+    return NND_OK;
+}
+
+/* Create a temporary file beside path exclusively: path.tmp-PID-N. */
+static int nnd__save_create(const char *path, mode_t mode, char *tmp, int *fd, nnd_error *err)
+{
+    unsigned long salt = (unsigned long)(size_t)tmp ^ ((unsigned long)getpid() << 16);
+    int tries;
+    for (tries = 0; tries < 100; ++tries) {
+        salt = salt * 6364136223846793005ul + 1442695040888963407ul;
+        snprintf(tmp, NND__PATH_MAX + 32, "%s.tmp-%ld-%04lx", path, (long)getpid(),
+                 (salt >> 40) & 0xffff);
+        *fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+        if (*fd >= 0) return NND_OK;
+        if (errno != EEXIST) break;
+    }
+    if (errno == ENOENT) {
+        char dir[NND__PATH_MAX];
+        nnd__folder(path, dir);
+        return nnd__fail(err, NND_ERR_IO, 0, "%s: the folder %s does not exist; nothing written",
+                         path, dir);
+    }
+    return nnd__fail(err, NND_ERR_IO, 0, "%s: cannot create a temporary file beside it: %s; %s",
+                     path, NND__ERRNO_TEXT, "nothing written");
+}
+
+/* Write all len bytes to fd (retrying short writes), sync them, give them
+   the target's permissions and close fd; on failure the step that failed
+   and its errno. */
+static const char *nnd__save_write(int fd, const char *data, size_t len, int exists, mode_t mode,
+                                   int *why)
+{
+    const char *step = NULL;
+    while (len > 0 && !step) {
+        ssize_t w = write(fd, data, len);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+            step = "writing";
+            *why = w == 0 ? EIO : errno;
+        } else {
+            data += w;
+            len -= (size_t)w;
+        }
+    }
+    if (!step && fsync(fd) != 0) {
+        step = "syncing";
+        *why = errno;
+    }
+    if (!step && exists && fchmod(fd, mode) != 0) {
+        step = "setting the permissions of";
+        *why = errno;
+    }
+    if (close(fd) != 0 && !step) {
+        step = "closing";
+        *why = errno;
+    }
+    return step;
+}
+
+/* Sync path's folder, so that the rename survives a crash; file systems
+   that cannot sync a folder say EINVAL (nothing to do there). */
+static int nnd__sync_folder(const char *path)
+{
+    char dir[NND__PATH_MAX];
+    int fd, bad;
+    nnd__folder(path, dir);
+    fd = open(dir, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    bad = fsync(fd) != 0 && errno != EINVAL && errno != EROFS && errno != EBADF;
+    close(fd);
+    return bad ? -1 : 0;
+}
+#endif /* NND__POSIX */
+
+NND_DEF int nnd_save_check(const char *path, nnd_error *err)
+{
+#ifdef NND__POSIX
+    char dir[NND__PATH_MAX];
+    mode_t mode;
+    int exists, st;
+#endif
+    if (!path || !path[0] || strlen(path) >= NND__PATH_MAX)
+        return nnd__fail(err, NND_ERR_ARG, 0, "nnd_save_check: no path, or a path too long");
+#ifdef NND__POSIX
+    if ((st = nnd__save_target(path, &mode, &exists, err)) != NND_OK) return st;
+    nnd__folder(path, dir);
+    if (access(dir, W_OK | X_OK) != 0)
+        return nnd__fail(err, NND_ERR_IO, 0, errno == ENOENT || errno == ENOTDIR
+                                                 ? "%s: the folder %s does not exist"
+                                                 : "%s: the folder %s cannot be written",
+                         path, dir);
+#endif
+    nnd__ok(err);
+    return NND_OK;
+}
+
+NND_DEF int nnd_save_file(const char *path, const void *data, size_t len, nnd_error *err)
+{
+    char tmp[NND__PATH_MAX + 32];
+    const char *step = NULL;
+#ifdef NND__POSIX
+    mode_t mode;
+    int fd, exists, st, why = 0;
+#else
+    FILE *f;
+    int tries;
+#endif
+    if (!path || !path[0] || strlen(path) >= NND__PATH_MAX || (!data && len))
+        return nnd__fail(err, NND_ERR_ARG, 0, "nnd_save_file: no path, a path too long, or no data");
+#ifdef NND__POSIX
+    if ((st = nnd__save_target(path, &mode, &exists, err)) != NND_OK ||
+        (st = nnd__save_create(path, mode, tmp, &fd, err)) != NND_OK)
+        return st;
+    step = nnd__save_write(fd, (const char *)data, len, exists, mode, &why);
+    if (!step && rename(tmp, path) != 0) {
+        step = "renaming";
+        why = errno;
+    }
+    if (step) {
+        unlink(tmp);
+        return nnd__fail(err, NND_ERR_IO, 0, "%s: %s the temporary file failed: %s; %s", path, step,
+                         strerror(why), exists ? "the previous file is unchanged" : "nothing written");
+    }
+    if (nnd__sync_folder(path) != 0)
+        return nnd__fail(err, NND_ERR_IO, 0, "%s: saved, but syncing its folder failed: %s", path,
+                         NND__ERRNO_TEXT);
+#else
+    for (tries = 0; tries < 100; ++tries) { /* a name nobody uses */
+        sprintf(tmp, "%s.tmp-%d", path, tries);
+        if (!(f = fopen(tmp, "rb"))) break;
+        fclose(f);
+    }
+    if (!(f = fopen(tmp, "wb")))
+        return nnd__fail(err, NND_ERR_IO, 0, "%s: cannot create a temporary file beside it; %s",
+                         path, "nothing written");
+    if (fwrite(data, 1, len, f) != len || fflush(f) != 0) step = "writing";
+    if (fclose(f) != 0 && !step) step = "closing";
+    if (!step && rename(tmp, path) != 0) step = "renaming";
+    if (step) {
+        remove(tmp);
+        return nnd__fail(err, NND_ERR_IO, 0, "%s: %s the temporary file failed; %s", path, step,
+                         "the previous file, if any, is unchanged");
+    }
+#endif
+    nnd__ok(err);
+    return NND_OK;
+}
+
+NND_DEF char *nnd_load_file(const char *path, size_t *len, nnd_error *err)
+{
+    FILE *f;
+    long size;
+    char *text;
+#ifdef NND__POSIX
+    struct stat st;
+#endif
+    if (!path) {
+        nnd__fail(err, NND_ERR_ARG, 0, "NULL path");
+        return NULL;
+    }
+#ifdef NND__POSIX
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        nnd__fail(err, NND_ERR_IO, 0, "%s: not a regular file", path);
+        return NULL;
+    }
+#endif
+    f = fopen(path, "rb");
+    if (!f) {
+        nnd__fail(err, NND_ERR_IO, 0, "%s: cannot open", path);
+        return NULL;
+    }
+    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || size == LONG_MAX ||
+        fseek(f, 0, SEEK_SET) != 0) {
+        fclose(f);
+        nnd__fail(err, NND_ERR_IO, 0, "%s: cannot determine the file size", path);
+        return NULL;
+    }
+    text = (char *)nnd__alloc((size_t)size + 1, 1);
+    if (!text) {
+        fclose(f);
+        nnd__fail(err, NND_ERR_NOMEM, 0, "%s: out of memory (%ld bytes)", path, size);
+        return NULL;
+    }
+    if (fread(text, 1, (size_t)size, f) != (size_t)size) {
+        fclose(f);
+        NND_FREE(text);
+        nnd__fail(err, NND_ERR_IO, 0, "%s: read error", path);
+        return NULL;
+    }
+    fclose(f);
+    text[size] = '\0';
+    *len = (size_t)size;
+    return text;
+}
+#endif /* NND_NO_STDIO */
 
 /* -------------------------------------------------------------------------
    1. Random numbers (the initialisers of ch.1 and ch.3, shuffling, dropout)
@@ -883,13 +1216,26 @@ enum { NND__PARALLEL_WORK = 32768 };
 #ifndef NND__L2_BYTES
 #define NND__L2_BYTES (256.0 * 1024) /* cache a kernel may fill per core (half a typical L2) */
 #endif
+#if defined(_OPENMP) && (defined(__unix__) || defined(__unix) || defined(__APPLE__))
+#include <sched.h>
+#define nnd__yield() sched_yield()
+#else
+#define nnd__yield() ((void)0)
+#endif
 #if defined(_OPENMP)
 #include <omp.h>
 #define NND__PRAGMA(x) _Pragma(#x)
+/* A loop of `work` multiply-adds runs on at most one thread per
+   NND__PARALLEL_WORK of it: a thread count beyond the work is clamped. */
+static int nnd__team(int nt, double work)
+{
+    const double most = work / NND__PARALLEL_WORK;
+    return most >= nt ? nt : most >= 2 ? (int)most : 1;
+}
 #define NND__PARALLEL_FOR(nt, work) \
-    NND__PRAGMA(omp parallel for num_threads(nt) if ((nt) > 1 && (work) >= NND__PARALLEL_WORK) schedule(static))
+    NND__PRAGMA(omp parallel for num_threads(nnd__team(nt, work)) if (nnd__team(nt, work) > 1) schedule(static))
 #define NND__PARALLEL_FOR_DYNAMIC(nt, work) \
-    NND__PRAGMA(omp parallel for num_threads(nt) if ((nt) > 1 && (work) >= NND__PARALLEL_WORK) schedule(guided))
+    NND__PRAGMA(omp parallel for num_threads(nnd__team(nt, work)) if (nnd__team(nt, work) > 1) schedule(guided))
 #define NND__PARALLEL_SLABS(S) NND__PRAGMA(omp parallel for num_threads(S) schedule(static, 1))
 #define NND__ATOMIC_READ NND__PRAGMA(omp atomic read)
 #define NND__ATOMIC_WRITE NND__PRAGMA(omp atomic write)
@@ -1918,17 +2264,20 @@ static int nnd__reserve(nnd_net *net, int m)
     return NND_OK;
 }
 
-NND_DEF nnd_net *nnd_net_create(int n_in, const nnd_layer_spec *specs, int n_layers,
-                                nnd_cost cost, int *status)
+/* Check a stack of layer specs and lay it out: every layer's shapes and its
+   place in the parameter block (layer[0 .. n_layers-1]), the parameter
+   count, the widest batch row and the work of one example. Allocates
+   nothing, so a loader can compare a file's sizes with the numbers it
+   holds before it builds anything. NND_ERR_ARG for an impossible spec,
+   NND_ERR_SHAPE for layers that do not fit their input. */
+static int nnd__layout(int n_in, const nnd_layer_spec *specs, int n_layers, nnd_cost cost,
+                       nnd__layer *layer, size_t *n_params, int *max_width, double *work)
 {
-    nnd_net *net;
     size_t off = 0;
-    int l, width = n_in, c, h, w;
+    int l, c = n_in, h = 1, w = 1;
     if (n_in < 1 || n_in > NND__MAX_WIDTH || !specs || n_layers < 1 ||
-        n_layers > NND__MAX_LAYERS || (int)cost < 0 || (int)cost > 2) {
-        nnd__set_status(status, NND_ERR_ARG);
-        return NULL;
-    }
+        n_layers > NND__MAX_LAYERS || (int)cost < 0 || (int)cost > 2)
+        return NND_ERR_ARG;
     for (l = 0; l < n_layers; ++l) {
         const nnd_layer_spec *s = &specs[l];
         int last = l == n_layers - 1;
@@ -1940,31 +2289,15 @@ NND_DEF nnd_net *nnd_net_create(int n_in, const nnd_layer_spec *specs, int n_lay
             !(s->p_dropout >= 0.0 && s->p_dropout < 1.0) ||
             (s->activation == NND_SOFTMAX && (!last || cost != NND_LOG_LIKELIHOOD)) ||
             (last && cost == NND_LOG_LIKELIHOOD && s->activation != NND_SOFTMAX) ||
-            (last && cost == NND_CROSS_ENTROPY && s->activation != NND_SIGMOID)) {
-            nnd__set_status(status, NND_ERR_ARG);
-            return NULL;
-        }
+            (last && cost == NND_CROSS_ENTROPY && s->activation != NND_SIGMOID))
+            return NND_ERR_ARG;
     }
-    net = (nnd_net *)nnd__zalloc(1, sizeof *net);
-    if (!net) {
-        nnd__set_status(status, NND_ERR_NOMEM);
-        return NULL;
-    }
-    net->layer = (nnd__layer *)nnd__zalloc((size_t)n_layers, sizeof(nnd__layer));
-    if (!net->layer) {
-        NND_FREE(net);
-        nnd__set_status(status, NND_ERR_NOMEM);
-        return NULL;
-    }
-    net->n_layers = n_layers;
-    net->n_in = n_in;
-    net->cost = cost;
-    net->max_width = n_in;
-    c = n_in;
-    h = w = 1;
+    *max_width = n_in;
+    *work = 0;
     for (l = 0; l < n_layers; ++l) {
-        nnd__layer *L = &net->layer[l];
+        nnd__layer *L = &layer[l];
         const nnd_layer_spec *s = &specs[l];
+        memset(L, 0, sizeof *L);
         L->kind = s->kind;
         L->act = s->activation;
         L->p_dropout = s->p_dropout;
@@ -1982,11 +2315,7 @@ NND_DEF nnd_net *nnd_net_create(int n_in, const nnd_layer_spec *specs, int n_lay
                 h = w = side;
             }
         }
-        if (c < 1 || !nnd__layer_shape(L, s, c, h, w)) {
-            nnd_free(net);
-            nnd__set_status(status, NND_ERR_SHAPE);
-            return NULL;
-        }
+        if (c < 1 || !nnd__layer_shape(L, s, c, h, w)) return NND_ERR_SHAPE;
         L->w_off = off;
         L->n_w = s->kind == NND_LAYER_DENSE ? (size_t)L->n_in * (size_t)L->n_out
                  : s->kind == NND_LAYER_POOL ? 0 : (size_t)L->K * (size_t)L->oc;
@@ -1994,21 +2323,52 @@ NND_DEF nnd_net *nnd_net_create(int n_in, const nnd_layer_spec *specs, int n_lay
         L->b_off = off;
         L->n_b = s->kind == NND_LAYER_POOL ? 0 : (size_t)L->oc;
         off += L->n_b;
-        net->work += s->kind == NND_LAYER_POOL ? 0.0
-                     : (double)L->n_w * (s->kind == NND_LAYER_DENSE ? 1 : L->ch * L->cw);
+        *work += s->kind == NND_LAYER_POOL ? 0.0
+                 : (double)L->n_w * (s->kind == NND_LAYER_DENSE ? 1 : L->ch * L->cw);
         c = L->oc;
         h = L->oh;
         w = L->ow;
-        width = L->n_out;
-        if (width > net->max_width) net->max_width = width;
-        if (L->n_in > net->max_width) net->max_width = L->n_in;
+        if (L->n_out > *max_width) *max_width = L->n_out;
+        if (L->n_in > *max_width) *max_width = L->n_in;
     }
-    net->n_out = width;
-    net->n_params = off;
+    *n_params = off;
+    return NND_OK;
+}
+
+/* The workspace is not reserved here but by the first call that runs the
+   net (nnd__reserve), sized by its batch: creating or loading a net costs
+   its parameters and gradients only. */
+NND_DEF nnd_net *nnd_net_create(int n_in, const nnd_layer_spec *specs, int n_layers,
+                                nnd_cost cost, int *status)
+{
+    nnd_net *net;
+    int st;
+    if (n_layers < 1 || n_layers > NND__MAX_LAYERS) {
+        nnd__set_status(status, NND_ERR_ARG);
+        return NULL;
+    }
+    net = (nnd_net *)nnd__zalloc(1, sizeof *net);
+    if (net) net->layer = (nnd__layer *)nnd__zalloc((size_t)n_layers, sizeof(nnd__layer));
+    if (!net || !net->layer) {
+        NND_FREE(net);
+        nnd__set_status(status, NND_ERR_NOMEM);
+        return NULL;
+    }
+    st = nnd__layout(n_in, specs, n_layers, cost, net->layer, &net->n_params, &net->max_width,
+                     &net->work);
+    if (st != NND_OK) {
+        nnd_free(net);
+        nnd__set_status(status, st);
+        return NULL;
+    }
+    net->n_layers = n_layers;
+    net->n_in = n_in;
+    net->n_out = net->layer[n_layers - 1].n_out;
+    net->cost = cost;
     nnd_rng_seed(&net->dropout_rng, 0);
-    net->params = (nnd_real *)nnd__zalloc(off, sizeof(nnd_real));
-    net->grad = (nnd_real *)nnd__zalloc(off, sizeof(nnd_real));
-    if (!net->params || !net->grad || nnd__reserve(net, 16) != NND_OK) {
+    net->params = (nnd_real *)nnd__zalloc(net->n_params, sizeof(nnd_real));
+    net->grad = (nnd_real *)nnd__zalloc(net->n_params, sizeof(nnd_real));
+    if (!net->params || !net->grad) {
         nnd_free(net);
         nnd__set_status(status, NND_ERR_NOMEM);
         return NULL;
@@ -2612,13 +2972,18 @@ static void nnd__stage_post(int *flag, int g)
     *flag = g;
 }
 
+/* A waiting stage spins for a short while (the usual wait is a few
+   microseconds), then gives its core away at every look: with more threads
+   than free cores, the stage it waits for may need that core. */
 static void nnd__stage_wait(int *flag, int g)
 {
-    int v;
-    do {
+    int v, spins = 0;
+    for (;;) {
         NND__ATOMIC_READ
         v = *flag;
-    } while (v < g);
+        if (v >= g) break;
+        if (++spins > 2000) nnd__yield();
+    }
     NND__FLUSH;
 }
 
@@ -3388,6 +3753,20 @@ static int nnd__check_options(const nnd_net *net, const nnd_data *tr, const nnd_
     return NND_OK;
 }
 
+/* Finite blow-up after an epoch (see nnd_epoch): the largest |parameter|,
+   and the training cost against the first epoch's (kept in *first). */
+static void nnd__blowup(const nnd_net *net, nnd_epoch *rep, double *first, double first_cost)
+{
+    double most = 0;
+    size_t i;
+    for (i = 0; i < net->n_params; ++i)
+        if (fabs((double)net->params[i]) > most) most = fabs((double)net->params[i]);
+    rep->max_abs_param = most;
+    if (first) *first = rep->training_cost;
+    rep->diverging = most > NND_DIVERGING_PARAM ||
+                     (!first && first_cost > 0 && rep->training_cost > NND_DIVERGING_COST_RISE * first_cost);
+}
+
 static int nnd__history_alloc(nnd_history *h, const nnd_sgd_options *o)
 {
     size_t e = (size_t)(o->epochs > 0 ? o->epochs : 1);
@@ -3400,6 +3779,7 @@ static int nnd__history_alloc(nnd_history *h, const nnd_sgd_options *o)
     if (o->monitor_training_accuracy) h->training_accuracy = (int *)nnd__zalloc(e, sizeof(int));
     if (o->test_data) h->test_accuracy = (int *)nnd__zalloc(e, sizeof(int));
     h->best_epoch = h->best_evaluation_accuracy = h->best_iteration = h->best_test_accuracy = -1;
+    h->diverging_epoch = -1;
     if ((o->test_data && !h->test_accuracy) ||
         !h->eta || (o->monitor_evaluation_cost && !h->evaluation_cost) ||
         (o->monitor_evaluation_accuracy && !h->evaluation_accuracy) ||
@@ -3424,7 +3804,7 @@ NND_DEF int nnd_sgd(nnd_net *net, const nnd_data *training, const nnd_sgd_option
     nnd_history local;
     nnd_plateau plateau;
     nnd__index tix, eix;
-    double eta_scale = 1.0;
+    double eta_scale = 1.0, first_cost = 0;
     const int fuse = opt && opt->momentum == 0; /* see nnd__update */
     const int l1 = opt && opt->regularization == NND_L1;
     memset(&tix, 0, sizeof tix);
@@ -3432,10 +3812,14 @@ NND_DEF int nnd_sgd(nnd_net *net, const nnd_data *training, const nnd_sgd_option
     if (!net) return NND_ERR_ARG;
     if (!hist) hist = &local;
     memset(hist, 0, sizeof *hist);
+    hist->best_epoch = hist->best_evaluation_accuracy = hist->best_iteration = -1;
+    hist->best_test_accuracy = hist->diverging_epoch = -1;
     if ((st = nnd__check_options(net, training, opt)) != NND_OK) return st;
     /* Everything the loop needs is allocated here, before it. */
     if ((st = nnd__history_alloc(hist, opt)) != NND_OK) return st;
-    if ((st = nnd__reserve(net, m > 128 ? m : 128)) != NND_OK) goto done;
+    /* a batch never holds more than the training set: size for min(m, n) */
+    if ((st = nnd__reserve(net, m < n ? (m > 128 ? m : 128) : (n > 128 ? n : 128))) != NND_OK)
+        goto done;
     order = (int *)nnd__alloc((size_t)n, sizeof(int));
     snapshot = (nnd_real *)nnd__alloc(net->n_params, sizeof(nnd_real));
     if (opt->momentum != 0) vel = (nnd_real *)nnd__zalloc(net->n_params, sizeof(nnd_real));
@@ -3538,6 +3922,10 @@ NND_DEF int nnd_sgd(nnd_net *net, const nnd_data *training, const nnd_sgd_option
             }
         }
         if (hist->test_accuracy) hist->test_accuracy[epoch] = rep.test_accuracy;
+        if (st == NND_OK) {
+            nnd__blowup(net, &rep, epoch == 0 ? &first_cost : NULL, first_cost);
+            if (rep.diverging && hist->diverging_epoch < 0) hist->diverging_epoch = epoch;
+        }
         if (st != NND_OK) {
             if (st == NND_ERR_DIVERGED) /* put back the last good parameters */
                 memcpy(net->params, snapshot, net->n_params * sizeof *snapshot);
@@ -3655,16 +4043,28 @@ NND_DEF int nnd_idx_load(const char *path, nnd_idx *out, nnd_error *err)
     long total;
     int st;
     FILE *f;
+#ifdef NND__POSIX
+    struct stat sb;
+#endif
     if (!path || !out) return nnd__fail(err, NND_ERR_ARG, 0, "nnd_idx_load: NULL");
     memset(out, 0, sizeof *out);
+#ifdef NND__POSIX
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+        return nnd__fail(err, NND_ERR_IO, 0, "%s: not a regular file", path);
+#endif
     f = fopen(path, "rb");
     if (!f) return nnd__fail(err, NND_ERR_IO, 0, "%s: cannot open", path);
-    if (fseek(f, 0, SEEK_END) != 0 || (total = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+    if (fseek(f, 0, SEEK_END) != 0 || (total = ftell(f)) < 0 || total == LONG_MAX ||
+        fseek(f, 0, SEEK_SET) != 0) {
         fclose(f);
         return nnd__fail(err, NND_ERR_IO, 0, "%s: cannot determine the file size", path);
     }
     got = fread(h, 1, sizeof h, f);
-    st = nnd__idx_header(h, got, (size_t)total, path, out, err);
+    if (got < sizeof h && got < (size_t)total) { /* the header is read, or all of the file */
+        fclose(f);
+        return nnd__fail(err, NND_ERR_IO, 0, "%s: read error", path);
+    }
+    st = nnd__idx_header(h, got, got < sizeof h ? got : (size_t)total, path, out, err);
     if (st != NND_OK) {
         fclose(f);
         return st;
@@ -3718,10 +4118,14 @@ NND_DEF int nnd_mnist_load(const char *dir, nnd_mnist *m, nnd_error *err)
                        "%s: images must have 3 dimensions and labels 1", dir);
         goto fail;
     }
+    if ((double)m->train_images.dims[1] * m->train_images.dims[2] > NND__MAX_WIDTH) {
+        st = nnd__fail(err, NND_ERR_FORMAT, 0, "%s: training images of %d x %d pixels are too large",
+                       dir, m->train_images.dims[1], m->train_images.dims[2]);
+        goto fail;
+    }
     n_in = m->train_images.dims[1] * m->train_images.dims[2];
-    if (m->train_images.dims[0] != m->train_labels.dims[0] ||
-        m->test_images.dims[0] != m->test_labels.dims[0] ||
-        m->test_images.dims[1] * m->test_images.dims[2] != n_in) {
+    if ((double)m->test_images.dims[1] * m->test_images.dims[2] != n_in ||m->train_images.dims[0] != m->train_labels.dims[0] ||
+        m->test_images.dims[0] != m->test_labels.dims[0]) {
         st = nnd__fail(err, NND_ERR_SHAPE, 0,
                        "%s: image and label counts or image sizes do not match", dir);
         goto fail;
@@ -4305,74 +4709,6 @@ out:
 }
 
 #ifndef NND_NO_STDIO
-/* Write text to path.tmp, then rename it over path. */
-static int nnd__save_text(const char *text, size_t len, const char *path, nnd_error *err)
-{
-    char tmp[4096];
-    FILE *f;
-    int bad;
-    if (!path || strlen(path) + 5 > sizeof tmp) return nnd__fail(err, NND_ERR_ARG, 0, "bad path");
-    sprintf(tmp, "%s.tmp", path);
-    f = fopen(tmp, "wb");
-    if (!f) return nnd__fail(err, NND_ERR_IO, 0, "%s: cannot create", tmp);
-    bad = fwrite(text, 1, len, f) != len;
-    bad |= fflush(f) != 0;
-    bad |= ferror(f) != 0;
-    bad |= fclose(f) != 0;
-    if (bad) {
-        remove(tmp);
-        return nnd__fail(err, NND_ERR_IO, 0, "%s: write failed (disk full?); %s untouched", tmp, path);
-    }
-    if (rename(tmp, path) != 0) {
-        /* Windows will not rename over an existing file. */
-        remove(path);
-        if (rename(tmp, path) != 0) {
-            remove(tmp);
-            return nnd__fail(err, NND_ERR_IO, 0, "%s: cannot rename %s into place", path, tmp);
-        }
-    }
-    nnd__ok(err);
-    return NND_OK;
-}
-
-/* The whole file as a NUL-terminated text (free with NND_FREE). */
-static char *nnd__load_text(const char *path, size_t *len, nnd_error *err)
-{
-    FILE *f;
-    long size;
-    char *text;
-    if (!path) {
-        nnd__fail(err, NND_ERR_ARG, 0, "NULL path");
-        return NULL;
-    }
-    f = fopen(path, "rb");
-    if (!f) {
-        nnd__fail(err, NND_ERR_IO, 0, "%s: cannot open", path);
-        return NULL;
-    }
-    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        fclose(f);
-        nnd__fail(err, NND_ERR_IO, 0, "%s: cannot determine the file size", path);
-        return NULL;
-    }
-    text = (char *)nnd__alloc((size_t)size + 1, 1);
-    if (!text) {
-        fclose(f);
-        nnd__fail(err, NND_ERR_NOMEM, 0, "%s: out of memory", path);
-        return NULL;
-    }
-    if (fread(text, 1, (size_t)size, f) != (size_t)size) {
-        fclose(f);
-        NND_FREE(text);
-        nnd__fail(err, NND_ERR_IO, 0, "%s: read error", path);
-        return NULL;
-    }
-    fclose(f);
-    text[size] = '\0';
-    *len = (size_t)size;
-    return text;
-}
-
 /* Put the file's name in front of err's message. */
 static void nnd__prefix_path(nnd_error *err, const char *path)
 {
@@ -4385,6 +4721,7 @@ static void nnd__prefix_path(nnd_error *err, const char *path)
             err->message[np] = ':';
             err->message[np + 1] = ' ';
             err->message[np + 2 + nm] = '\0';
+            nnd__one_line(err->message);
         }
     }
 }
@@ -4398,7 +4735,7 @@ NND_DEF int nnd_network2_save(const nnd_net *net, const char *path, nnd_error *e
         return nnd__fail(err, NND_ERR_ARG, 0, "nnd_network2_save: bad path");
     text = nnd_network2_write(net, &len, err);
     if (!text) return err ? err->status : NND_ERR_ARG;
-    st = nnd__save_text(text, len, path, err);
+    st = nnd_save_file(path, text, len, err);
     NND_FREE(text);
     return st;
 }
@@ -4412,7 +4749,7 @@ NND_DEF nnd_net *nnd_network2_load(const char *path, nnd_error *err)
         nnd__fail(err, NND_ERR_ARG, 0, "nnd_network2_load: NULL path");
         return NULL;
     }
-    text = nnd__load_text(path, &size, err);
+    text = nnd_load_file(path, &size, err);
     if (!text) return NULL;
     net = nnd_network2_parse(text, size, err);
     NND_FREE(text);
@@ -4764,6 +5101,10 @@ NND_DEF nnd_net *nnd_parse(const char *text, size_t len, nnd_error *err)
     char key[64];
     nnd_net *net = NULL;
     nnd_layer_spec *specs = NULL;
+    nnd__layer *lay = NULL;
+    size_t n_params;
+    int width;
+    double work;
     J.p = text;
     J.end = text ? text + len : text;
     J.line = 1;
@@ -4935,26 +5276,43 @@ NND_DEF nnd_net *nnd_parse(const char *text, size_t len, nnd_error *err)
         st = nnd__fail(err, NND_ERR_FORMAT, 0, "input: too large");
         goto out;
     }
+    /* The sizes the layers declare against the numbers the file holds,
+       before anything is built: a file can only make nnd build a net whose
+       parameters it contains. */
+    lay = (nnd__layer *)nnd__zalloc((size_t)n_layers, sizeof *lay);
+    if (!lay) {
+        st = nnd__fail(err, NND_ERR_NOMEM, 0, "out of memory");
+        goto out;
+    }
+    st = nnd__layout(input[0] * input[1] * input[2], specs, n_layers, (nnd_cost)cost, lay, &n_params,
+                     &width, &work);
+    if (st != NND_OK) {
+        st = nnd__fail(err, NND_ERR_FORMAT, 0, "the layers do not make a valid network (%s)",
+                       nnd_strerror(st));
+        goto out;
+    }
+    for (l = 0; l < n_layers; ++l) {
+        const nnd__layer *L = &lay[l];
+        const size_t want_w = L->kind == NND_LAYER_POOL ? (size_t)-1 : L->n_w;
+        const size_t want_b = L->kind == NND_LAYER_POOL ? (size_t)-1 : L->n_b;
+        if (FL[l].n_w != want_w || FL[l].n_b != want_b) {
+            const int w_bad = FL[l].n_w != want_w;
+            const size_t got = w_bad ? FL[l].n_w : FL[l].n_b;
+            st = nnd__fail(err, NND_ERR_FORMAT, FL[l].line, "layers[%d].%s: %s%lu numbers, the layer needs %lu",
+                           l, w_bad ? "weights" : "biases", got == (size_t)-1 ? "missing, " : "",
+                           (unsigned long)(got == (size_t)-1 ? 0 : got),
+                           (unsigned long)(L->kind == NND_LAYER_POOL ? 0 : (w_bad ? L->n_w : L->n_b)));
+            goto out;
+        }
+    }
     net = nnd_net_create(input[0] * input[1] * input[2], specs, n_layers, (nnd_cost)cost, &st);
     if (!net) {
-        st = nnd__fail(err, st == NND_ERR_NOMEM ? NND_ERR_NOMEM : NND_ERR_FORMAT, 0,
-                       "the layers do not make a valid network (%s)", nnd_strerror(st));
+        st = nnd__fail(err, st, 0, "cannot build the network: %s", nnd_strerror(st));
         goto out;
     }
     for (l = 0; l < n_layers; ++l) {
         const nnd__layer *L = &net->layer[l];
         size_t t;
-        const size_t want_w = L->kind == NND_LAYER_POOL ? (size_t)-1 : L->n_w;
-        const size_t want_b = L->kind == NND_LAYER_POOL ? (size_t)-1 : L->n_b;
-        if (FL[l].n_w != want_w || FL[l].n_b != want_b) {
-            const int w_bad = FL[l].n_w != want_w;
-            st = nnd__fail(err, NND_ERR_FORMAT, FL[l].line, "layers[%d].%s: %s%ld numbers, the layer needs %ld",
-                           l, w_bad ? "weights" : "biases",
-                           (w_bad ? FL[l].n_w : FL[l].n_b) == (size_t)-1 ? "missing, " : "",
-                           (long)((w_bad ? FL[l].n_w : FL[l].n_b) == (size_t)-1 ? 0 : (w_bad ? FL[l].n_w : FL[l].n_b)),
-                           (long)(L->kind == NND_LAYER_POOL ? 0 : (w_bad ? L->n_w : L->n_b)));
-            goto out;
-        }
         if (L->kind == NND_LAYER_POOL) continue;
         for (t = 0; t < L->n_w; ++t)
             net->params[L->w_off + nnd__file_widx(L, t)] = (nnd_real)M->v[FL[l].w_at + t];
@@ -4969,6 +5327,7 @@ out:
     NND_FREE(M);
     NND_FREE(FL);
     NND_FREE(specs);
+    NND_FREE(lay);
     if (st != NND_OK) {
         nnd_free(net);
         return NULL;
@@ -4983,7 +5342,7 @@ NND_DEF int nnd_save(const nnd_net *net, const char *path, nnd_error *err)
     char *text = nnd_write(net, &len, err);
     int st;
     if (!text) return err ? err->status : NND_ERR_ARG;
-    st = nnd__save_text(text, len, path, err);
+    st = nnd_save_file(path, text, len, err);
     NND_FREE(text);
     return st;
 }
@@ -4991,7 +5350,7 @@ NND_DEF int nnd_save(const nnd_net *net, const char *path, nnd_error *err)
 NND_DEF nnd_net *nnd_load(const char *path, nnd_error *err)
 {
     size_t size;
-    char *text = nnd__load_text(path, &size, err);
+    char *text = nnd_load_file(path, &size, err);
     nnd_net *net;
     if (!text) return NULL;
     net = nnd_parse(text, size, err);

@@ -27,6 +27,7 @@
 #ifndef IMGRID_H
 #define IMGRID_H
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -182,10 +183,54 @@ IMGRID_DEF void imgrid_tile_origin(const imgrid *g, int index, int *px, int *py)
     *py = g->pad + (index / g->cols) * (g->img_h * g->scale + g->pad);
 }
 
+/* The PNG is encoded in memory and saved with nnd_save_file, so a failed
+   write never leaves a broken picture in place of the previous one. */
+typedef struct imgrid_bytes {
+    unsigned char *s;
+    size_t len, cap;
+    int nomem;
+} imgrid_bytes;
+
+static void imgrid_append(void *context, void *data, int size)
+{
+    imgrid_bytes *b = (imgrid_bytes *)context;
+    if (b->nomem || size <= 0) return;
+    if (b->len + (size_t)size > b->cap) {
+        size_t cap = b->cap ? b->cap : 65536;
+        unsigned char *s;
+        while (cap < b->len + (size_t)size) cap *= 2;
+        if (!(s = (unsigned char *)realloc(b->s, cap))) {
+            b->nomem = 1;
+            return;
+        }
+        b->s = s;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, data, (size_t)size);
+    b->len += (size_t)size;
+}
+
+/* Write the grid as a PNG at path; err says why not. */
+IMGRID_DEF int imgrid_save_png(const imgrid *g, const char *path, nnd_error *err)
+{
+    imgrid_bytes b;
+    int st;
+    memset(&b, 0, sizeof b);
+    if (!g->rgb || !stbi_write_png_to_func(imgrid_append, &b, g->width, g->height, 3, g->rgb, g->width * 3) ||
+        b.nomem) {
+        free(b.s);
+        snprintf(err->message, sizeof err->message, "%.180s: cannot encode the PNG (out of memory)", path);
+        return err->status = NND_ERR_NOMEM;
+    }
+    st = nnd_save_file(path, b.s, b.len, err);
+    free(b.s);
+    return st;
+}
+
 IMGRID_DEF int imgrid_write_png(const imgrid *g, const char *path)
 {
-    if (!g->rgb) return -1;
-    return stbi_write_png(path, g->width, g->height, 3, g->rgb, g->width * 3) ? 0 : -1;
+    nnd_error err;
+    return imgrid_save_png(g, path, &err) == NND_OK ? 0 : -1;
 }
 
 IMGRID_DEF void imgrid_free(imgrid *g)

@@ -8,6 +8,7 @@
 #define _POSIX_C_SOURCE 199309L
 #define NND_IMPLEMENTATION
 #include "../nnd.h"
+#include "cli_files.h"
 
 #include <errno.h>
 #include <math.h>
@@ -48,7 +49,10 @@ static const char *usage =
     "                             it; at mini-batch 10 one thread is fastest)\n"
     "  --help                     this text\n"
     "\n"
-    "With --load FILE --epochs 0 it prints the saved network's accuracy on the test data.\n";
+    "With --load FILE --epochs 0 it prints the saved network's accuracy on the test data.\n"
+    "Every output path is checked before training; the model is saved before the plot data.\n"
+    "Exit status: 0 done; 1 a file could not be read or written, or training failed; 2 a bad\n"
+    "option; 3 done and saved, but training diverged (a parameter beyond 1e4: see the warning).\n";
 
 static void die(const char *fmt, const char *a, const char *b)
 {
@@ -96,7 +100,7 @@ static double now(void)
 
 typedef struct run {
     double t0, *seconds;
-    int monitor_ea, monitor_ec, monitor_ta, monitor_tc;
+    int monitor_ea, monitor_ec, monitor_ta, monitor_tc, warned;
 } run;
 
 /* Called by nnd_sgd after every epoch: network2's lines plus the time. */
@@ -114,6 +118,7 @@ static int on_epoch(const nnd_epoch *e, void *user)
         printf("Accuracy on evaluation data: %d / %d\n", e->evaluation_accuracy, e->n_evaluation);
     printf("\n");
     fflush(stdout);
+    cli_warn_diverging(e, &r->warned, "network2");
     r->t0 = now(); /* the monitors' time is not the next epoch's */
     return 0;
 }
@@ -141,7 +146,7 @@ int main(int argc, char **argv)
 {
     const char *data_dir = "data/mnist", *save = NULL, *load = NULL, *plot = NULL;
     const char *sizes_arg = "784,30,10", *init = "default", *eval_on = "validation";
-    int sizes[64], n_sizes, i, st, train_size = 50000, dense = 0, threads = 0;
+    int sizes[64], n_sizes, i, st, train_size = 50000, dense = 0, threads = 0, diverged = 0;
     long seed = 12345678; /* the seed of the book's figure scripts */
     nnd_cost cost = NND_CROSS_ENTROPY;
     nnd_sgd_options opt = nnd_sgd_defaults();
@@ -208,6 +213,11 @@ int main(int argc, char **argv)
 #undef NEEDS_VALUE
     }
     n_sizes = parse_sizes(sizes_arg, sizes, 64);
+    /* the outputs are checked before the run, not after it */
+    if ((save && output_check(save, &err) != NND_OK) || (plot && output_check(plot, &err) != NND_OK)) {
+        fprintf(stderr, "network2: error: %s\n", err.message);
+        return 1;
+    }
     if (!opt.monitor_evaluation_accuracy && !opt.monitor_evaluation_cost &&
         !opt.monitor_training_accuracy && !opt.monitor_training_cost)
         opt.monitor_evaluation_accuracy = 1; /* a run should say how well it did */
@@ -278,9 +288,10 @@ int main(int argc, char **argv)
     r.t0 = now();
     st = nnd_sgd(net, &training, &opt, &hist);
     if (st != NND_OK) {
-        fprintf(stderr, "network2: error: training stopped after %d epochs: %s\n", hist.epochs,
-                nnd_strerror(st));
+        fprintf(stderr, "network2: error: training stopped after %d epoch%s: %s\n", hist.epochs,
+                hist.epochs == 1 ? "" : "s", nnd_strerror(st));
     }
+    diverged = hist.diverging_epoch >= 0;
     if (hist.evaluation_accuracy && hist.epochs > 0) {
         int best = 0, e;
         for (e = 1; e < hist.epochs; ++e)
@@ -289,48 +300,53 @@ int main(int argc, char **argv)
                hist.evaluation_accuracy[best], evaluation->n,
                100.0 * hist.evaluation_accuracy[best] / evaluation->n, best);
     }
+    /* the model first: a side output that fails must not cost the run */
+    if (save && hist.epochs > 0) {
+        if (st != NND_OK)
+            fprintf(stderr, "network2: error: %s not saved: training did not finish\n", save);
+        else if (nnd_network2_save(net, save, &err) != NND_OK) {
+            fprintf(stderr, "network2: error: %s\n", err.message);
+            st = err.status;
+        } else
+            printf("saved %s\n", save);
+    }
     if (plot && hist.epochs > 0) {
-        FILE *f = fopen(plot, "w");
+        text t;
         int e;
-        if (!f) {
-            fprintf(stderr, "network2: error: %s: cannot create\n", plot);
-            st = NND_ERR_IO;
-        } else {
-            fprintf(f, "# build/network2 run: sizes=%s cost=%s init=%s epochs=%d mini_batch=%d "
-                       "eta=%g lambda=%g regularization=%s momentum=%g train_size=%d seed=%ld "
-                       "evaluate_on=%s%s\n",
+        memset(&t, 0, sizeof t);
+        text_printf(&t, "# build/network2 run: sizes=%s cost=%s init=%s epochs=%d mini_batch=%d "
+                        "eta=%g lambda=%g regularization=%s momentum=%g train_size=%d seed=%ld "
+                        "evaluate_on=%s%s\n",
                     sizes_arg, cost == NND_CROSS_ENTROPY ? "ce" : "quadratic", load ? "loaded" : init,
                     opt.epochs, opt.mini_batch_size, opt.eta, opt.lmbda,
                     opt.regularization == NND_L1 ? "L1" : "L2", opt.momentum, train_size, seed,
                     eval_on, sizeof(nnd_real) == 8 ? " real=double" : " real=float");
-            fprintf(f, "# columns: epoch evaluation_accuracy_percent evaluation_cost "
-                       "training_accuracy_percent training_cost seconds  (NaN = not monitored)\n");
-            for (e = 0; e < hist.epochs; ++e) {
-                fprintf(f, "%d", e);
-                if (hist.evaluation_accuracy)
-                    fprintf(f, " %.2f", 100.0 * hist.evaluation_accuracy[e] / evaluation->n);
-                else fprintf(f, " NaN");
-                if (hist.evaluation_cost) fprintf(f, " %.8g", hist.evaluation_cost[e]);
-                else fprintf(f, " NaN");
-                if (hist.training_accuracy)
-                    fprintf(f, " %.3f", 100.0 * hist.training_accuracy[e] / training.n);
-                else fprintf(f, " NaN");
-                if (hist.training_cost) fprintf(f, " %.8g", hist.training_cost[e]);
-                else fprintf(f, " NaN");
-                fprintf(f, " %.3f\n", r.seconds[e]);
-            }
-            if (fclose(f) != 0) st = NND_ERR_IO;
+        text_printf(&t, "# columns: epoch evaluation_accuracy_percent evaluation_cost "
+                        "training_accuracy_percent training_cost seconds  (NaN = not monitored)\n");
+        for (e = 0; e < hist.epochs; ++e) {
+            text_printf(&t, "%d", e);
+            if (hist.evaluation_accuracy)
+                text_printf(&t, " %.2f", 100.0 * hist.evaluation_accuracy[e] / evaluation->n);
+            else text_printf(&t, " NaN");
+            if (hist.evaluation_cost) text_printf(&t, " %.8g", hist.evaluation_cost[e]);
+            else text_printf(&t, " NaN");
+            if (hist.training_accuracy)
+                text_printf(&t, " %.3f", 100.0 * hist.training_accuracy[e] / training.n);
+            else text_printf(&t, " NaN");
+            if (hist.training_cost) text_printf(&t, " %.8g", hist.training_cost[e]);
+            else text_printf(&t, " NaN");
+            text_printf(&t, " %.3f\n", r.seconds[e]);
         }
-    }
-    if (save && st == NND_OK) {
-        if (nnd_network2_save(net, save, &err) != NND_OK) {
+        if (text_save(&t, plot, &err) != NND_OK) {
             fprintf(stderr, "network2: error: %s\n", err.message);
-            st = err.status;
+            if (st == NND_OK) st = err.status;
         }
+        text_free(&t);
     }
     nnd_history_free(&hist);
     free(r.seconds);
     nnd_free(net);
     nnd_mnist_free(&mnist);
-    return st == NND_OK ? 0 : 1;
+    /* 3: the run finished and its model is saved, but training diverged */
+    return st != NND_OK ? 1 : diverged ? 3 : 0;
 }

@@ -9,6 +9,7 @@
 #define _POSIX_C_SOURCE 199309L
 #define NND_IMPLEMENTATION
 #include "../nnd.h"
+#include "cli_files.h"
 #include "imgrid.h"
 
 #include <math.h>
@@ -68,7 +69,11 @@ static const char *usage =
     "  --errors-png FILE   ensemble: misclassified test digits (default plots/ensemble_errors.png)\n"
     "  --filters-png FILE  first-layer filters of (the first) net, or of net K with --net K\n"
     "                      (default for the ensemble: plots/net_full_layer_0.png, from net 0)\n"
-    "  --help              this text\n";
+    "  --help              this text\n"
+    "\n"
+    "Every output path is checked before training; each net is saved before its side outputs.\n"
+    "Exit status: 0 done; 1 a file could not be read or written; 2 a bad option or input file;\n"
+    "3 done and saved, but training diverged (a parameter beyond 1e4: see the warning).\n";
 
 typedef struct run {
     const char *preset;
@@ -79,6 +84,7 @@ typedef struct run {
     const char *checkpoint;
     char ck_path[4096];
     int stop_after, done, ran, best_epoch, best_val, best_test, n_batches, net_index;
+    int ck_failed, warned; /* a checkpoint could not be written; the divergence warning was given */
     nnd_net *net;
     double fastest;
     double eta, lambda;
@@ -154,7 +160,7 @@ static int preset_layers(const char *p, nnd_layer_spec *L)
     return 0;
 }
 
-static void write_checkpoint(const run *r, int done);
+static int write_checkpoint(run *r, int done);
 static int same_net(const nnd_net *net, const nnd_layer_spec *L, int n_layers);
 
 static int on_epoch(const nnd_epoch *e, void *user)
@@ -184,7 +190,8 @@ static int on_epoch(const nnd_epoch *e, void *user)
         }
     }
     fflush(stdout);
-    if (r->checkpoint) write_checkpoint(r, ep + 1);
+    cli_warn_diverging(e, &r->warned, "network3");
+    if (r->checkpoint && write_checkpoint(r, ep + 1) != NND_OK) return 1; /* stop: see main */
     r->t_epoch = now(); /* an epoch's time includes its evaluations */
     return r->stop_after > 0 && r->ran >= r->stop_after && ep + 1 < r->epochs;
 }
@@ -199,34 +206,36 @@ static void run_line(const run *r, char *out, size_t cap)
              r->net_index);
 }
 
-/* A checkpoint is a text file: a header of lines, then "model" and the
-   net in nnd JSON. Written to FILE.tmp and renamed, so a run killed at any
-   moment leaves the previous checkpoint whole. */
-static void write_checkpoint(const run *r, int done)
+/* The checkpoint (cli_files.h) after epoch done-1, saved with
+   nnd_save_file: a run killed at any moment leaves the previous checkpoint
+   whole. A checkpoint that cannot be written stops the run (the previous
+   one still continues it). */
+static int write_checkpoint(run *r, int done)
 {
-    char tmp[4200], line[1024];
     nnd_error err;
-    nnd_rng g = nnd_dropout_rng(r->net);
+    ckpt c;
     size_t len;
-    char *json = nnd_write(r->net, &len, &err);
-    FILE *f;
-    int e, bad;
-    if (!json) die("cannot write the checkpoint:", err.message);
-    snprintf(tmp, sizeof tmp, "%s.tmp", r->ck_path);
-    if (!(f = fopen(tmp, "wb"))) die("cannot create", tmp);
-    run_line(r, line, sizeof line);
-    fprintf(f, "nnd-network3-checkpoint 1\n%s\ndone %d\n", line, done);
-    fprintf(f, "dropout_rng %llu %d %a\n", (unsigned long long)g.state, g.has_spare, g.spare);
-    fprintf(f, "best %d %d %d\n", r->best_epoch, r->best_val, r->best_test);
-    for (e = 0; e < done; ++e)
-        fprintf(f, "epoch %d %d %d %.3f\n", e, r->val[e], r->test[e], r->seconds[e]);
-    fprintf(f, "model\n");
-    bad = fwrite(json, 1, len, f) != len;
-    free(json);
-    if (fclose(f) || bad || rename(tmp, r->ck_path)) {
-        remove(tmp);
-        die("cannot write the checkpoint", r->ck_path);
+    char *bytes;
+    int st;
+    memset(&c, 0, sizeof c);
+    run_line(r, c.run, sizeof c.run);
+    c.done = done;
+    c.dropout = nnd_dropout_rng(r->net);
+    c.best_epoch = r->best_epoch;
+    c.best_val = r->best_val;
+    c.best_test = r->best_test;
+    c.val = r->val;
+    c.test = r->test;
+    c.seconds = r->seconds;
+    c.net = r->net;
+    bytes = ckpt_write(&c, &len, &err);
+    st = bytes ? nnd_save_file(r->ck_path, bytes, len, &err) : err.status;
+    free(bytes);
+    if (st != NND_OK) {
+        fprintf(stderr, "network3: error: checkpoint after epoch %d: %s\n", done - 1, err.message);
+        r->ck_failed = 1;
     }
+    return st;
 }
 
 /* Continue from r->ck_path: the net (replacing *net), the dropout stream
@@ -234,76 +243,65 @@ static void write_checkpoint(const run *r, int done)
    the program and is left as it is. */
 static void read_checkpoint(run *r, nnd_net **net, const nnd_layer_spec *L, int n_layers)
 {
-    FILE *f = fopen(r->ck_path, "rb");
-    char *text, *p, *model, want[1024], *nl;
-    long size = 0;
-    int e, done, has_spare, at, ok;
-    unsigned long long state;
-    double spare;
-    nnd_rng g;
+    char want[1024];
+    size_t len;
+    char *bytes = nnd_load_file(r->ck_path, &len, NULL);
     nnd_error err;
-    nnd_net *loaded;
-    if (!f) die("cannot open", r->ck_path);
-    if (fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) die("cannot read", r->ck_path);
-    text = (char *)malloc((size_t)size + 1);
-    if (!text) die("out of memory", NULL);
-    if (fread(text, 1, (size_t)size, f) != (size_t)size) die("cannot read", r->ck_path);
-    fclose(f);
-    text[size] = 0;
-    model = strstr(text, "\nmodel\n");
-    if (strncmp(text, "nnd-network3-checkpoint 1\n", 26) || !model)
-        die("not a network3 checkpoint (or cut short):", r->ck_path);
-    *model = 0;
-    model += 7;
-    p = text + 26;
-    run_line(r, want, sizeof want);
-    nl = strchr(p, '\n');
-    if (!nl || (size_t)(nl - p) != strlen(want) || strncmp(p, want, strlen(want)))
-        die("the checkpoint is of another run (other preset or options):", r->ck_path);
-    p = nl + 1;
-    ok = sscanf(p, "done %d\ndropout_rng %llu %d %la\nbest %d %d %d\n%n", &done, &state, &has_spare, &spare,
-                &r->best_epoch, &r->best_val, &r->best_test, &at) == 7;
-    if (!ok || done < 1 || done > r->epochs) die("damaged checkpoint header:", r->ck_path);
-    p += at;
-    for (e = 0; e < done; ++e) {
-        int k;
-        if (sscanf(p, "epoch %d %d %d %lf\n%n", &k, &r->val[e], &r->test[e], &r->seconds[e], &at) != 4 || k != e)
-            die("damaged checkpoint (epoch lines):", r->ck_path);
-        p += at;
+    ckpt c;
+    ckpt_limits lim;
+    int e;
+    if (!bytes) die("cannot read", r->ck_path);
+    lim.max_epochs = r->epochs;
+    lim.n_val = r->validation->n;
+    lim.n_test = r->testd->n;
+    if (ckpt_parse(bytes, len, &lim, &c, &err) != NND_OK) {
+        fprintf(stderr, "network3: error: %s: %s\n", r->ck_path, err.message);
+        exit(2);
     }
-    loaded = nnd_parse(model, strlen(model), &err);
-    free(text);
-    if (!loaded) die("damaged checkpoint model:", r->ck_path);
-    if (!same_net(loaded, L, n_layers)) die("the checkpoint holds another network:", r->ck_path);
-    g.state = (uint64_t)state;
-    g.has_spare = has_spare;
-    g.spare = spare;
-    nnd_set_dropout_rng(loaded, &g);
+    nnd_free_text(bytes);
+    run_line(r, want, sizeof want);
+    if (strcmp(c.run, want)) die("the checkpoint is of another run (other preset or options):", r->ck_path);
+    if (!same_net(c.net, L, n_layers)) die("the checkpoint holds another network:", r->ck_path);
+    for (e = 0; e < c.done; ++e) {
+        r->val[e] = c.val[e];
+        r->test[e] = c.test[e];
+        r->seconds[e] = c.seconds[e];
+    }
+    r->best_epoch = c.best_epoch;
+    r->best_val = c.best_val;
+    r->best_test = c.best_test;
+    r->done = c.done;
+    nnd_set_dropout_rng(c.net, &c.dropout);
     nnd_free(*net);
-    *net = loaded;
-    r->done = done;
+    *net = c.net;
+    c.net = NULL;
+    ckpt_free(&c);
     printf("continuing from %s: %d of %d epochs done (best validation accuracy %.2f%% at epoch %d)\n",
-           r->ck_path, done, r->epochs, 100.0 * r->best_val / r->validation->n, r->best_epoch);
+           r->ck_path, r->done, r->epochs, 100.0 * r->best_val / r->validation->n, r->best_epoch);
 }
 
-static void write_plot(const char *path, const run *r, int k, int epochs)
+/* --plot-data: the per-epoch accuracies and times as gnuplot data. */
+static int write_plot(const char *path, const run *r, int k, int epochs)
 {
-    FILE *f = fopen(path, "w");
-    int e;
-    if (!f) die("cannot create", path);
-    fprintf(f, "# build/network3 --preset %s: epochs=%d mini_batch=%d eta=%g lambda=%g seed=%llu "
-               "train_size=%d shuffle=%d net=%d\n",
-            r->preset, r->epochs, r->mini_batch, r->eta, r->lambda, r->seed, r->train_size,
-            r->shuffle, k);
-    fprintf(f, "# columns: epoch validation_accuracy_percent test_accuracy_percent(NaN: not a new best) "
-               "seconds\n");
+    nnd_error err;
+    text t;
+    int e, st;
+    memset(&t, 0, sizeof t);
+    text_printf(&t, "# build/network3 --preset %s: epochs=%d mini_batch=%d eta=%g lambda=%g seed=%llu "
+                    "train_size=%d shuffle=%d net=%d\n",
+                r->preset, r->epochs, r->mini_batch, r->eta, r->lambda, r->seed, r->train_size,
+                r->shuffle, k);
+    text_printf(&t, "# columns: epoch validation_accuracy_percent test_accuracy_percent(NaN: not a new best) "
+                    "seconds\n");
     for (e = 0; e < epochs; ++e) {
-        fprintf(f, "%d %.2f ", e, 100.0 * r->val[e] / r->validation->n);
-        if (r->test[e] >= 0) fprintf(f, "%.2f", 100.0 * r->test[e] / r->testd->n);
-        else fprintf(f, "NaN");
-        fprintf(f, " %.3f\n", r->seconds[e]);
+        text_printf(&t, "%d %.2f ", e, 100.0 * r->val[e] / r->validation->n);
+        if (r->test[e] >= 0) text_printf(&t, "%.2f", 100.0 * r->test[e] / r->testd->n);
+        else text_printf(&t, "NaN");
+        text_printf(&t, " %.3f\n", r->seconds[e]);
     }
-    if (fclose(f)) die("cannot write", path);
+    if ((st = text_save(&t, path, &err)) != NND_OK) fprintf(stderr, "network3: error: %s\n", err.message);
+    text_free(&t);
+    return st;
 }
 
 static int file_exists(const char *path)
@@ -363,58 +361,53 @@ static void net_file(char *out, size_t cap, const char *base, const run *r, int 
 
 /* --predictions: net k's predicted class of every test image, one per line
    after a '#' line saying which net it is. */
-static void write_predictions(nnd_net *net, const run *r, const nnd_mnist *mnist, const char *base, int k)
+static int write_predictions(nnd_net *net, const run *r, const nnd_mnist *mnist, const char *base, int k)
 {
     char path[4096];
     int *pred = (int *)malloc(sizeof(int) * (size_t)(mnist->test.n > 0 ? mnist->test.n : 1)), i, st;
-    FILE *f;
+    nnd_error err;
+    text t;
     if (!pred) die("out of memory", NULL);
     net_file(path, sizeof path, base, r, k);
     if ((st = nnd_predict(net, &mnist->test, pred)) != NND_OK) die("prediction failed:", nnd_strerror(st));
-    if (!(f = fopen(path, "w"))) die("cannot write", path);
-    fprintf(f, "# build/network3 --preset %s: net %d of %d, seed %llu, %d epochs, %d training images before "
-               "expansion; the predicted class of each of the %d test images\n",
-            r->preset, k, r->nets, r->seed, r->epochs, r->train_size, mnist->test.n);
-    for (i = 0; i < mnist->test.n; ++i) fprintf(f, "%d\n", pred[i]);
-    if (fclose(f) != 0) die("cannot write", path);
-    printf("wrote %s\n", path);
+    memset(&t, 0, sizeof t);
+    text_printf(&t, "# build/network3 --preset %s: net %d of %d, seed %llu, %d epochs, %d training images before "
+                    "expansion; the predicted class of each of the %d test images\n",
+                r->preset, k, r->nets, r->seed, r->epochs, r->train_size, mnist->test.n);
+    for (i = 0; i < mnist->test.n; ++i) text_printf(&t, "%d\n", pred[i]);
     free(pred);
+    if ((st = text_save(&t, path, &err)) != NND_OK) fprintf(stderr, "network3: error: %s\n", err.message);
+    else printf("wrote %s\n", path);
+    text_free(&t);
+    return st;
 }
 
 /* --vote: one --predictions file into row (n classes in [0, 10)); a file
    with another count, a value out of range or anything else is refused. */
 static void read_predictions(const char *path, int n, int *row)
 {
-    FILE *f = fopen(path, "r");
-    char line[1024];
-    int count = 0;
-    if (!f) die("--vote: cannot read", path);
-    while (fgets(line, sizeof line, f)) {
-        char *end;
-        long v;
-        if (line[0] == '#') continue;
-        v = strtol(line, &end, 10);
-        while (*end == ' ' || *end == '\r' || *end == '\n') ++end;
-        if (end == line || *end || v < 0 || v > 9 || count >= n) {
-            fclose(f);
-            die(count >= n ? "--vote: more predictions than test images in" : "--vote: not a class 0-9 in", path);
-        }
-        row[count++] = (int)v;
+    nnd_error err;
+    size_t len;
+    char *bytes = nnd_load_file(path, &len, &err);
+    if (!bytes || predictions_parse(bytes, len, n, 10, row, &err) != NND_OK) {
+        fprintf(stderr, "network3: error: --vote: %s%s%s\n", bytes ? path : "cannot read ", bytes ? ": " : "",
+                err.message);
+        exit(2);
     }
-    fclose(f);
-    if (count != n) die("--vote: fewer predictions than test images in", path);
+    nnd_free_text(bytes);
 }
 
 /* The first layer's filters (channel 0) as a grid of images. */
-static void write_filters(nnd_net *net, const char *path)
+static int write_filters(nnd_net *net, const char *path)
 {
     nnd_layer_desc d = nnd_layer_info(net, 0);
+    nnd_error err;
     imgrid g;
     nnd_real *img;
-    int f, k, cols;
+    int f, k, cols, st;
     if (d.kind != NND_LAYER_CONV && d.kind != NND_LAYER_CONV_POOL) {
         fprintf(stderr, "network3: the first layer is not convolutional: no %s\n", path);
-        return;
+        return NND_OK;
     }
     cols = d.out_c % 5 == 0 ? d.out_c / 4 : 8; /* 20 filters: 5 x 4, as the book */
     if (cols > d.out_c) cols = d.out_c;
@@ -429,10 +422,49 @@ static void write_filters(nnd_net *net, const char *path)
         }
         imgrid_put(&g, f, img, lo, hi > lo ? hi : lo + 1);
     }
-    if (imgrid_write_png(&g, path)) fprintf(stderr, "network3: cannot write %s\n", path);
+    if ((st = imgrid_save_png(&g, path, &err)) != NND_OK) fprintf(stderr, "network3: error: %s\n", err.message);
     else printf("wrote %s\n", path);
     imgrid_free(&g);
     free(img);
+    return st;
+}
+
+/* The labels of the --errors-png tiles go beside it: FILE.png -> FILE.dat
+   (for plots/ensemble_errors_labelled.gp); "" when the name does not end
+   in .png. */
+static void errors_dat(const char *png, char *out, size_t cap)
+{
+    size_t len = png ? strlen(png) : 0;
+    out[0] = '\0';
+    if (len > 4 && len < cap && !strcmp(png + len - 4, ".png")) {
+        memcpy(out, png, len - 4);
+        strcpy(out + len - 4, ".dat");
+    }
+}
+
+/* Every file the run will write, checked before it starts (nnd_save_check):
+   a missing folder or a write-protected file is reported now, not after
+   hours of training. */
+static void check_outputs(const run *r, const char *const *bases, int n_bases, const char *const *files,
+                          int n_files)
+{
+    char path[4096];
+    nnd_error err;
+    int i, k;
+    for (i = 0; i < n_bases; ++i)
+        for (k = 0; bases[i] && k < r->nets; ++k) {
+            if (r->only_net >= 0 && k != r->only_net) continue;
+            net_file(path, sizeof path, bases[i], r, k);
+            if (nnd_save_check(path, &err) != NND_OK) {
+                fprintf(stderr, "network3: error: %s\n", err.message);
+                exit(1);
+            }
+        }
+    for (i = 0; i < n_files; ++i)
+        if (files[i] && nnd_save_check(files[i], &err) != NND_OK) {
+            fprintf(stderr, "network3: error: %s\n", err.message);
+            exit(1);
+        }
 }
 
 int main(int argc, char **argv)
@@ -440,7 +472,8 @@ int main(int argc, char **argv)
     run r;
     const char *data_dir = "data/mnist", *plot = NULL, *save = NULL, *load = NULL;
     const char *errors_png = NULL, *filters_png = NULL, *predictions = NULL, *vote_from = NULL;
-    int epochs = -1, i, k, st, n_layers, ensemble, expanded, stopped = 0, total;
+    char dat[4096];
+    int epochs = -1, i, k, st, n_layers, ensemble, expanded, stopped = 0, total, failed = 0, diverged = 0;
     double eta = -1, lambda = -1;
     nnd_layer_spec L[16];
     nnd_mnist mnist;
@@ -512,6 +545,18 @@ int main(int argc, char **argv)
     if (ensemble && !errors_png) errors_png = "plots/ensemble_errors.png";
     if (ensemble && !filters_png && r.only_net <= 0) filters_png = "plots/net_full_layer_0.png";
     if (vote_from) filters_png = NULL; /* no net here */
+    errors_dat(errors_png, dat, sizeof dat);
+    {
+        const char *bases[4], *files[3];
+        bases[0] = save;
+        bases[1] = plot;
+        bases[2] = r.checkpoint;
+        bases[3] = predictions;
+        files[0] = errors_png;
+        files[1] = dat[0] ? dat : NULL;
+        files[2] = filters_png;
+        check_outputs(&r, bases, 4, files, 3);
+    }
 
     if (nnd_mnist_load(data_dir, &mnist, &err) != NND_OK) die(err.message, NULL);
     if (mnist.validation.n < 1) die("no validation data in", data_dir);
@@ -596,7 +641,12 @@ int main(int argc, char **argv)
             if (st != NND_OK) die("training failed:", nnd_strerror(st));
         }
         total = r.done + h.epochs;
-        if (total < r.epochs && h.stopped_early) { /* --stop-after */
+        if (r.ck_failed) { /* on_epoch stopped the run */
+            fprintf(stderr, "network3: error: stopped after epoch %d; %s\n", total - 1,
+                    total > 1 ? "the same command continues from the last checkpoint written"
+                              : "no checkpoint was written");
+            failed = stopped = 1;
+        } else if (total < r.epochs && h.stopped_early) { /* --stop-after */
             printf("stopped after epoch %d of %d (--stop-after): the same command continues from %s\n",
                    total - 1, r.epochs, r.ck_path);
             stopped = 1;
@@ -606,8 +656,8 @@ int main(int argc, char **argv)
             double seconds = 0;
             for (i = 0; i < total; ++i) seconds += r.seconds[i];
             printf("Finished training network.\n");
-            printf("Best validation accuracy of %.2f%% obtained at iteration %d\n",
-                   100.0 * r.best_val / mnist.validation.n, (r.best_epoch + 1) * r.n_batches - 1);
+            printf("Best validation accuracy of %.2f%% obtained at iteration %.0f\n",
+                   100.0 * r.best_val / mnist.validation.n, (r.best_epoch + 1.0) * r.n_batches - 1);
             printf("Corresponding test accuracy of %.2f%%\n", 100.0 * r.best_test / mnist.test.n);
             printf("Total training time %.1f s (%.2f s per epoch)\n", seconds, seconds / total);
         } else {
@@ -617,16 +667,21 @@ int main(int argc, char **argv)
             if (nnd_accuracy(net, &mnist.test, &c) == NND_OK)
                 printf("test accuracy %.2f%%\n", 100.0 * c / mnist.test.n);
         }
+        /* the model first: a side output that fails must not cost the run */
+        if (save && !stopped) {
+            if (nnd_save(net, path, &err) != NND_OK) {
+                fprintf(stderr, "network3: error: %s\n", err.message);
+                failed = 1;
+            } else
+                printf("saved %s\n", path);
+        }
+        if (predictions && !stopped) failed |= write_predictions(net, &r, &mnist, predictions, k) != NND_OK;
         if (plot && total > 0 && !r.no_eval && !stopped) {
             char pp[4096];
             net_file(pp, sizeof pp, plot, &r, k);
-            write_plot(pp, &r, k, total);
+            failed |= write_plot(pp, &r, k, total) != NND_OK;
         }
-        if (save && !stopped) {
-            if (nnd_save(net, path, &err) != NND_OK) die(err.message, NULL);
-            printf("saved %s\n", path);
-        }
-        if (predictions && !stopped) write_predictions(net, &r, &mnist, predictions, k);
+        if (h.diverging_epoch >= 0) diverged = 1;
         nnd_history_free(&h);
         fflush(stdout);
     }
@@ -672,39 +727,41 @@ int main(int argc, char **argv)
                     img[p] = mnist.test.x8[(size_t)wrong[i] * 784 + p] * mnist.test.x8_scale;
                 imgrid_put(&g, i, img, 0.0, 1.0);
             }
-            if (imgrid_write_png(&g, errors_png)) fprintf(stderr, "network3: cannot write %s\n", errors_png);
-            else printf("wrote %s\n", errors_png);
+            if (imgrid_save_png(&g, errors_png, &err) != NND_OK) {
+                fprintf(stderr, "network3: error: %s\n", err.message);
+                failed = 1;
+            } else
+                printf("wrote %s\n", errors_png);
             imgrid_free(&g);
-            { /* the tiles' labels, for plots/ensemble_errors_labelled.gp: FILE.png -> FILE.dat */
-                char dat[1024];
-                size_t len = strlen(errors_png);
-                FILE *f;
-                if (len > 4 && len < sizeof dat && !strcmp(errors_png + len - 4, ".png")) {
-                    memcpy(dat, errors_png, len - 4);
-                    strcpy(dat + len - 4, ".dat");
-                    if ((f = fopen(dat, "w")) != NULL) {
-                        if (vote_from)
-                            fprintf(f, "# ensemble of %d nets, voted from their --predictions files %s: "
-                                       "%d of %d test images wrong;\n",
-                                    voters, vote_from, n_wrong, mnist.test.n);
-                        else
-                            fprintf(f, "# ensemble of %d nets (preset ensemble, %d epochs, first %d training "
-                                       "images before expansion, seed %lu): %d of %d test images wrong;\n",
-                                    voters, r.epochs, r.train_size ? r.train_size : mnist.training.n,
-                                    (unsigned long)r.seed, n_wrong, mnist.test.n);
-                        fprintf(f, "# the first %d, one per tile of %s\n# tile true predicted test_index\n",
-                                shown, errors_png);
-                        for (i = 0; i < shown; ++i)
-                            fprintf(f, "%d %d %d %d\n", i, mnist.test.labels[wrong[i]], voted[wrong[i]], wrong[i]);
-                        if (fclose(f) == 0) printf("wrote %s\n", dat);
-                    }
-                }
+            if (dat[0]) { /* the tiles' labels, for plots/ensemble_errors_labelled.gp */
+                text t;
+                memset(&t, 0, sizeof t);
+                if (vote_from)
+                    text_printf(&t, "# ensemble of %d nets, voted from their --predictions files %s: "
+                                    "%d of %d test images wrong;\n",
+                                voters, vote_from, n_wrong, mnist.test.n);
+                else
+                    text_printf(&t, "# ensemble of %d nets (preset ensemble, %d epochs, first %d training "
+                                    "images before expansion, seed %lu): %d of %d test images wrong;\n",
+                                voters, r.epochs, r.train_size ? r.train_size : mnist.training.n,
+                                (unsigned long)r.seed, n_wrong, mnist.test.n);
+                text_printf(&t, "# the first %d, one per tile of %s\n# tile true predicted test_index\n", shown,
+                            errors_png);
+                for (i = 0; i < shown; ++i)
+                    text_printf(&t, "%d %d %d %d\n", i, mnist.test.labels[wrong[i]], voted[wrong[i]], wrong[i]);
+                if (text_save(&t, dat, &err) != NND_OK) {
+                    fprintf(stderr, "network3: error: %s\n", err.message);
+                    failed = 1;
+                } else
+                    printf("wrote %s\n", dat);
+                text_free(&t);
             }
         }
         free(wrong);
         free(voted);
     }
-    if (filters_png && !stopped) write_filters(nets[r.only_net > 0 ? r.only_net : 0], filters_png);
+    if (filters_png && !stopped)
+        failed |= write_filters(nets[r.only_net > 0 ? r.only_net : 0], filters_png) != NND_OK;
     for (k = 0; k < r.nets; ++k) nnd_free(nets[k]);
     free(nets);
     free(r.seconds);
@@ -712,5 +769,6 @@ int main(int argc, char **argv)
     free(r.test);
     nnd_dataset_free(&big);
     nnd_mnist_free(&mnist);
-    return 0;
+    /* 3: the run finished and its models are saved, but training diverged */
+    return failed ? 1 : diverged ? 3 : 0;
 }
