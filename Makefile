@@ -11,6 +11,9 @@
 #   make plots-all  the figures too, including the long training runs
 #   make bench    time training against PyTorch (and network2.py if
 #                 NIELSEN_SRC points at the book's src/ directory)
+#   make fuzz     run the libFuzzer harnesses of tests/fuzz/ for FUZZ_S seconds
+#                 each (default 60); findings go to build/fuzz/findings/
+#   make coverage line and branch coverage of nnd.h by the unit tests
 #   make clean    remove build/ and generated plot files
 #
 # Variables: CC (default cc), OPT (default -O3 -march=native -ffp-contract=fast),
@@ -31,7 +34,8 @@ SLOW = $(patsubst tests/%.c,%,$(wildcard tests/test_mnist*.c))
 UNIT = $(filter-out $(SLOW),$(patsubst tests/%.c,%,$(wildcard tests/test_*.c)))
 UNIT_BINS = $(UNIT:%=$(B)/tests/%) $(UNIT:%=$(B)/tests/%_double) $(SLOW:%=$(B)/tests/%)
 
-.PHONY: all demo test data data-fashion bench plots plots-all clean deps-plot deps-img deps-bench
+.PHONY: all demo test data data-fashion bench plots plots-all clean deps-plot deps-img deps-bench \
+	fuzz coverage deps-clang
 all: deps-img $(EXAMPLES)
 
 $(B) $(B)/tests $(B)/asan:
@@ -114,6 +118,19 @@ plots-all: data deps-plot deps-img $(EXAMPLES)
 # ---------------------------------------------------------------- bench
 bench: data deps-bench $(EXAMPLES)
 	@OMP="$(OMP)" sh examples/bench.sh
+
+# ---------------------------------------------------------------- fuzz, coverage
+# clang's libFuzzer and llvm-cov (Debian's clang and llvm packages)
+FUZZ_S ?= 60
+deps-clang:
+	$(call need-deb,clang,/usr/bin/clang)
+	$(call need-deb,llvm,/usr/bin/llvm-cov)
+
+fuzz: deps-clang
+	@FUZZ_S=$(FUZZ_S) sh tests/fuzz/run.sh
+
+coverage: deps-clang
+	@sh tests/coverage.sh
 
 clean:
 	rm -rf $(B) plots/*.dat plots/*.png

@@ -674,7 +674,8 @@ NND_DEF nnd_net *nnd_network2_load(const char *path, nnd_error *err);
    bytes go to a new file beside path (path.tmp-PID-N, created exclusively,
    with path's permissions or 0644), which is synced to the disk, renamed
    over path, and the folder synced; on failure only that temporary file is
-   removed and err says which step failed. A path that is not a regular
+   removed and err says which step failed (a killed save may leave its
+   temporary file behind, never a damaged path). A path that is not a regular
    file (a directory, a symbolic link, a device) or is write-protected is
    refused. Every save of the library goes through it; use it for your own
    files too. (The exclusive creation and the syncs need POSIX; elsewhere,
@@ -916,7 +917,10 @@ static int nnd__save_create(const char *path, mode_t mode, char *tmp, int *fd, n
         snprintf(tmp, NND__PATH_MAX + 32, "%s.tmp-%ld-%04lx", path, (long)getpid(),
                  (salt >> 40) & 0xffff);
         *fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
-        if (*fd >= 0) return NND_OK;
+        if (*fd >= 0) {
+            fcntl(*fd, F_SETFD, FD_CLOEXEC); /* O_CLOEXEC may be 0 in a strict C99 build */
+            return NND_OK;
+        }
         if (errno != EEXIST) break;
     }
     if (errno == ENOENT) {

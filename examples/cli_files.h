@@ -342,7 +342,7 @@ CLI_DEF int predictions_parse(const char *bytes, size_t len, int n, int classes,
         p = nl ? nl + 1 : end;
     }
     if (count != n) {
-        snprintf(err->message, sizeof err->message, "%d predictions, fewer than the %d test images", count, n);
+        snprintf(err->message, sizeof err->message, "fewer predictions (%d) than the %d test images", count, n);
         err->line = 0;
         return err->status = NND_ERR_SHAPE;
     }

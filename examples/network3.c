@@ -84,7 +84,8 @@ typedef struct run {
     const char *checkpoint;
     char ck_path[4096];
     int stop_after, done, ran, best_epoch, best_val, best_test, n_batches, net_index;
-    int ck_failed, warned; /* a checkpoint could not be written; the divergence warning was given */
+    int ck_failed, warned; /* the epoch count of a checkpoint that could not be written; warned */
+    char ck_error[240];
     nnd_net *net;
     double fastest;
     double eta, lambda;
@@ -232,8 +233,8 @@ static int write_checkpoint(run *r, int done)
     st = bytes ? nnd_save_file(r->ck_path, bytes, len, &err) : err.status;
     free(bytes);
     if (st != NND_OK) {
-        fprintf(stderr, "network3: error: checkpoint after epoch %d: %s\n", done - 1, err.message);
-        r->ck_failed = 1;
+        snprintf(r->ck_error, sizeof r->ck_error, "%s", err.message);
+        r->ck_failed = done;
     }
     return st;
 }
@@ -636,15 +637,16 @@ int main(int argc, char **argv)
         t0 = now();
         r.t_epoch = t0;
         memset(&h, 0, sizeof h);
+        h.diverging_epoch = -1; /* also when a finished checkpoint leaves nothing to train */
         if (r.done < r.epochs || r.epochs == 0) {
             st = nnd_sgd(net, &training, &o, &h);
             if (st != NND_OK) die("training failed:", nnd_strerror(st));
         }
         total = r.done + h.epochs;
         if (r.ck_failed) { /* on_epoch stopped the run */
-            fprintf(stderr, "network3: error: stopped after epoch %d; %s\n", total - 1,
-                    total > 1 ? "the same command continues from the last checkpoint written"
-                              : "no checkpoint was written");
+            fprintf(stderr, "network3: error: checkpoint after epoch %d: %s; stopped (%s)\n", r.ck_failed - 1,
+                    r.ck_error, r.ck_failed > 1 ? "the same command continues from the previous checkpoint"
+                                                : "no checkpoint was written");
             failed = stopped = 1;
         } else if (total < r.epochs && h.stopped_early) { /* --stop-after */
             printf("stopped after epoch %d of %d (--stop-after): the same command continues from %s\n",

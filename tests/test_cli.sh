@@ -42,6 +42,21 @@ expect_error 2 "--evaluate-on" -- --evaluate-on training
 expect_error 2 "needs a value" -- --save
 expect_error 1 "cannot open" -- --data "$tmp/nowhere"
 
+# Output paths are checked before MNIST is read or a net trained.
+expect_error 1 "does not exist" -- --save "$tmp/nowhere/m.json"
+expect_error 1 "not a regular file" -- --plot-data /dev/null
+chmod 444 "$tmp/readonly.json" 2>/dev/null || { echo x >"$tmp/readonly.json"; chmod 444 "$tmp/readonly.json"; }
+expect_error 1 "write-protected" -- --save "$tmp/readonly.json"
+
+# A run that blows up while staying finite warns once, naming eta, saves and
+# exits 3; a mini-batch larger than the training set runs.
+"$bin" --eta 1e9 --train-size 200 --epochs 2 --threads 1 --save "$tmp/big.json" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 3 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "diverging.*eta 1e+09" "$tmp/err" &&
+    [ -s "$tmp/big.json" ] && ok || bad "eta 1e9: exit $rc, stderr: $(cat "$tmp/err")"
+"$bin" --mini-batch 1000000 --train-size 100 --epochs 1 --threads 1 >"$tmp/out" 2>"$tmp/err" && ok ||
+    bad "mini-batch 10^6 on 100 images: $(cat "$tmp/err")"
+
 # Truncated and corrupt data: a copy of MNIST with the training images cut short.
 mkdir -p "$tmp/short"
 for f in train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do

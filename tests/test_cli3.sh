@@ -46,6 +46,11 @@ expect_error "cannot open" -- --preset conv --data "$tmp/nowhere"
 expect_error "cannot open" -- --preset conv --load "$tmp/missing.json" --epochs 0
 printf '{"format": "nnd", "version": 1, "layers": [' >"$tmp/truncated.json"
 expect_error "truncated.json" -- --preset conv --load "$tmp/truncated.json" --epochs 0
+# Output paths are checked before MNIST is read or a net trained.
+expect_error "does not exist" -- --preset conv --save "$tmp/nowhere/m.json"
+expect_error "does not exist" -- --preset ensemble --nets 2 --predictions "$tmp/nowhere/p"
+expect_error "not a regular file" -- --preset conv --plot-data /dev/null
+expect_error "not a regular file" -- --preset conv --checkpoint "$tmp"
 
 if [ "$mode" = quick ]; then
     echo "$pass passed, $fail failed"
@@ -156,6 +161,20 @@ expect_error "another run" -- $drop --checkpoint "$tmp/ck" --eta 0.5
 head -c 300 "$tmp/ck" >"$tmp/ck.cut"
 expect_error "ck.cut" -- $drop --checkpoint "$tmp/ck.cut"
 [ "$(cksum <"$tmp/ck")" = "$sum" ] && ok || bad "a refused checkpoint was changed"
+# A checkpoint's numbers are range-checked: a best epoch beyond the epochs
+# done (once accepted, then overflowing the summary) is refused.
+sed 's/^best [0-9-]* /best 2147483647 /' "$tmp/ck" >"$tmp/ck.best"
+expect_error "out of range" -- $drop --checkpoint "$tmp/ck.best"
+sed 's/^epoch 1 [0-9]* /epoch 1 10001 /' "$tmp/ck" >"$tmp/ck.acc"
+expect_error "out of range" -- $drop --checkpoint "$tmp/ck.acc"
+
+# A run that blows up while staying finite warns once, naming eta, saves its
+# net and exits 3.
+"$bin" --preset conv --data "$small" --train-size 200 --epochs 2 --eta 1e6 --threads 1 --save "$tmp/big.json" \
+    >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 3 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "diverging.*eta 1e+06" "$tmp/err" &&
+    [ -s "$tmp/big.json" ] && ok || bad "eta 1e6: exit $rc, stderr: $(cat "$tmp/err")"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
