@@ -176,33 +176,45 @@ CLI_DEF int ckpt_fail(ckpt_reader *R, const char *what)
     return R->err->status = NND_ERR_FORMAT;
 }
 
-/* The next space-separated token of the current line into buf; 0 at the
-   end of the line. */
+/* The next space-separated word of the current line into buf: 1, or 0 at
+   the end of the line; a word longer than buf or holding a NUL byte is
+   malformed (-1), never cut short. */
 CLI_DEF int ckpt_token(ckpt_reader *R, char *buf, size_t cap)
 {
     size_t n = 0;
+    int bad = 0;
     while (R->p < R->end && *R->p == ' ') ++R->p;
     while (R->p < R->end && *R->p != ' ' && *R->p != '\n') {
-        if (n + 1 < cap) buf[n] = *R->p;
-        ++n;
+        if (n + 1 < cap && *R->p != '\0') buf[n++] = *R->p;
+        else bad = 1;
         ++R->p;
     }
-    if (n >= cap) n = cap - 1; /* too long: it will not parse */
     buf[n] = '\0';
-    return n > 0;
+    return bad ? -1 : n > 0;
+}
+
+/* A decimal integer word: an optional '-', then digits. */
+CLI_DEF int ckpt_decimal(const char *tok, int sign_ok)
+{
+    const char *q = tok + (sign_ok && tok[0] == '-');
+    if (!*q) return 0;
+    for (; *q; ++q)
+        if (*q < '0' || *q > '9') return 0;
+    return 1;
 }
 
 /* The keyword, then count integers in [lo, hi], then the end of the line. */
 CLI_DEF int ckpt_ints(ckpt_reader *R, const char *key, long *v, int count, long lo, long hi)
 {
-    char tok[64], *end;
+    char tok[32];
     int i;
-    if (!ckpt_token(R, tok, sizeof tok) || strcmp(tok, key)) return ckpt_fail(R, "a line is missing or out of order");
+    if (ckpt_token(R, tok, sizeof tok) != 1 || strcmp(tok, key)) return ckpt_fail(R, "a line is missing or out of order");
     for (i = 0; i < count; ++i) {
-        if (!ckpt_token(R, tok, sizeof tok)) return ckpt_fail(R, "too few numbers");
+        int got = ckpt_token(R, tok, sizeof tok);
+        if (got == 0) return ckpt_fail(R, "too few numbers");
         errno = 0;
-        v[i] = strtol(tok, &end, 10);
-        if (*end || errno || v[i] < lo || v[i] > hi) return ckpt_fail(R, "a number is malformed or out of range");
+        if (got < 0 || !ckpt_decimal(tok, 1) || (v[i] = strtol(tok, NULL, 10), errno) || v[i] < lo || v[i] > hi)
+            return ckpt_fail(R, "a number is malformed or out of range");
     }
     return NND_OK;
 }
@@ -210,17 +222,21 @@ CLI_DEF int ckpt_ints(ckpt_reader *R, const char *key, long *v, int count, long 
 CLI_DEF int ckpt_eol(ckpt_reader *R)
 {
     char tok[8];
-    if (ckpt_token(R, tok, sizeof tok)) return ckpt_fail(R, "unexpected text at the end of the line");
+    if (ckpt_token(R, tok, sizeof tok) != 0) return ckpt_fail(R, "unexpected text at the end of the line");
     if (R->p >= R->end) return ckpt_fail(R, "the file ends early");
     ++R->p; /* '\n' */
     ++R->line;
     return NND_OK;
 }
 
+/* A real number word (decimal, or a C99 hex float as %a writes it). */
 CLI_DEF int ckpt_real(ckpt_reader *R, double *v, double lo, double hi)
 {
     char tok[64], *end;
-    if (!ckpt_token(R, tok, sizeof tok)) return ckpt_fail(R, "too few numbers");
+    int got = ckpt_token(R, tok, sizeof tok);
+    if (got == 0) return ckpt_fail(R, "too few numbers");
+    if (got < 0 || strspn(tok, "0123456789abcdefABCDEFxXpP.+-") != strlen(tok))
+        return ckpt_fail(R, "a number is malformed or out of range");
     *v = strtod(tok, &end);
     if (*end || !(*v >= lo && *v <= hi)) return ckpt_fail(R, "a number is malformed or out of range");
     return NND_OK;
@@ -231,7 +247,7 @@ CLI_DEF int ckpt_header(ckpt_reader *R, const ckpt_limits *lim, ckpt *c)
 {
     const char *magic = "nnd-network3-checkpoint 1\n";
     const char *nl;
-    char tok[32], *end;
+    char tok[32];
     long v[4];
     int st, e;
     unsigned long long state;
@@ -249,14 +265,14 @@ CLI_DEF int ckpt_header(ckpt_reader *R, const ckpt_limits *lim, ckpt *c)
     R->line = 3;
     if ((st = ckpt_ints(R, "done", v, 1, 1, lim->max_epochs)) || (st = ckpt_eol(R))) return st;
     c->done = (int)v[0];
-    if (!ckpt_token(R, tok, sizeof tok) || strcmp(tok, "dropout_rng") || !ckpt_token(R, tok, sizeof tok))
+    if (ckpt_token(R, tok, sizeof tok) != 1 || strcmp(tok, "dropout_rng") || ckpt_token(R, tok, sizeof tok) != 1)
         return ckpt_fail(R, "no dropout_rng line");
     errno = 0;
-    state = strtoull(tok, &end, 10);
-    if (*end || errno || tok[0] == '-') return ckpt_fail(R, "a malformed dropout_rng state");
+    if (!ckpt_decimal(tok, 0) || (state = strtoull(tok, NULL, 10), errno))
+        return ckpt_fail(R, "a malformed dropout_rng state");
     c->dropout.state = (uint64_t)state;
-    if ((st = ckpt_token(R, tok, sizeof tok) ? NND_OK : ckpt_fail(R, "too few numbers"))) return st;
-    if (strcmp(tok, "0") && strcmp(tok, "1")) return ckpt_fail(R, "the spare flag is not 0 or 1");
+    if (ckpt_token(R, tok, sizeof tok) != 1 || (strcmp(tok, "0") && strcmp(tok, "1")))
+        return ckpt_fail(R, "the spare flag is not 0 or 1");
     c->dropout.has_spare = tok[0] == '1';
     if ((st = ckpt_real(R, &c->dropout.spare, -DBL_MAX, DBL_MAX)) || (st = ckpt_eol(R))) return st;
     if ((st = ckpt_ints(R, "best", v, 3, -1, INT_MAX)) || (st = ckpt_eol(R))) return st;
@@ -264,7 +280,7 @@ CLI_DEF int ckpt_header(ckpt_reader *R, const ckpt_limits *lim, ckpt *c)
     c->best_val = (int)v[1];
     c->best_test = (int)v[2];
     if (c->best_epoch >= c->done || c->best_val > lim->n_val || c->best_test > lim->n_test ||
-        (c->best_epoch < 0) != (c->best_val < 0))
+        (c->best_epoch < 0) != (c->best_val < 0) || (c->best_epoch < 0 && c->best_test != -1))
         return ckpt_fail(R, "the best epoch or its accuracies are out of range");
     c->val = (int *)calloc((size_t)c->done, sizeof(int));
     c->test = (int *)calloc((size_t)c->done, sizeof(int));
@@ -281,6 +297,9 @@ CLI_DEF int ckpt_header(ckpt_reader *R, const ckpt_limits *lim, ckpt *c)
         c->test[e] = (int)v[2];
         if ((st = ckpt_real(R, &c->seconds[e], 0, 1e9)) || (st = ckpt_eol(R))) return st;
     }
+    /* the best epoch is an epoch of the list, with its accuracies */
+    if (c->best_epoch >= 0 && (c->val[c->best_epoch] != c->best_val || c->test[c->best_epoch] != c->best_test))
+        return ckpt_fail(R, "the best line disagrees with its epoch line");
     if ((size_t)(R->end - R->p) < 6 || memcmp(R->p, "model\n", 6)) return ckpt_fail(R, "no model line");
     R->p += 6;
     return NND_OK;
