@@ -2275,10 +2275,11 @@ static int nnd__reserve(nnd_net *net, int m)
    holds before it builds anything. NND_ERR_ARG for an impossible spec,
    NND_ERR_SHAPE for layers that do not fit their input. */
 static int nnd__layout(int n_in, const nnd_layer_spec *specs, int n_layers, nnd_cost cost,
-                       nnd__layer *layer, size_t *n_params, int *max_width, double *work)
+                       nnd__layer *layer, size_t *n_params, int *max_width, double *work, int *bad)
 {
     size_t off = 0;
     int l, c = n_in, h = 1, w = 1;
+    *bad = -1;
     if (n_in < 1 || n_in > NND__MAX_WIDTH || !specs || n_layers < 1 ||
         n_layers > NND__MAX_LAYERS || (int)cost < 0 || (int)cost > 2)
         return NND_ERR_ARG;
@@ -2293,8 +2294,10 @@ static int nnd__layout(int n_in, const nnd_layer_spec *specs, int n_layers, nnd_
             !(s->p_dropout >= 0.0 && s->p_dropout < 1.0) ||
             (s->activation == NND_SOFTMAX && (!last || cost != NND_LOG_LIKELIHOOD)) ||
             (last && cost == NND_LOG_LIKELIHOOD && s->activation != NND_SOFTMAX) ||
-            (last && cost == NND_CROSS_ENTROPY && s->activation != NND_SIGMOID))
+            (last && cost == NND_CROSS_ENTROPY && s->activation != NND_SIGMOID)) {
+            *bad = l;
             return NND_ERR_ARG;
+        }
     }
     *max_width = n_in;
     *work = 0;
@@ -2319,7 +2322,10 @@ static int nnd__layout(int n_in, const nnd_layer_spec *specs, int n_layers, nnd_
                 h = w = side;
             }
         }
-        if (c < 1 || !nnd__layer_shape(L, s, c, h, w)) return NND_ERR_SHAPE;
+        if (c < 1 || !nnd__layer_shape(L, s, c, h, w)) {
+            *bad = l;
+            return NND_ERR_SHAPE;
+        }
         L->w_off = off;
         L->n_w = s->kind == NND_LAYER_DENSE ? (size_t)L->n_in * (size_t)L->n_out
                  : s->kind == NND_LAYER_POOL ? 0 : (size_t)L->K * (size_t)L->oc;
@@ -2346,7 +2352,7 @@ NND_DEF nnd_net *nnd_net_create(int n_in, const nnd_layer_spec *specs, int n_lay
                                 nnd_cost cost, int *status)
 {
     nnd_net *net;
-    int st;
+    int st, l;
     if (n_layers < 1 || n_layers > NND__MAX_LAYERS) {
         nnd__set_status(status, NND_ERR_ARG);
         return NULL;
@@ -2359,7 +2365,7 @@ NND_DEF nnd_net *nnd_net_create(int n_in, const nnd_layer_spec *specs, int n_lay
         return NULL;
     }
     st = nnd__layout(n_in, specs, n_layers, cost, net->layer, &net->n_params, &net->max_width,
-                     &net->work);
+                     &net->work, &l);
     if (st != NND_OK) {
         nnd_free(net);
         nnd__set_status(status, st);
@@ -4406,12 +4412,15 @@ static int nnd__string(nnd__json *J, char *out, size_t cap, const char *where)
             case 'r': c = '\r'; break;
             case 'b': c = '\b'; break;
             case 'f': c = '\f'; break;
-            case 'u':
-                if (J->end - J->p < 4)
-                    return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: bad \\u escape", where);
+            case 'u': {
+                int h;
+                for (h = 0; h < 4; ++h)
+                    if (J->p + h >= J->end || !strchr("0123456789abcdefABCDEF", J->p[h]) || !J->p[h])
+                        return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: bad \\u escape", where);
                 J->p += 4;
-                c = '?';
+                c = '?'; /* names in these formats are ASCII */
                 break;
+            }
             case '"': case '\\': case '/': break;
             default:
                 return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: bad escape \\%c", where, c);
@@ -5101,7 +5110,7 @@ NND_DEF nnd_net *nnd_parse(const char *text, size_t len, nnd_error *err)
     nnd__mats *M = NULL;
     nnd__flayer *FL = NULL;
     int n_layers = 0, input[3] = {0, 0, 0}, n_input = -1, version = -1, cost = -1, l, st = NND_OK;
-    int format_ok = 0;
+    int format_ok = 0, layers_seen = 0;
     char key[64];
     nnd_net *net = NULL;
     nnd_layer_spec *specs = NULL;
@@ -5130,6 +5139,11 @@ NND_DEF nnd_net *nnd_parse(const char *text, size_t len, nnd_error *err)
             double x;
             if ((st = nnd__string(&J, key, sizeof key, "key")) || (st = nnd__expect(&J, ':', key)))
                 goto out;
+            if ((!strcmp(key, "format") && format_ok) || (!strcmp(key, "version") && version >= 0) ||
+                (!strcmp(key, "input") && n_input >= 0) || (!strcmp(key, "cost") && cost >= 0)) {
+                st = nnd__fail(err, NND_ERR_FORMAT, J.line, "duplicate key \"%s\"", key);
+                goto out;
+            }
             if (!strcmp(key, "format")) {
                 char name[16];
                 if ((st = nnd__string(&J, name, sizeof name, "format"))) goto out;
@@ -5154,7 +5168,7 @@ NND_DEF nnd_net *nnd_parse(const char *text, size_t len, nnd_error *err)
             } else if (!strcmp(key, "cost")) {
                 if ((st = nnd__enum(&J, nnd__cost_names, 3, &cost, "cost"))) goto out;
             } else if (!strcmp(key, "layers")) {
-                if (n_layers) {
+                if (layers_seen++) {
                     st = nnd__fail(err, NND_ERR_FORMAT, J.line, "duplicate key \"layers\"");
                     goto out;
                 }
@@ -5163,7 +5177,10 @@ NND_DEF nnd_net *nnd_parse(const char *text, size_t len, nnd_error *err)
                     for (;;) {
                         nnd__flayer *F = &FL[n_layers];
                         char where[96];
-                        int v[2], nv;
+                        int v[2], nv, seen = 0;
+                        static const char *const layer_keys[10] = {"type", "activation", "neurons", "filters",
+                                                                   "filter", "pool", "p_dropout", "weights",
+                                                                   "biases", ""};
                         if (n_layers >= NND__MAX_LAYERS) {
                             st = nnd__fail(err, NND_ERR_FORMAT, J.line, "layers: too many");
                             goto out;
@@ -5180,6 +5197,14 @@ NND_DEF nnd_net *nnd_parse(const char *text, size_t len, nnd_error *err)
                                     (st = nnd__expect(&J, ':', k2)))
                                     goto out;
                                 snprintf(where, sizeof where, "layers[%d].%s", n_layers, k2);
+                                for (e = 0; e < 10 && strcmp(k2, layer_keys[e]); ++e) continue;
+                                if (e == 3) e = 2; /* "filters" and "neurons" are one field */
+                                if (e < 10 && (seen & (1 << e))) {
+                                    st = nnd__fail(err, NND_ERR_FORMAT, J.line, "%s: duplicate key", where);
+                                    goto out;
+                                }
+                                if (e < 10) seen |= 1 << e;
+                                e = 0;
                                 if (!strcmp(k2, "type")) {
                                     if ((st = nnd__enum(&J, nnd__kind_names, 4, &e, where))) goto out;
                                     F->spec.kind = (nnd_layer_kind)e;
@@ -5262,6 +5287,10 @@ NND_DEF nnd_net *nnd_parse(const char *text, size_t len, nnd_error *err)
         st = nnd__fail(err, NND_ERR_FORMAT, J.line, "unexpected text after the closing '}'");
         goto out;
     }
+    if (layers_seen && n_layers < 1) {
+        st = nnd__fail(err, NND_ERR_FORMAT, 0, "layers: the list is empty");
+        goto out;
+    }
     if (!format_ok || version < 0 || n_input < 0 || cost < 0 || n_layers < 1) {
         st = nnd__fail(err, NND_ERR_FORMAT, 0, "missing key \"%s\"",
                        !format_ok ? "format" : version < 0 ? "version" : n_input < 0 ? "input"
@@ -5289,10 +5318,15 @@ NND_DEF nnd_net *nnd_parse(const char *text, size_t len, nnd_error *err)
         goto out;
     }
     st = nnd__layout(input[0] * input[1] * input[2], specs, n_layers, (nnd_cost)cost, lay, &n_params,
-                     &width, &work);
+                     &width, &work, &l);
     if (st != NND_OK) {
-        st = nnd__fail(err, NND_ERR_FORMAT, 0, "the layers do not make a valid network (%s)",
-                       nnd_strerror(st));
+        if (l < 0)
+            st = nnd__fail(err, NND_ERR_FORMAT, 0, "the input or the cost does not make a valid network");
+        else if (st == NND_ERR_SHAPE)
+            st = nnd__fail(err, NND_ERR_FORMAT, FL[l].line, "layers[%d]: its sizes do not fit its input", l);
+        else
+            st = nnd__fail(err, NND_ERR_FORMAT, FL[l].line,
+                           "layers[%d]: impossible settings (activation, dropout or the cost of the last layer)", l);
         goto out;
     }
     for (l = 0; l < n_layers; ++l) {

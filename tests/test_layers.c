@@ -365,6 +365,11 @@ static void save_load(void)
             {"\"format\": \"nnd\"", "\"format\": \"nnx\""},
             {"\"weights\": [", "\"weights\": [1e999, "},
             {"\"p_dropout\": 0.5", "\"p_dropout\": 1.5"},
+            {"\"version\": 1", "\"version\": 1, \"version\": 1"},      /* duplicate keys */
+            {"\"type\": \"conv_pool\"", "\"type\": \"conv_pool\", \"type\": \"dense\""},
+            {"\"filters\": 4", "\"filters\": 4, \"neurons\": 4"},
+            {"\"format\": \"nnd\"", "\"format\": \"nn\\uZZZZ\""},     /* a \u escape that is not hex */
+            {"\"input\": [1, 10, 10]", "\"input\": [1, 3, 3]"},        /* layer 0 does not fit */
         };
         size_t t;
         for (t = 0; t < sizeof bad / sizeof bad[0]; ++t) {
