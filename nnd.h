@@ -324,7 +324,9 @@ typedef struct nnd_layer_desc {
     double p_dropout;
     size_t n_weights, n_biases;
     size_t weight_offset, bias_offset; /* into nnd_params */
-    int in_c, in_h, in_w;    /* input maps (dense: n_in x 1 x 1) */
+    int in_c, in_h, in_w;    /* input maps: what the layer reads; a dense layer
+                                reads them flattened (HWC order), a first dense
+                                layer n_in x 1 x 1 */
     int out_c, out_h, out_w; /* output maps (dense: n_out x 1 x 1) */
     int filter_h, filter_w, pool_h, pool_w; /* 0 where not applicable */
 } nnd_layer_desc;
@@ -2106,11 +2108,11 @@ static void nnd__free_workspace(nnd_net *net)
     int l;
     if (net->a)
         for (l = 0; l <= net->n_layers; ++l) NND_FREE(net->a[l]);
+    /* each array on its own: a reserve that failed part-way leaves some NULL */
     if (net->dropped)
-        for (l = 0; l < net->n_layers; ++l) {
-            NND_FREE(net->dropped[l]);
-            NND_FREE(net->mask[l]);
-        }
+        for (l = 0; l < net->n_layers; ++l) NND_FREE(net->dropped[l]);
+    if (net->mask)
+        for (l = 0; l < net->n_layers; ++l) NND_FREE(net->mask[l]);
     if (net->dz)
         for (l = 0; l < net->n_layers; ++l) NND_FREE(net->dz[l]);
     NND_FREE(net->a);
@@ -2127,11 +2129,11 @@ static void nnd__free_workspace(nnd_net *net)
     NND_FREE(net->sp_idx);
     NND_FREE(net->sp_val);
     if (net->col)
-        for (l = 0; l < net->n_layers; ++l) {
-            NND_FREE(net->col[l]);
-            NND_FREE(net->zc[l]);
-            NND_FREE(net->arg[l]);
-        }
+        for (l = 0; l < net->n_layers; ++l) NND_FREE(net->col[l]);
+    if (net->zc)
+        for (l = 0; l < net->n_layers; ++l) NND_FREE(net->zc[l]);
+    if (net->arg)
+        for (l = 0; l < net->n_layers; ++l) NND_FREE(net->arg[l]);
     if (net->wtc)
         for (l = 0; l < net->n_layers; ++l) NND_FREE(net->wtc[l]);
     if (net->route_idx)
@@ -4134,7 +4136,7 @@ NND_DEF int nnd_mnist_load(const char *dir, nnd_mnist *m, nnd_error *err)
         goto fail;
     }
     n_in = m->train_images.dims[1] * m->train_images.dims[2];
-    if ((double)m->test_images.dims[1] * m->test_images.dims[2] != n_in ||m->train_images.dims[0] != m->train_labels.dims[0] ||
+    if (m->test_images.dims[1] != m->train_images.dims[1] || m->test_images.dims[2] != m->train_images.dims[2] ||m->train_images.dims[0] != m->train_labels.dims[0] ||
         m->test_images.dims[0] != m->test_labels.dims[0]) {
         st = nnd__fail(err, NND_ERR_SHAPE, 0,
                        "%s: image and label counts or image sizes do not match", dir);
@@ -4741,13 +4743,14 @@ static void nnd__prefix_path(nnd_error *err, const char *path)
 
 NND_DEF int nnd_network2_save(const nnd_net *net, const char *path, nnd_error *err)
 {
+    nnd_error own; /* the status when the caller passes no err */
     size_t len;
     char *text;
     int st;
     if (!path || strlen(path) + 5 > 4096)
         return nnd__fail(err, NND_ERR_ARG, 0, "nnd_network2_save: bad path");
-    text = nnd_network2_write(net, &len, err);
-    if (!text) return err ? err->status : NND_ERR_ARG;
+    text = nnd_network2_write(net, &len, err ? err : &own);
+    if (!text) return (err ? err : &own)->status;
     st = nnd_save_file(path, text, len, err);
     NND_FREE(text);
     return st;
@@ -5261,6 +5264,8 @@ NND_DEF nnd_net *nnd_parse(const char *text, size_t len, nnd_error *err)
                             st = nnd__fail(err, NND_ERR_FORMAT, F->line, "layers[%d]: missing \"type\"", n_layers);
                             goto out;
                         }
+                        if (F->spec.kind == NND_LAYER_POOL && !(seen & 2))
+                            F->spec.activation = NND_LINEAR; /* a pool layer has no other */
                         ++n_layers;
                         if (nnd__peek(&J) == ',') {
                             ++J.p;
@@ -5376,10 +5381,11 @@ out:
 #ifndef NND_NO_STDIO
 NND_DEF int nnd_save(const nnd_net *net, const char *path, nnd_error *err)
 {
+    nnd_error own; /* the status when the caller passes no err */
     size_t len;
-    char *text = nnd_write(net, &len, err);
+    char *text = nnd_write(net, &len, err ? err : &own);
     int st;
-    if (!text) return err ? err->status : NND_ERR_ARG;
+    if (!text) return (err ? err : &own)->status;
     st = nnd_save_file(path, text, len, err);
     NND_FREE(text);
     return st;
