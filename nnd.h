@@ -64,7 +64,10 @@
                         remain.
    NND_NO_POSIX         save files with the C library only (see
                         nnd_save_file); the default on POSIX systems uses
-                        open/fsync/rename for exclusive, durable saves.
+                        open/fsync/rename for exclusive, durable saves, and
+                        so the implementation's file includes <fcntl.h>,
+                        <sys/stat.h> and <unistd.h> (keep names such as
+                        write or open free there).
 
    ==========================================================================
    API BY TOPIC (each is declared below with its comment)

@@ -47,7 +47,7 @@ static void crop(const nnd_real *in, int r0, int c0, int h, int w, nnd_real *out
         for (c = 0; c < w; c++) out[r * w + c] = in[(r0 + r) * 28 + c0 + c];
 }
 
-static void write(imgrid *g, const char *name)
+static void write_grid(imgrid *g, const char *name)
 {
     char path[256];
     sprintf(path, "plots/%s.png", name);
@@ -69,7 +69,7 @@ static void grid_of(const char *name, const int *idx, int n, int cols, int r0, i
         crop(img, r0, c0, h, w, part);
         imgrid_put(&g, i, part, 0.0, 1.0);
     }
-    write(&g, name);
+    write_grid(&g, name);
 }
 
 static void digits(void)
@@ -95,7 +95,7 @@ static void digits(void)
         for (k = 0; k < 784; k++) q[k] = (k / 28 < 14 && k % 28 < 14) ? img[k] : 0;
         if (imgrid_init(&g, 1, 1, 28, 28, 10, 2)) fig_die("imgrid_init failed");
         imgrid_put(&g, 0, q, 0, 1);
-        write(&g, "mnist_top_left_feature");
+        write_grid(&g, "mnist_top_left_feature");
         if (imgrid_init(&g, 3, 3, 28, 28, 8, 16)) fig_die("imgrid_init failed");
         imgrid_set_background(&g, 255, 255, 255);
         for (k = 1; k < 4; k++) {
@@ -105,10 +105,10 @@ static void digits(void)
                                         ? img[r * 28 + c] : 0;
             imgrid_put(&g, k - 1, q, 0, 1);
         }
-        write(&g, "mnist_other_features");
+        write_grid(&g, "mnist_other_features");
         if (imgrid_init(&g, 1, 1, 28, 28, 10, 2)) fig_die("imgrid_init failed");
         imgrid_put(&g, 0, img, 0, 1);
-        write(&g, "mnist_complete_zero");
+        write_grid(&g, "mnist_complete_zero");
     }
     {   /* rotation by 15 degrees: each output pixel samples the input at the
            back-rotated position (bilinear), brightness x1.3, clipped to 1 */
@@ -134,10 +134,10 @@ static void digits(void)
             }
         if (imgrid_init(&g, 1, 1, 28, 28, 10, 2)) fig_die("imgrid_init failed");
         imgrid_put(&g, 0, img, 0, 1);
-        write(&g, "more_data_5");
+        write_grid(&g, "more_data_5");
         if (imgrid_init(&g, 1, 1, 28, 28, 10, 2)) fig_die("imgrid_init failed");
         imgrid_put(&g, 0, rot, 0, 1);
-        write(&g, "more_data_rotated_5");
+        write_grid(&g, "more_data_rotated_5");
     }
 }
 
@@ -152,7 +152,7 @@ static void weights_png(nnd_net *net, const char *name)
         for (k = 0; k < 784; k++) w[k] = W[k * 30 + j];
         imgrid_put_signed(&g, j, w, 0.0); /* each image on its own scale */
     }
-    write(&g, name);
+    write_grid(&g, name);
 }
 
 static void trained(void)
