@@ -104,8 +104,11 @@ demo: data $(B)/network2 deps-plot
 	else echo "gnuplot is missing, so no PNG (see above)"; fi
 
 # ---------------------------------------------------------------- tests
-test: data deps-img $(UNIT_BINS) $(EXAMPLES)
-	@CC="$(CC)" UNIT="$(UNIT)" SLOW="$(SLOW)" sh tests/run.sh
+# the programs are built one per core (JOBS, default: all cores)
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+test: data deps-img
+	@$(MAKE) --no-print-directory -j$(JOBS) $(UNIT_BINS) $(EXAMPLES)
+	@CC="$(CC)" JOBS="$(JOBS)" UNIT="$(UNIT)" SLOW="$(SLOW)" sh tests/run.sh
 
 # ---------------------------------------------------------------- plots
 # plots/plots.sh runs the figure programs and gnuplot; "all" adds the long runs.

@@ -40,6 +40,13 @@ run() {
     total_fail=$((total_fail + f))
 }
 
+# throttle: wait until fewer than $JOBS background jobs run (the compiles
+# below run in parallel, one per core).
+JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+throttle() {
+    while [ "$(jobs -p | wc -l)" -ge "$JOBS" ]; do sleep 0.1; done
+}
+
 # variant NAME COMMAND...: one build-variant check (the command must succeed).
 vpass=0
 vfail=0
@@ -72,14 +79,37 @@ run "test_faults (saves that fail or are killed)" sh tests/test_faults.sh $B/net
 run "fuzz corpus and findings replayed" sh tests/fuzz/replay.sh
 
 echo "== build variants"
+# Every source compiles clean with both compilers, float and double: these
+# compiles run $JOBS at a time, each into its own object. (The unit tests'
+# gcc builds are the sanitizer builds below, with the same warnings.)
+n=0
+rm -f $B/variants/c_*
 for cc in gcc clang; do
     command -v $cc >/dev/null 2>&1 || { echo "($cc not installed: its variants are skipped)"; continue; }
     for prec in "" -DNND_DOUBLE; do
         for src in tests/test_*.c examples/*.c exercises/*.c; do
             [ -f "$src" ] || continue
-            variant "$cc $prec $src" $cc $STRICT $prec -O1 -c "$src" -o $B/variants/v.o
+            case "$cc $src" in "gcc tests/test_"*) continue ;; esac
+            n=$((n + 1))
+            echo "$cc $prec $src" >$B/variants/c_$n.name
+            throttle
+            ($cc $STRICT $prec -O1 -c "$src" -o $B/variants/c_$n.o >$B/variants/c_$n.out 2>&1
+             echo $? >$B/variants/c_$n.rc) &
         done
     done
+done
+wait
+for f in $B/variants/c_*.name; do
+    [ -f "$f" ] || continue
+    c=${f%.name}
+    if [ "$(cat "$c.rc")" = 0 ]; then vpass=$((vpass + 1)); else
+        vfail=$((vfail + 1))
+        echo "FAIL build variant: $(cat "$f")"
+        head -20 "$c.out"
+    fi
+done
+for cc in gcc clang; do
+    command -v $cc >/dev/null 2>&1 || continue
     variant "$cc two translation units, NND_STATIC" sh -c \
         "$cc $STRICT tests/variant_static_a.c tests/variant_static_b.c -o $B/variants/static -lm && $B/variants/static"
     variant "$cc custom allocator macros" sh -c \
@@ -115,13 +145,21 @@ SAN="-g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all"
 if echo 'int main(void){return 0;}' | gcc -fopenmp -x c - -o $B/asan/omp_probe 2>/dev/null; then
     SAN="$SAN -fopenmp"
 fi
+for t in $UNIT; do # built $JOBS at a time, then run one by one
+    rm -f $B/asan/$t $B/asan/${t}_double
+    throttle
+    gcc $STRICT $SAN tests/$t.c -o $B/asan/$t -lm >$B/asan/$t.out 2>&1 &
+    throttle
+    gcc $STRICT $SAN -DNND_DOUBLE tests/$t.c -o $B/asan/${t}_double -lm >$B/asan/${t}_double.out 2>&1 &
+done
+wait
 for t in $UNIT; do
-    if gcc $STRICT $SAN tests/$t.c -o $B/asan/$t -lm &&
-        gcc $STRICT $SAN -DNND_DOUBLE tests/$t.c -o $B/asan/${t}_double -lm; then
+    if [ -x $B/asan/$t ] && [ -x $B/asan/${t}_double ]; then
         run "asan $t (float)" $B/asan/$t
         run "asan $t (double)" $B/asan/${t}_double
     else
         echo "FAIL could not build the sanitizer $t"
+        cat $B/asan/$t.out $B/asan/${t}_double.out | head -20
         total_fail=$((total_fail + 1))
     fi
 done
@@ -140,12 +178,21 @@ fi
 
 if ls exercises/*.c >/dev/null 2>&1; then
     echo "== exercise checks (exercises/README.md)"
+    for src in exercises/*.c; do # built $JOBS at a time, then run one by one
+        name=$(basename "$src" .c)
+        rm -f $B/exercises/$name
+        throttle
+        $CC $STRICT -O3 -march=native -ffp-contract=fast "$src" -o $B/exercises/$name -lm \
+            >$B/exercises/$name.out 2>&1 &
+    done
+    wait
     for src in exercises/*.c; do
         name=$(basename "$src" .c)
-        if $CC $STRICT -O3 -march=native -ffp-contract=fast "$src" -o $B/exercises/$name -lm; then
+        if [ -x $B/exercises/$name ]; then
             run "exercises/$name" $B/exercises/$name
         else
             echo "FAIL could not build $src"
+            head -20 $B/exercises/$name.out
             total_fail=$((total_fail + 1))
         fi
     done
