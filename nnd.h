@@ -1418,9 +1418,7 @@ static void nnd__scatter(int n, int cnt, const int *idx, const nnd_real *val,
    to 12 accumulators: 4 rows x 3 vectors, 5 rows x 2), so the loop is
    bound by multiply-adds, not loads, and B is read once per group: a batch
    of 10 is three groups (4 + 3 + 3), not a four, a four and two single
-   rows, each of which read all of B again (measured with B in cache, 10
-   examples through a 2880 x 100 layer: 98 us that way, 79-83 us as 4 + 3 +
-   3; 5 examples: 68 us as 4 + 1, 37-40 us as one five). Every output is the
+   rows, each of which would read all of B again (nnd__group). Every output is the
    same sum in the same order as nnd__rows would form (c = 0, 1, ...). The
    row is taken a block of vectors at a time; the last block takes only
    the vectors the rest of the row needs (a 40-wide row is 3 + 2 vectors,
@@ -2933,29 +2931,14 @@ static void nnd__forward_rows(nnd_net *net, int e0, int e1, int nt, int train, i
     }
 }
 
-/* How many slabs a batch of m is cut into: one per thread (at least two
-   examples each), or a single one - the whole batch, with the threads
-   inside each product - when the batch is smaller or the work too little
-   to share. */
-static int nnd__slab_count(const nnd_net *net, int m)
-{
-    int s = nnd__threads(net);
-    if (s > net->slab_cap) s = net->slab_cap;
-    if (s > m / 2) s = m / 2;
-    if ((double)m * net->work < NND__PARALLEL_WORK) s = 1;
-    return s > 1 ? s : 1;
-}
-
 /* A large dense layer (its weights more than a core's share of cache,
    NND__L2_BYTES) is split between the S > 1 threads by its weights instead
    of by examples: thread s owns the rows [nnd__part(n_in, s), nnd__part(n_in,
    s + 1)) of its weights (the inputs they come from), and only it ever
-   reads or writes them. With slabs, every thread read all the weights twice
-   per step (forward and BP2), just after the update had written half of
-   them on the other core: on net (i)'s 2880 x 100 layer (1.15 MB) that
-   forward pass took as long with two threads, five examples each, as with
-   one thread and ten (0.13-0.14 s per 10,000 images, measured), and the
-   update did not get faster either. Split, thread s takes the layer's BP2
+   reads or writes them. With slabs, every thread would read all the
+   weights twice per step (forward and BP2), just after the update wrote
+   half of them on the other core, and a core's share of cache cannot hold
+   them: the threads would wait on memory, not compute. Split, thread s takes the layer's BP2
    and its weight step for all examples on its own rows (nnd__bp2_part,
    nnd__update_part), and the forward pass is a pipeline through the threads
    in row order (nnd__forward_part). Each value is the same sum in the same
@@ -2976,12 +2959,54 @@ static int nnd__part(int n, int s, int S)
     return s >= S ? n : (int)((long)n * s / S) / 16 * 16;
 }
 
+/* The schedule of one batch of m examples, made once before its forward
+   pass (nnd__plan_batch) and read by the forward pass, backpropagation and
+   the update, so that each of these rules is written here only:
+   - nt, the threads: as many as the caller allows (nnd_set_threads, else
+     OpenMP's count), but one per NND__STEP_WORK multiply-adds of the batch's
+     forward pass at most. Threads meet at the end of every parallel region,
+     several per layer and step; on a small step the meetings cost more than
+     the second thread gives, and on a machine whose other cores are busy
+     each meeting waits until the late thread gets a core again.
+   - slabs: the examples cut into one slab per thread, at least two examples
+     each, for the passes that take a slab through the layers
+     (nnd__forward, nnd__backward); 1 means the whole batch, with the
+     threads inside each product.
+   - split[l]: layer l split by its weights between the threads (nnd__split).
+   - fused[l]: with plain SGD (fuse), layer l's weight gradient is taken
+     inside its step (nnd__update) instead of being formed: the sparse input
+     layer and every split layer.
+   The schedule decides who computes what, never what is computed: every
+   value is the same sum in the same order under any plan. */
+#ifndef NND__STEP_WORK
+#define NND__STEP_WORK 1048576.0
+#endif
+typedef struct nnd__plan {
+    int m, nt, slabs;
+    unsigned char split[NND__MAX_LAYERS], fused[NND__MAX_LAYERS];
+} nnd__plan;
+
+static void nnd__plan_batch(const nnd_net *net, int m, int fuse, nnd__plan *P)
+{
+    const double most = m * net->work / NND__STEP_WORK;
+    int l, nt = nnd__threads(net);
+    if (nt > most) nt = most >= 2 ? (int)most : 1;
+    P->m = m;
+    P->nt = nt;
+    P->slabs = nt < net->slab_cap ? nt : net->slab_cap;
+    if (P->slabs > m / 2) P->slabs = m / 2 > 1 ? m / 2 : 1;
+    for (l = 0; l < net->n_layers; ++l) {
+        P->split[l] = (unsigned char)nnd__split(net, l, P->slabs);
+        P->fused[l] = (unsigned char)(fuse && ((l == 0 && net->sparse) || P->split[l]));
+    }
+}
+
 /* Stage s of a pipeline has finished its first g groups (nnd__forward_part):
    the stage publishes g, the next one waits for it. Without OpenMP the
    stages run one after the other and never wait. */
 static void nnd__stage_post(int *flag, int g)
 {
-    (void)g; /* gcc 12 takes an atomic write's right side for unused */
+    (void)g; /* an atomic write's right side may look unused to a compiler */
     NND__FLUSH;
     NND__ATOMIC_WRITE
     *flag = g;
@@ -3046,9 +3071,9 @@ static void nnd__forward_part(nnd_net *net, int l, int m, int s, int S, int trai
    each. The kernels compute every output of an example as the same sum in
    the same order whichever slab or part it is in, so neither the threads
    nor the slabs change a result. */
-static void nnd__forward(nnd_net *net, int m, int train)
+static void nnd__forward(nnd_net *net, const nnd__plan *P, int train)
 {
-    const int S = nnd__slab_count(net, m);
+    const int S = P->slabs, m = P->m;
     int l, l0, s;
     if (train) nnd__draw_masks(net, m);
     for (l = 0; l < net->n_layers; ++l) {
@@ -3058,11 +3083,11 @@ static void nnd__forward(nnd_net *net, int m, int train)
                            (size_t)L->oc);
     }
     if (S == 1) {
-        nnd__forward_rows(net, 0, m, nnd__threads(net), train, 0, net->n_layers);
+        nnd__forward_rows(net, 0, m, P->nt, train, 0, net->n_layers);
         return;
     }
     for (l0 = 0; l0 < net->n_layers; l0 = l + 1) {
-        for (l = l0; l < net->n_layers && !nnd__split(net, l, S); ++l) {
+        for (l = l0; l < net->n_layers && !P->split[l]; ++l) {
         }
         if (l > l0) {
             const int l1 = l;
@@ -3090,8 +3115,10 @@ NND_DEF int nnd_feedforward(nnd_net *net, const nnd_real *x, int m, nnd_real *ou
     d.x = x;
     for (first = 0; first < m; first += net->cap) {
         int b = m - first < net->cap ? m - first : net->cap;
+        nnd__plan P;
         nnd__gather(net, &d, NULL, NULL, first, b);
-        nnd__forward(net, b, 0);
+        nnd__plan_batch(net, b, 0, &P);
+        nnd__forward(net, &P, 0);
         memcpy(out + (size_t)first * net->n_out, net->a[net->n_layers],
                (size_t)b * net->n_out * sizeof *out);
     }
@@ -3255,9 +3282,9 @@ static void nnd__bp2_part(nnd_net *net, int l, int m, int s, int S, int train)
    patch at (y,x); for conv-pool, over pooled positions q, the patch at the
    position that won q for filter f. With fuse, nnd_sgd takes the sparse
    input layer's weight step itself (nnd__update). */
-static void nnd__gradients(nnd_net *net, int m, nnd_real *grad, int train, int fuse)
+static void nnd__gradients(nnd_net *net, const nnd__plan *plan, nnd_real *grad, int train)
 {
-    const int nt = nnd__threads(net);
+    const int nt = plan->nt, m = plan->m;
     int l;
     for (l = net->n_layers - 1; l >= 0; --l) {
         const nnd__layer *L = &net->layer[l];
@@ -3267,7 +3294,7 @@ static void nnd__gradients(nnd_net *net, int m, nnd_real *grad, int train, int f
         switch (L->kind) {
         case NND_LAYER_DENSE:
             nnd__sum_rows(m, L->n_out, d, gb);
-            if ((l == 0 && net->sparse && fuse) || (fuse && nnd__split(net, l, nnd__slab_count(net, m)))) {
+            if (plan->fused[l]) {
                 /* nnd_sgd applies this layer's weight gradient itself (nnd__update) */
             } else if (l == 0 && net->sparse) {
                 nnd__sparse_tn(nt, m, L->n_in, L->n_out, net->sp_cnt, net->sp_row_idx,
@@ -3288,7 +3315,7 @@ static void nnd__gradients(nnd_net *net, int m, nnd_real *grad, int train, int f
             break;
         case NND_LAYER_CONV_POOL: { /* from filter f's list (nnd__route_lists) */
             const int Q = L->oh * L->ow, mq = m * Q, parts = nt < F ? nt : F;
-            const int S = nnd__slab_count(net, m), recopy = parts == S && L->fw * L->ic >= 2 * NND__VL;
+            const int S = plan->slabs, recopy = parts == S && L->fw * L->ic >= 2 * NND__VL;
             const int image = nnd__image_gradient(net, l);
             int part;
             nnd__sum_rows(mq, F, d, gb);
@@ -3298,17 +3325,13 @@ static void nnd__gradients(nnd_net *net, int m, nnd_real *grad, int train, int f
                runs over its list in order, whatever the split. Thread t
                formed the patches of slab t's examples (nnd__forward); those
                of the other slabs sit in another core's cache, and fetching
-               them from there cost more than the arithmetic (measured: the
-               40-filter layer of net (ii) took 0.083 s per 5,000 images with
-               2 threads, 0.096 with one). When the patches' runs are long
-               (recopy) the thread copies them again from the example's input
-               (for that layer 11 times smaller) into its slab scratch (0.056 s);
-               the values, and so the sums, are the same. A one-channel first
-               layer reads its terms from a padded copy of the image itself
-               (nnd__rows_image): for the 20-filter first layer of net (ii)
-               the patches' far fetches held its gradient at 0.063 s per
-               10,000 images with one thread and 0.069 with two; from the
-               image, 0.061-0.066 and 0.038-0.043 (nets (i) and (ii)). */
+               them from there costs more than the arithmetic on them. So
+               when the patches' runs are long (recopy) the thread forms them
+               again from the example's input (K / ic times smaller) into its
+               slab scratch; the values, and so the sums, are the same. A
+               one-channel first layer reads its terms from a padded copy of
+               the image itself (nnd__rows_image), fw times smaller than its
+               patches. */
             NND__PARALLEL_FOR(nt, (double)mq * F * L->K)
             for (part = 0; part < parts; ++part) {
                 const int f0 = F * part / parts, f1 = F * (part + 1) / parts;
@@ -3351,17 +3374,17 @@ static void nnd__gradients(nnd_net *net, int m, nnd_real *grad, int train, int f
    deltas slab by slab as nnd__forward cut it (each thread takes its
    examples down through every layer with no barrier), then the weight
    gradients, each summed over the whole batch in example order. */
-static void nnd__backward(nnd_net *net, int m, nnd_real *grad, int train, int fuse)
+static void nnd__backward(nnd_net *net, const nnd__plan *P, nnd_real *grad, int train)
 {
-    const int S = nnd__slab_count(net, m);
+    const int S = P->slabs, m = P->m;
     int s, top, ls;
     if (S == 1) {
-        nnd__deltas_rows(net, m, 0, m, nnd__threads(net), train, net->slab, net->slab_int,
+        nnd__deltas_rows(net, m, 0, m, P->nt, train, net->slab, net->slab_int,
                          net->n_layers - 1, 0);
     } else {
         for (top = net->n_layers - 1; top >= 0; top = ls - 1) {
             const int t = top;
-            for (ls = top; ls > 0 && !nnd__split(net, ls, S); --ls) {
+            for (ls = top; ls > 0 && !P->split[ls]; --ls) {
             }
             NND__PARALLEL_SLABS(S)
             for (s = 0; s < S; ++s)
@@ -3375,7 +3398,7 @@ static void nnd__backward(nnd_net *net, int m, nnd_real *grad, int train, int fu
             }
         }
     }
-    nnd__gradients(net, m, grad, train, fuse);
+    nnd__gradients(net, P, grad, train);
 }
 
 static double nnd__batch_cost_sum(const nnd_net *net, int m)
@@ -3415,14 +3438,16 @@ NND_DEF int nnd_backprop(nnd_net *net, const nnd_real *x, const nnd_real *y, con
                          int m, nnd_real *grad, double *cost)
 {
     nnd_data d;
+    nnd__plan P;
     int st = nnd__check_batch_args(net, x, y, labels, m);
     if (st != NND_OK) return st;
     if (!grad) return NND_ERR_ARG;
     nnd__batch_view(net, &d, x, y, labels, m);
     nnd__gather(net, &d, NULL, NULL, 0, m);
-    nnd__forward(net, m, net->train_mode);
+    nnd__plan_batch(net, m, 0, &P);
+    nnd__forward(net, &P, net->train_mode);
     if (cost) *cost = nnd__batch_cost_sum(net, m);
-    nnd__backward(net, m, grad, net->train_mode, 0);
+    nnd__backward(net, &P, grad, net->train_mode);
     return NND_OK;
 }
 
@@ -3430,12 +3455,14 @@ NND_DEF int nnd_batch_cost(nnd_net *net, const nnd_real *x, const nnd_real *y,
                            const int *labels, int m, double *cost)
 {
     nnd_data d;
+    nnd__plan P;
     int st = nnd__check_batch_args(net, x, y, labels, m);
     if (st != NND_OK) return st;
     if (!cost) return NND_ERR_ARG;
     nnd__batch_view(net, &d, x, y, labels, m);
     nnd__gather(net, &d, NULL, NULL, 0, m);
-    nnd__forward(net, m, net->train_mode);
+    nnd__plan_batch(net, m, 0, &P);
+    nnd__forward(net, &P, net->train_mode);
     *cost = nnd__batch_cost_sum(net, m);
     return NND_OK;
 }
@@ -3495,8 +3522,10 @@ static int nnd__evaluate(nnd_net *net, const nnd_data *d, const nnd__index *ix,
     for (first = 0; first < d->n; first += chunk) {
         int b = d->n - first < chunk ? d->n - first : chunk;
         const nnd_real *out;
+        nnd__plan P;
         nnd__gather(net, d, ix, NULL, first, b);
-        nnd__forward(net, b, 0);
+        nnd__plan_batch(net, b, 0, &P);
+        nnd__forward(net, &P, 0);
         out = net->a[net->n_layers];
         for (i = 0; i < b; ++i) {
             int guess = nnd__argmax(out + (size_t)i * net->n_out, net->n_out);
@@ -3668,15 +3697,16 @@ static void nnd__update_part(nnd_net *net, int l, int m, int s, int S, nnd_real 
    Biases take the gradient step only. With fuse (plain SGD), the weights
    of a sparse input layer and of a split layer (nnd__split) take their
    gradient here: nnd__gradients left it out. */
-static void nnd__update(nnd_net *net, int m, double eta, double lmbda, int n,
-                        nnd_regularization reg, double mu, nnd_real *vel, int fuse)
+static void nnd__update(nnd_net *net, const nnd__plan *P, double eta, double lmbda, int n,
+                        nnd_regularization reg, double mu, nnd_real *vel)
 {
+    const int m = P->m;
     const nnd_real step = (nnd_real)(eta / m);
     const nnd_real shrink = (nnd_real)(eta * lmbda / n);
     /* (1 - eta lmbda/n) w is applied as w - (eta lmbda/n) w: in float the
        factor 1 - 1e-5 would round to a multiple of 6e-8, the small term does not */
     const nnd_real muv = (nnd_real)mu;
-    const int nt = nnd__threads(net), S = nnd__slab_count(net, m);
+    const int nt = P->nt, S = P->slabs;
     int l;
     (void)nt;
     for (l = 0; l < net->n_layers; ++l) {
@@ -3699,7 +3729,7 @@ static void nnd__update(nnd_net *net, int m, double eta, double lmbda, int n,
             }
             continue;
         }
-        if (l == 0 && fuse && net->sparse) {
+        if (P->fused[l] && !P->split[l]) {
             /* The sparse input layer with plain SGD: nnd__backward did not form
                its weight gradient sum_i x_i Delta_i (mostly zero rows). Take the
                decay (or L1) step over all weights, then add -(eta/m) x_ik Delta_i
@@ -3719,7 +3749,7 @@ static void nnd__update(nnd_net *net, int m, double eta, double lmbda, int n,
             for (q = 0; q < len; ++q) sd[q] = -step * d1[q];
             nnd__sparse_tn(nt, m, L->n_in, L->n_out, net->sp_cnt, net->sp_row_idx, net->sp_row_val,
                            sd, w, (double)net->sp_total, 1);
-        } else if (fuse && nnd__split(net, l, S)) { /* the gradient and the step at once */
+        } else if (P->fused[l]) { /* a split layer: the gradient and the step at once */
             int s;
             NND__PARALLEL_SLABS(S)
             for (s = 0; s < S; ++s) nnd__update_part(net, l, m, s, S, shrink, step, reg == NND_L1);
@@ -3864,6 +3894,7 @@ NND_DEF int nnd_sgd(nnd_net *net, const nnd_data *training, const nnd_sgd_option
         if (opt->rng) nnd_shuffle(opt->rng, order, n); /* random.shuffle(training_data) */
         for (k = 0; k < n; k += m) {                      /* mini_batches [k:k+m] */
             const int b = n - k < m ? n - k : m;
+            nnd__plan P;
             nnd__gather(net, training, &tix, order, k, b);
             if (augment) { /* ch.6 problem: small random rotations and shifts */
                 const nnd__layer *L0 = &net->layer[0];
@@ -3880,10 +3911,10 @@ NND_DEF int nnd_sgd(nnd_net *net, const nnd_data *training, const nnd_sgd_option
                     memcpy(row, aug, (size_t)net->n_in * sizeof *row);
                 }
             }
-            nnd__forward(net, b, 1);
-            nnd__backward(net, b, net->grad, 1, fuse);
-            nnd__update(net, b, eta, opt->lmbda, n_l2, opt->regularization, opt->momentum, vel,
-                        fuse);
+            nnd__plan_batch(net, b, fuse, &P);
+            nnd__forward(net, &P, 1);
+            nnd__backward(net, &P, net->grad, 1);
+            nnd__update(net, &P, eta, opt->lmbda, n_l2, opt->regularization, opt->momentum, vel);
         }
         hist->eta[epoch] = eta;
 

@@ -4,6 +4,9 @@
    pooling, dropout masks drawn from the network's stream), over many widths
    and batch sizes (vector tails, row groups, column strips), the sparse and
    dense input modes, 1-3 threads and layers split by their weights. */
+/* every batch gets the threads it asks for, however small (nnd__plan_batch):
+   these checks are about what threads compute */
+#define NND__STEP_WORK 1.0
 #define NND_IMPLEMENTATION
 #include "../nnd.h"
 #include "check.h"

@@ -1,6 +1,9 @@
 /* nnd_sgd and the evaluation functions: network2's update rules checked
    step by step, determinism, divergence, bad hyper-parameters, monitors,
    callbacks, early stopping and eta schedules. */
+/* every batch gets the threads it asks for, however small (nnd__plan_batch):
+   these checks are about what threads compute */
+#define NND__STEP_WORK 1.0
 #define NND_IMPLEMENTATION
 #include "../nnd.h"
 #include "check.h"
