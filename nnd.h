@@ -4236,8 +4236,14 @@ NND_DEF void nnd_mnist_free(nnd_mnist *m)
 }
 
 /* -------------------------------------------------------------------------
-   10. network2 JSON: save and load in network2.py's format
+   10a. JSON: the reader and writer both file formats use
    ------------------------------------------------------------------------- */
+/* Both formats are JSON (RFC 8259). The writer appends to a growable
+   buffer and writes each number as the shortest decimal that reads back to
+   the same nnd_real. The reader knows the grammar, not the schemas: a
+   schema (sections 10 and 12) is a loop over nnd__json_next that names its
+   fields, and skips the values it does not know. Every value reader takes
+   `where`, the field's path, for its messages. */
 
 /* A growable text buffer. */
 typedef struct nnd__buf {
@@ -4267,6 +4273,13 @@ static void nnd__put(nnd__buf *b, const char *s, size_t n)
 }
 
 static void nnd__puts(nnd__buf *b, const char *s) { nnd__put(b, s, strlen(s)); }
+
+static void nnd__put_int(nnd__buf *b, const char *fmt, int v)
+{
+    char num[48];
+    sprintf(num, fmt, v);
+    nnd__puts(b, num);
+}
 
 /* strtod that ignores the C locale's decimal separator: JSON always uses '.'. */
 static double nnd__strtod(const char *s, size_t n, int *ok)
@@ -4311,94 +4324,29 @@ static void nnd__format_real(char *out, nnd_real v)
     if (plain) memcpy(out + n, ".0", 3); /* like Python's repr: 1.0, not 1 */
 }
 
-static int nnd__is_network2(const nnd_net *net)
-{
-    int l;
-    if (net->cost != NND_QUADRATIC && net->cost != NND_CROSS_ENTROPY) return 0;
-    for (l = 0; l < net->n_layers; ++l)
-        if (net->layer[l].kind != NND_LAYER_DENSE || net->layer[l].act != NND_SIGMOID ||
-            net->layer[l].p_dropout != 0)
-            return 0;
-    return 1;
-}
-
-NND_DEF void nnd_free_text(char *text) { NND_FREE(text); }
-
-NND_DEF char *nnd_network2_write(const nnd_net *net, size_t *len, nnd_error *err)
-{
-    nnd__buf b;
-    char num[48];
-    int l, j, k;
-    memset(&b, 0, sizeof b);
-    if (!net) {
-        nnd__fail(err, NND_ERR_ARG, 0, "nnd_network2_write: NULL network");
-        return NULL;
-    }
-    if (!nnd__is_network2(net)) {
-        nnd__fail(err, NND_ERR_ARG, 0,
-                  "only dense sigmoid networks with quadratic or cross-entropy cost "
-                  "have a network2 file format");
-        return NULL;
-    }
-    if (!nnd__all_finite(net->params, net->n_params)) {
-        nnd__fail(err, NND_ERR_DIVERGED, 0, "the network has NaN or infinite parameters");
-        return NULL;
-    }
-    /* json.dump's default separators: ", " and ": " */
-    nnd__puts(&b, "{\"sizes\": [");
-    sprintf(num, "%d", net->n_in);
-    nnd__puts(&b, num);
-    for (l = 0; l < net->n_layers; ++l) {
-        sprintf(num, ", %d", net->layer[l].n_out);
-        nnd__puts(&b, num);
-    }
-    nnd__puts(&b, "], \"weights\": [");
-    for (l = 0; l < net->n_layers; ++l) {
-        const nnd__layer *L = &net->layer[l];
-        const nnd_real *W = net->params + L->w_off;
-        nnd__puts(&b, l ? ", [" : "[");
-        for (j = 0; j < L->n_out; ++j) { /* row j: neuron j's incoming weights */
-            nnd__puts(&b, j ? ", [" : "[");
-            for (k = 0; k < L->n_in; ++k) {
-                if (k) nnd__puts(&b, ", ");
-                nnd__format_real(num, W[(size_t)k * L->n_out + j]);
-                nnd__puts(&b, num);
-            }
-            nnd__puts(&b, "]");
-        }
-        nnd__puts(&b, "]");
-    }
-    nnd__puts(&b, "], \"biases\": [");
-    for (l = 0; l < net->n_layers; ++l) {
-        const nnd__layer *L = &net->layer[l];
-        nnd__puts(&b, l ? ", [" : "[");
-        for (j = 0; j < L->n_out; ++j) { /* a column vector: one-element lists */
-            nnd__puts(&b, j ? ", [" : "[");
-            nnd__format_real(num, net->params[L->b_off + j]);
-            nnd__puts(&b, num);
-            nnd__puts(&b, "]");
-        }
-        nnd__puts(&b, "]");
-    }
-    nnd__puts(&b, "], \"cost\": \"");
-    nnd__puts(&b, net->cost == NND_CROSS_ENTROPY ? "CrossEntropyCost" : "QuadraticCost");
-    nnd__puts(&b, "\"}");
-    if (b.nomem) {
-        NND_FREE(b.s);
-        nnd__fail(err, NND_ERR_NOMEM, 0, "out of memory");
-        return NULL;
-    }
-    if (len) *len = b.len;
-    nnd__ok(err);
-    return b.s;
-}
-
-/* --- a small JSON reader that knows network2's schema --- */
+/* The reader: the unread text, the line it starts on and where failures go. */
 typedef struct nnd__json {
     const char *p, *end;
     int line;
     nnd_error *err;
 } nnd__json;
+
+/* A parser's start: J on text, and a zeroed record of size bytes for what
+   its schema reads; NULL (err says why) for a NULL text or no memory. */
+static void *nnd__json_start(nnd__json *J, const char *text, size_t len, nnd_error *err, const char *fn, size_t size)
+{
+    void *record;
+    if (!text) {
+        nnd__fail(err, NND_ERR_ARG, 0, "%s: NULL text", fn);
+        return NULL;
+    }
+    J->p = text;
+    J->end = text + len;
+    J->line = 1;
+    J->err = err;
+    if (!(record = nnd__zalloc(1, size))) nnd__fail(err, NND_ERR_NOMEM, 0, "out of memory");
+    return record;
+}
 
 static void nnd__ws(nnd__json *J)
 {
@@ -4422,8 +4370,7 @@ static int nnd__expect(nnd__json *J, char c, const char *where)
     char got = nnd__peek(J);
     if (got != c) {
         if (!got) return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: file ends early, expected '%c'", where, c);
-        return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: expected '%c', found '%c'",
-                         where, c, got);
+        return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: expected '%c', found '%c'", where, c, got);
     }
     ++J->p;
     return NND_OK;
@@ -4510,7 +4457,59 @@ static int nnd__number(nnd__json *J, double *v, int integer, const char *where)
     return NND_OK;
 }
 
-/* Skip any JSON value (for keys network2 does not define). */
+/* A list or an object being read by nnd__json_next. */
+typedef struct nnd__iter {
+    const char *where; /* names the container in messages about its opening bracket */
+    const char *last;  /* ... about what follows an item: ',' or the closing bracket */
+    const char *colon; /* objects: names the ':' in messages (NULL: the member's key) */
+    int line;          /* the line of the opening bracket; 0 until it is read */
+    char open;         /* '[' or '{' */
+    char key[64];      /* objects: the current member's key (longer keys are cut) */
+} nnd__iter;
+
+static nnd__iter nnd__iter_init(char open, const char *where)
+{
+    nnd__iter it;
+    memset(&it, 0, sizeof it);
+    it.where = it.last = where;
+    it.open = open;
+    return it;
+}
+
+/* The next item of a list, '[' [value *(',' value)] ']', or member of an
+   object, '{' [string ':' value *(',' string ':' value)] '}': 1 when one
+   follows, its value next in the text (for a member, after its key, in
+   it->key, and the ':'); 0 once the closing bracket is read; or an error.
+   After a ',' an item is required, so a trailing comma fails in the reader
+   of that item. The whitespace after a ',' is left to that reader: at an
+   item's start J->line is the line of its ',' (of the item, for the first),
+   the line a schema records for it. */
+static int nnd__json_next(nnd__json *J, nnd__iter *it)
+{
+    const char close = it->open == '[' ? ']' : '}';
+    int st;
+    if (!it->line) {
+        if ((st = nnd__expect(J, it->open, it->where))) return st;
+        it->line = J->line;
+        if (nnd__peek(J) == close) {
+            ++J->p;
+            return 0;
+        }
+    } else if (nnd__peek(J) == ',') {
+        ++J->p;
+    } else {
+        return nnd__expect(J, close, it->last);
+    }
+    if (close == ']') return 1;
+    if ((st = nnd__string(J, it->key, sizeof it->key, "key")) ||
+        (st = nnd__expect(J, ':', it->colon ? it->colon : it->key)))
+        return st;
+    return 1;
+}
+
+/* Skip any JSON value (for keys a schema does not define). It recurses once
+   per list or object, so deeper than 64 levels is refused: the stack stays
+   bounded whatever the text. */
 static int nnd__skip(nnd__json *J, int depth)
 {
     char c = nnd__peek(J), tmp[8];
@@ -4519,22 +4518,11 @@ static int nnd__skip(nnd__json *J, int depth)
     if (depth > 64) return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "nesting too deep");
     if (c == '"') return nnd__string(J, tmp, sizeof tmp, "value");
     if (c == '[' || c == '{') {
-        char close = c == '[' ? ']' : '}';
-        ++J->p;
-        if (nnd__peek(J) == close) {
-            ++J->p;
-            return NND_OK;
-        }
-        for (;;) {
-            if (close == '}') {
-                if ((st = nnd__string(J, tmp, sizeof tmp, "key")) || (st = nnd__expect(J, ':', "object")))
-                    return st;
-            }
+        nnd__iter it = nnd__iter_init(c, "value");
+        it.colon = "object";
+        while ((st = nnd__json_next(J, &it)) > 0)
             if ((st = nnd__skip(J, depth + 1))) return st;
-            c = nnd__peek(J);
-            if (c == ',') { ++J->p; continue; }
-            return nnd__expect(J, close, "value");
-        }
+        return st;
     }
     if (J->end - J->p >= 4 && (!strncmp(J->p, "true", 4) || !strncmp(J->p, "null", 4))) {
         J->p += 4;
@@ -4547,8 +4535,45 @@ static int nnd__skip(nnd__json *J, int depth)
     return nnd__number(J, &v, 0, "value");
 }
 
-/* Numbers read from "weights" or "biases": a flat list plus, for each of
-   their matrices, the row count, the row length and the line it starts on. */
+/* After the top-level object only whitespace may follow. */
+static int nnd__json_end(nnd__json *J)
+{
+    if (nnd__peek(J) == '\0') return NND_OK;
+    return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "unexpected text after the closing '}'");
+}
+
+/* A name among n into *out; an error naming the field otherwise. */
+static int nnd__enum(nnd__json *J, const char *const *names, int n, int *out, const char *where)
+{
+    char s[64];
+    int i, st = nnd__string(J, s, sizeof s, where);
+    if (st) return st;
+    for (i = 0; i < n; ++i)
+        if (!strcmp(s, names[i])) {
+            *out = i;
+            return NND_OK;
+        }
+    return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: unknown value \"%s\"", where, s);
+}
+
+/* A list of up to max integers in [lo, hi]; *n receives the count. */
+static int nnd__ints(nnd__json *J, int *v, int max, int *n, int lo, int hi, const char *where)
+{
+    nnd__iter it = nnd__iter_init('[', where);
+    int st;
+    double x;
+    *n = 0;
+    while ((st = nnd__json_next(J, &it)) > 0) {
+        if ((st = nnd__number(J, &x, 1, where))) return st;
+        if (*n >= max || x < lo || x > hi)
+            return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: bad value or too many values", where);
+        v[(*n)++] = (int)x;
+    }
+    return st;
+}
+
+/* The numbers of a file's weights and biases, in the file's order; for
+   network2's matrices also each one's row count, row length and line. */
 typedef struct nnd__mats {
     double *v;
     size_t n, cap;
@@ -4568,193 +4593,17 @@ static int nnd__push(nnd__json *J, nnd__mats *M, double x)
     return NND_OK;
 }
 
-/* [[[x, ...], ...], ...]: a list of matrices, each a list of equal rows. */
-static int nnd__matrices(nnd__json *J, nnd__mats *M, const char *key)
+/* A flat list of numbers appended to M; its length into *count. */
+static int nnd__reals(nnd__json *J, nnd__mats *M, size_t *count, const char *where)
 {
-    char where[96];
-    int st, l = 0, j, k;
+    nnd__iter it = nnd__iter_init('[', where);
+    size_t n0 = M->n;
     double x;
-    if ((st = nnd__expect(J, '[', key))) return st;
-    if (nnd__peek(J) == ']') {
-        ++J->p;
-        return NND_OK;
-    }
-    for (;;) {
-        if (l >= NND__MAX_LAYERS) return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: too many layers", key);
-        sprintf(where, "%s[%d]", key, l);
-        if ((st = nnd__expect(J, '[', where))) return st;
-        M->line[l] = J->line;
-        M->rows[l] = 0;
-        M->cols[l] = -1;
-        j = 0;
-        if (nnd__peek(J) != ']') for (;;) {
-            sprintf(where, "%s[%d][%d]", key, l, j);
-            if ((st = nnd__expect(J, '[', where))) return st;
-            k = 0;
-            if (nnd__peek(J) != ']') for (;;) {
-                sprintf(where, "%s[%d][%d][%d]", key, l, j, k);
-                if ((st = nnd__number(J, &x, 0, where)) || (st = nnd__push(J, M, x))) return st;
-                ++k;
-                if (nnd__peek(J) == ',') { ++J->p; continue; }
-                if ((st = nnd__expect(J, ']', where))) return st;
-                break;
-            }
-            else ++J->p;
-            if (M->cols[l] < 0) M->cols[l] = k;
-            if (k != M->cols[l])
-                return nnd__fail(J->err, NND_ERR_SHAPE, J->line,
-                                 "%s[%d][%d]: row of %d numbers, the rows before have %d", key,
-                                 l, j, k, M->cols[l]);
-            ++j;
-            if (nnd__peek(J) == ',') { ++J->p; continue; }
-            sprintf(where, "%s[%d]", key, l);
-            if ((st = nnd__expect(J, ']', where))) return st;
-            break;
-        }
-        else ++J->p;
-        M->rows[l] = j;
-        ++l;
-        M->nmat = l;
-        if (nnd__peek(J) == ',') { ++J->p; continue; }
-        return nnd__expect(J, ']', key);
-    }
-}
-
-NND_DEF nnd_net *nnd_network2_parse(const char *text, size_t len, nnd_error *err)
-{
-    nnd__json J;
-    nnd__mats *W = NULL, *B = NULL;
-    int sizes[NND__MAX_LAYERS + 1], n_sizes = -1, sizes_line = 0, cost_line = 0, l, j, k, st;
-    int seen_w = 0, seen_b = 0;
-    char cost_name[64], key[64];
-    nnd_cost cost = NND_CROSS_ENTROPY;
-    nnd_net *net = NULL;
-    cost_name[0] = '\0';
-    J.p = text;
-    J.end = text ? text + len : text;
-    J.line = 1;
-    J.err = err;
-    if (!text) {
-        nnd__fail(err, NND_ERR_ARG, 0, "nnd_network2_parse: NULL text");
-        return NULL;
-    }
-    W = (nnd__mats *)nnd__zalloc(1, sizeof *W);
-    B = (nnd__mats *)nnd__zalloc(1, sizeof *B);
-    if (!W || !B) {
-        st = nnd__fail(err, NND_ERR_NOMEM, 0, "out of memory");
-        goto out;
-    }
-    if ((st = nnd__expect(&J, '{', "network2 JSON"))) goto out;
-    if (nnd__peek(&J) != '}') for (;;) {
-        if ((st = nnd__string(&J, key, sizeof key, "key")) || (st = nnd__expect(&J, ':', key)))
-            goto out;
-        if (!strcmp(key, "sizes")) {
-            double x;
-            if (n_sizes >= 0) { st = nnd__fail(err, NND_ERR_FORMAT, J.line, "duplicate key \"sizes\""); goto out; }
-            sizes_line = J.line;
-            if ((st = nnd__expect(&J, '[', "sizes"))) goto out;
-            n_sizes = 0;
-            if (nnd__peek(&J) != ']') for (;;) {
-                char where[32];
-                sprintf(where, "sizes[%d]", n_sizes);
-                if (n_sizes > NND__MAX_LAYERS) { st = nnd__fail(err, NND_ERR_FORMAT, J.line, "sizes: too many layers"); goto out; }
-                if ((st = nnd__number(&J, &x, 1, where))) goto out;
-                if (x < 1 || x > NND__MAX_WIDTH) {
-                    st = nnd__fail(err, NND_ERR_FORMAT, J.line, "%s: %g neurons (must be 1 to %d)", where, x, NND__MAX_WIDTH);
-                    goto out;
-                }
-                sizes[n_sizes++] = (int)x;
-                if (nnd__peek(&J) == ',') { ++J.p; continue; }
-                if ((st = nnd__expect(&J, ']', "sizes"))) goto out;
-                break;
-            }
-            else ++J.p;
-        } else if (!strcmp(key, "weights") || !strcmp(key, "biases")) {
-            int *seen = key[0] == 'w' ? &seen_w : &seen_b;
-            if (*seen) { st = nnd__fail(err, NND_ERR_FORMAT, J.line, "duplicate key \"%s\"", key); goto out; }
-            *seen = 1;
-            if ((st = nnd__matrices(&J, key[0] == 'w' ? W : B, key))) goto out;
-        } else if (!strcmp(key, "cost")) {
-            if (cost_line) { st = nnd__fail(err, NND_ERR_FORMAT, J.line, "duplicate key \"cost\""); goto out; }
-            cost_line = J.line;
-            if ((st = nnd__string(&J, cost_name, sizeof cost_name, "cost"))) goto out;
-        } else if ((st = nnd__skip(&J, 0))) {
-            goto out;
-        }
-        if (nnd__peek(&J) == ',') { ++J.p; continue; }
-        if ((st = nnd__expect(&J, '}', "network2 JSON"))) goto out;
-        break;
-    }
-    else ++J.p;
-    if (nnd__peek(&J) != '\0') {
-        st = nnd__fail(err, NND_ERR_FORMAT, J.line, "unexpected text after the closing '}'");
-        goto out;
-    }
-    /* Everything read; now check it against itself. */
-    if (n_sizes < 0 || !seen_w || !seen_b || !cost_line) {
-        st = nnd__fail(err, NND_ERR_FORMAT, 0, "missing key \"%s\"",
-                       n_sizes < 0 ? "sizes" : !seen_w ? "weights" : !seen_b ? "biases" : "cost");
-        goto out;
-    }
-    if (!strcmp(cost_name, "CrossEntropyCost")) cost = NND_CROSS_ENTROPY;
-    else if (!strcmp(cost_name, "QuadraticCost")) cost = NND_QUADRATIC;
-    else {
-        st = nnd__fail(err, NND_ERR_FORMAT, cost_line,
-                       "cost: \"%s\" (expected \"CrossEntropyCost\" or \"QuadraticCost\")", cost_name);
-        goto out;
-    }
-    if (n_sizes < 2) {
-        st = nnd__fail(err, NND_ERR_SHAPE, sizes_line, "sizes: %d layers, a network needs at least 2", n_sizes);
-        goto out;
-    }
-    if (W->nmat != n_sizes - 1 || B->nmat != n_sizes - 1) {
-        st = nnd__fail(err, NND_ERR_SHAPE, 0, "%s has %d matrices, sizes implies %d",
-                       W->nmat != n_sizes - 1 ? "weights" : "biases",
-                       W->nmat != n_sizes - 1 ? W->nmat : B->nmat, n_sizes - 1);
-        goto out;
-    }
-    for (l = 0; l < n_sizes - 1; ++l) {
-        if (W->rows[l] != sizes[l + 1] || W->cols[l] != sizes[l]) {
-            st = nnd__fail(err, NND_ERR_SHAPE, W->line[l],
-                           "weights[%d]: %d x %d, sizes says %d x %d", l, W->rows[l],
-                           W->cols[l] < 0 ? 0 : W->cols[l], sizes[l + 1], sizes[l]);
-            goto out;
-        }
-        if (B->rows[l] != sizes[l + 1] || B->cols[l] != 1) {
-            st = nnd__fail(err, NND_ERR_SHAPE, B->line[l],
-                           "biases[%d]: %d x %d, sizes says %d one-element lists", l, B->rows[l],
-                           B->cols[l] < 0 ? 0 : B->cols[l], sizes[l + 1]);
-            goto out;
-        }
-    }
-    net = nnd_network2(sizes, n_sizes, cost, NULL, &st);
-    if (!net) {
-        nnd__fail(err, st, 0, "cannot build the network: %s", nnd_strerror(st));
-        goto out;
-    }
-    {
-        size_t wi = 0, bi = 0;
-        for (l = 0; l < net->n_layers; ++l) {
-            const nnd__layer *L = &net->layer[l];
-            for (j = 0; j < L->n_out; ++j) {
-                for (k = 0; k < L->n_in; ++k)
-                    net->params[L->w_off + (size_t)k * L->n_out + j] = (nnd_real)W->v[wi++];
-                net->params[L->b_off + j] = (nnd_real)B->v[bi++];
-            }
-        }
-    }
-    st = NND_OK;
-    nnd__ok(err);
-out:
-    if (W) NND_FREE(W->v);
-    if (B) NND_FREE(B->v);
-    NND_FREE(W);
-    NND_FREE(B);
-    if (st != NND_OK) {
-        nnd_free(net);
-        return NULL;
-    }
-    return net;
+    int st;
+    while ((st = nnd__json_next(J, &it)) > 0)
+        if ((st = nnd__number(J, &x, 0, where)) || (st = nnd__push(J, M, x))) return st;
+    *count = M->n - n0;
+    return st;
 }
 
 #ifndef NND_NO_STDIO
@@ -4774,7 +4623,244 @@ static void nnd__prefix_path(nnd_error *err, const char *path)
         }
     }
 }
+#endif
 
+/* -------------------------------------------------------------------------
+   10. network2 JSON: save and load in network2.py's format
+   ------------------------------------------------------------------------- */
+static int nnd__is_network2(const nnd_net *net)
+{
+    int l;
+    if (net->cost != NND_QUADRATIC && net->cost != NND_CROSS_ENTROPY) return 0;
+    for (l = 0; l < net->n_layers; ++l)
+        if (net->layer[l].kind != NND_LAYER_DENSE || net->layer[l].act != NND_SIGMOID ||
+            net->layer[l].p_dropout != 0)
+            return 0;
+    return 1;
+}
+
+NND_DEF void nnd_free_text(char *text) { NND_FREE(text); }
+
+NND_DEF char *nnd_network2_write(const nnd_net *net, size_t *len, nnd_error *err)
+{
+    nnd__buf b;
+    char num[48];
+    int l, j, k;
+    memset(&b, 0, sizeof b);
+    if (!net) {
+        nnd__fail(err, NND_ERR_ARG, 0, "nnd_network2_write: NULL network");
+        return NULL;
+    }
+    if (!nnd__is_network2(net)) {
+        nnd__fail(err, NND_ERR_ARG, 0,
+                  "only dense sigmoid networks with quadratic or cross-entropy cost "
+                  "have a network2 file format");
+        return NULL;
+    }
+    if (!nnd__all_finite(net->params, net->n_params)) {
+        nnd__fail(err, NND_ERR_DIVERGED, 0, "the network has NaN or infinite parameters");
+        return NULL;
+    }
+    /* json.dump's default separators: ", " and ": " */
+    nnd__puts(&b, "{\"sizes\": [");
+    nnd__put_int(&b, "%d", net->n_in);
+    for (l = 0; l < net->n_layers; ++l) nnd__put_int(&b, ", %d", net->layer[l].n_out);
+    nnd__puts(&b, "], \"weights\": [");
+    for (l = 0; l < net->n_layers; ++l) {
+        const nnd__layer *L = &net->layer[l];
+        const nnd_real *W = net->params + L->w_off;
+        nnd__puts(&b, l ? ", [" : "[");
+        for (j = 0; j < L->n_out; ++j) { /* row j: neuron j's incoming weights */
+            nnd__puts(&b, j ? ", [" : "[");
+            for (k = 0; k < L->n_in; ++k) {
+                if (k) nnd__puts(&b, ", ");
+                nnd__format_real(num, W[(size_t)k * L->n_out + j]);
+                nnd__puts(&b, num);
+            }
+            nnd__puts(&b, "]");
+        }
+        nnd__puts(&b, "]");
+    }
+    nnd__puts(&b, "], \"biases\": [");
+    for (l = 0; l < net->n_layers; ++l) {
+        const nnd__layer *L = &net->layer[l];
+        nnd__puts(&b, l ? ", [" : "[");
+        for (j = 0; j < L->n_out; ++j) { /* a column vector: one-element lists */
+            nnd__puts(&b, j ? ", [" : "[");
+            nnd__format_real(num, net->params[L->b_off + j]);
+            nnd__puts(&b, num);
+            nnd__puts(&b, "]");
+        }
+        nnd__puts(&b, "]");
+    }
+    nnd__puts(&b, "], \"cost\": \"");
+    nnd__puts(&b, net->cost == NND_CROSS_ENTROPY ? "CrossEntropyCost" : "QuadraticCost");
+    nnd__puts(&b, "\"}");
+    if (b.nomem) {
+        NND_FREE(b.s);
+        nnd__fail(err, NND_ERR_NOMEM, 0, "out of memory");
+        return NULL;
+    }
+    if (len) *len = b.len;
+    nnd__ok(err);
+    return b.s;
+}
+
+/* Matrix M->nmat of key: [[x, ...], ...], every row as long as the first. */
+static int nnd__matrix(nnd__json *J, nnd__mats *M, const char *key)
+{
+    char at[96], where[96];
+    const int l = M->nmat;
+    int j, k, st;
+    nnd__iter rows, row;
+    double x;
+    snprintf(at, sizeof at, "%s[%d]", key, l);
+    rows = nnd__iter_init('[', at);
+    M->cols[l] = -1;
+    for (j = 0; (st = nnd__json_next(J, &rows)) > 0; ++j) {
+        /* row.where is `where`: the row's path at its '[', then each number's,
+           so a missing ']' is named by the number before it */
+        snprintf(where, sizeof where, "%s[%d][%d]", key, l, j);
+        row = nnd__iter_init('[', where);
+        for (k = 0; (st = nnd__json_next(J, &row)) > 0; ++k) {
+            snprintf(where, sizeof where, "%s[%d][%d][%d]", key, l, j, k);
+            if ((st = nnd__number(J, &x, 0, where)) || (st = nnd__push(J, M, x))) return st;
+        }
+        if (st) return st;
+        if (M->cols[l] < 0) M->cols[l] = k;
+        if (k != M->cols[l])
+            return nnd__fail(J->err, NND_ERR_SHAPE, J->line, "%s[%d][%d]: row of %d numbers, the rows before have %d",
+                             key, l, j, k, M->cols[l]);
+    }
+    if (st) return st;
+    M->rows[l] = j;
+    M->line[l] = rows.line;
+    M->nmat = l + 1;
+    return NND_OK;
+}
+
+/* "weights" or "biases": [[[x, ...], ...], ...], a list of matrices. */
+static int nnd__matrices(nnd__json *J, nnd__mats *M, const char *key)
+{
+    nnd__iter it = nnd__iter_init('[', key);
+    int st;
+    while ((st = nnd__json_next(J, &it)) > 0) {
+        if (M->nmat >= NND__MAX_LAYERS) return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: too many layers", key);
+        if ((st = nnd__matrix(J, M, key))) return st;
+    }
+    return st;
+}
+
+/* What a network2 file holds, as read (n_sizes -1, a line 0: not seen). */
+typedef struct nnd__n2 {
+    nnd__mats W, B;
+    int sizes[NND__MAX_LAYERS + 1], n_sizes, sizes_line, seen_w, seen_b, cost_line;
+    char cost_name[64];
+} nnd__n2;
+
+/* "sizes": [n, ...], each 1 to NND__MAX_WIDTH neurons. */
+static int nnd__n2_sizes(nnd__json *J, nnd__n2 *F)
+{
+    nnd__iter it = nnd__iter_init('[', "sizes");
+    char where[32];
+    double x;
+    int st;
+    F->sizes_line = J->line;
+    F->n_sizes = 0;
+    while ((st = nnd__json_next(J, &it)) > 0) {
+        sprintf(where, "sizes[%d]", F->n_sizes);
+        if (F->n_sizes > NND__MAX_LAYERS) return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "sizes: too many layers");
+        if ((st = nnd__number(J, &x, 1, where))) return st;
+        if (x < 1 || x > NND__MAX_WIDTH)
+            return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: %g neurons (must be 1 to %d)", where, x,
+                             NND__MAX_WIDTH);
+        F->sizes[F->n_sizes++] = (int)x;
+    }
+    return st;
+}
+
+/* A member of the network2 object: "sizes", "weights", "biases" and "cost",
+   each at most once; other keys are skipped. */
+static int nnd__n2_field(nnd__json *J, nnd__n2 *F, const char *key)
+{
+    int *seen = !strcmp(key, "weights") ? &F->seen_w : !strcmp(key, "biases") ? &F->seen_b : NULL;
+    if ((!strcmp(key, "sizes") && F->n_sizes >= 0) || (seen && *seen) || (!strcmp(key, "cost") && F->cost_line))
+        return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "duplicate key \"%s\"", key);
+    if (!strcmp(key, "sizes")) return nnd__n2_sizes(J, F);
+    if (seen) {
+        *seen = 1;
+        return seen == &F->seen_w ? nnd__matrices(J, &F->W, "weights") : nnd__matrices(J, &F->B, "biases");
+    }
+    if (!strcmp(key, "cost")) {
+        F->cost_line = J->line;
+        return nnd__string(J, F->cost_name, sizeof F->cost_name, "cost");
+    }
+    return nnd__skip(J, 0);
+}
+
+/* The fields against each other: all four present, a cost network2 knows,
+   and weights[l] sizes[l+1] rows of sizes[l], biases[l] sizes[l+1] rows of
+   one number. */
+static int nnd__n2_check(const nnd__n2 *F, nnd_cost *cost, nnd_error *err)
+{
+    const int n = F->n_sizes;
+    int l;
+    if (n < 0 || !F->seen_w || !F->seen_b || !F->cost_line)
+        return nnd__fail(err, NND_ERR_FORMAT, 0, "missing key \"%s\"",
+                         n < 0 ? "sizes" : !F->seen_w ? "weights" : !F->seen_b ? "biases" : "cost");
+    if (!strcmp(F->cost_name, "CrossEntropyCost")) *cost = NND_CROSS_ENTROPY;
+    else if (!strcmp(F->cost_name, "QuadraticCost")) *cost = NND_QUADRATIC;
+    else
+        return nnd__fail(err, NND_ERR_FORMAT, F->cost_line,
+                         "cost: \"%s\" (expected \"CrossEntropyCost\" or \"QuadraticCost\")", F->cost_name);
+    if (n < 2) return nnd__fail(err, NND_ERR_SHAPE, F->sizes_line, "sizes: %d layers, a network needs at least 2", n);
+    if (F->W.nmat != n - 1 || F->B.nmat != n - 1)
+        return nnd__fail(err, NND_ERR_SHAPE, 0, "%s has %d matrices, sizes implies %d",
+                         F->W.nmat != n - 1 ? "weights" : "biases", F->W.nmat != n - 1 ? F->W.nmat : F->B.nmat, n - 1);
+    for (l = 0; l < n - 1; ++l) {
+        if (F->W.rows[l] != F->sizes[l + 1] || F->W.cols[l] != F->sizes[l])
+            return nnd__fail(err, NND_ERR_SHAPE, F->W.line[l], "weights[%d]: %d x %d, sizes says %d x %d", l,
+                             F->W.rows[l], F->W.cols[l] < 0 ? 0 : F->W.cols[l], F->sizes[l + 1], F->sizes[l]);
+        if (F->B.rows[l] != F->sizes[l + 1] || F->B.cols[l] != 1)
+            return nnd__fail(err, NND_ERR_SHAPE, F->B.line[l], "biases[%d]: %d x %d, sizes says %d one-element lists",
+                             l, F->B.rows[l], F->B.cols[l] < 0 ? 0 : F->B.cols[l], F->sizes[l + 1]);
+    }
+    return NND_OK;
+}
+
+NND_DEF nnd_net *nnd_network2_parse(const char *text, size_t len, nnd_error *err)
+{
+    nnd__json J;
+    nnd__iter it = nnd__iter_init('{', "network2 JSON");
+    nnd__n2 *F = (nnd__n2 *)nnd__json_start(&J, text, len, err, "nnd_network2_parse", sizeof(nnd__n2));
+    nnd_cost cost = NND_CROSS_ENTROPY;
+    nnd_net *net = NULL;
+    size_t wi = 0, bi = 0;
+    int st, l, j, k;
+    if (!F) return NULL;
+    F->n_sizes = -1;
+    while ((st = nnd__json_next(&J, &it)) > 0)
+        if ((st = nnd__n2_field(&J, F, it.key))) break;
+    if (!st) st = nnd__json_end(&J);
+    if (!st) st = nnd__n2_check(F, &cost, err);
+    if (!st && !(net = nnd_network2(F->sizes, F->n_sizes, cost, NULL, &st)))
+        nnd__fail(err, st, 0, "cannot build the network: %s", nnd_strerror(st));
+    for (l = 0; net && l < net->n_layers; ++l) { /* file row j of weights[l]: neuron j's incoming weights */
+        const nnd__layer *L = &net->layer[l];
+        for (j = 0; j < L->n_out; ++j) {
+            for (k = 0; k < L->n_in; ++k)
+                net->params[L->w_off + (size_t)k * L->n_out + j] = (nnd_real)F->W.v[wi++];
+            net->params[L->b_off + j] = (nnd_real)F->B.v[bi++];
+        }
+    }
+    if (net) nnd__ok(err);
+    NND_FREE(F->W.v);
+    NND_FREE(F->B.v);
+    NND_FREE(F);
+    return net;
+}
+
+#ifndef NND_NO_STDIO
 NND_DEF int nnd_network2_save(const nnd_net *net, const char *path, nnd_error *err)
 {
     nnd_error own; /* the status when the caller passes no err */
@@ -4994,13 +5080,6 @@ static size_t nnd__file_widx(const nnd__layer *L, size_t t)
     return nnd__widx(L, (int)f, (int)((ky * L->fw + kx) * L->ic + c));
 }
 
-static void nnd__put_int(nnd__buf *b, const char *fmt, int v)
-{
-    char num[48];
-    sprintf(num, fmt, v);
-    nnd__puts(b, num);
-}
-
 NND_DEF char *nnd_write(const nnd_net *net, size_t *len, nnd_error *err)
 {
     nnd__buf b;
@@ -5073,342 +5152,255 @@ NND_DEF char *nnd_write(const nnd_net *net, size_t *len, nnd_error *err)
     return b.s;
 }
 
-/* A name among n into *out; an error naming the field otherwise. */
-static int nnd__enum(nnd__json *J, const char *const *names, int n, int *out, const char *where)
-{
-    char s[64];
-    int i, st = nnd__string(J, s, sizeof s, where);
-    if (st) return st;
-    for (i = 0; i < n; ++i)
-        if (!strcmp(s, names[i])) {
-            *out = i;
-            return NND_OK;
-        }
-    return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: unknown value \"%s\"", where, s);
-}
+/* Where a layer is in the file: its line, whether it names its "type", and
+   its weights and biases in the number store (n_w, n_b (size_t)-1: absent). */
+typedef struct nnd__flayer {
+    int has_type, line;
+    size_t w_at, n_w, b_at, n_b;
+} nnd__flayer;
 
-/* A list of up to max integers in [lo, hi]; *n receives the count. */
-static int nnd__ints(nnd__json *J, int *v, int max, int *n, int lo, int hi, const char *where)
+/* What an nnd file holds, as read (-1 or 0: a key not seen yet). */
+typedef struct nnd__nndfile {
+    nnd__mats M;
+    nnd_layer_spec spec[NND__MAX_LAYERS];
+    nnd__flayer at[NND__MAX_LAYERS];
+    int n_layers, layers_seen, input[3], n_input, version, cost, format_ok;
+} nnd__nndfile;
+
+/* Member e of layer P->n_layers (its index in the keys of nnd__nnd_layer;
+   9, "", and 10, unknown, are skipped), named `where` in messages. */
+static int nnd__layer_field(nnd__json *J, nnd__nndfile *P, int e, const char *where)
 {
-    int st;
+    nnd_layer_spec *s = &P->spec[P->n_layers];
+    nnd__flayer *F = &P->at[P->n_layers];
+    int v[2], n = 0, st;
     double x;
-    *n = 0;
-    if ((st = nnd__expect(J, '[', where))) return st;
-    if (nnd__peek(J) == ']') {
-        ++J->p;
+    switch (e) {
+    case 0: /* "type" */
+        if ((st = nnd__enum(J, nnd__kind_names, 4, &n, where))) return st;
+        s->kind = (nnd_layer_kind)n;
+        F->has_type = 1;
         return NND_OK;
-    }
-    for (;;) {
+    case 1: /* "activation" */
+        if ((st = nnd__enum(J, nnd__act_names, 5, &n, where))) return st;
+        s->activation = (nnd_activation)n;
+        return NND_OK;
+    case 2: /* "neurons" or "filters" */
         if ((st = nnd__number(J, &x, 1, where))) return st;
-        if (*n >= max || x < lo || x > hi)
-            return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: bad value or too many values", where);
-        v[(*n)++] = (int)x;
-        if (nnd__peek(J) == ',') {
-            ++J->p;
-            continue;
+        if (x < 1 || x > NND__MAX_WIDTH)
+            return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: %g out of range", where, x);
+        s->n_out = (int)x;
+        return NND_OK;
+    case 4: /* "filter" */
+    case 5: /* "pool" */
+        if ((st = nnd__ints(J, v, 2, &n, 1, NND__MAX_WIDTH, where))) return st;
+        if (n != 2) return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: expected [height, width]", where);
+        if (e == 4) {
+            s->filter_h = v[0];
+            s->filter_w = v[1];
+        } else {
+            s->pool_h = v[0];
+            s->pool_w = v[1];
         }
-        return nnd__expect(J, ']', where);
+        return NND_OK;
+    case 6: /* "p_dropout" */
+        if ((st = nnd__number(J, &x, 0, where))) return st;
+        if (!(x >= 0 && x < 1))
+            return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: %g is not in [0, 1)", where, x);
+        s->p_dropout = x;
+        return NND_OK;
+    case 7: /* "weights" */
+        F->w_at = P->M.n;
+        return nnd__reals(J, &P->M, &F->n_w, where);
+    case 8: /* "biases" */
+        F->b_at = P->M.n;
+        return nnd__reals(J, &P->M, &F->n_b, where);
+    default:
+        return nnd__skip(J, 0);
     }
 }
 
-/* A flat list of numbers appended to M; its length into *count. */
-static int nnd__reals(nnd__json *J, nnd__mats *M, size_t *count, const char *where)
+/* Layer object P->n_layers: each of its keys at most once (the empty key
+   too), a "type" required; a pool layer without an "activation" is linear,
+   as it can be nothing else. */
+static int nnd__nnd_layer(nnd__json *J, nnd__nndfile *P)
 {
-    int st;
-    double x;
-    size_t n0 = M->n;
-    if ((st = nnd__expect(J, '[', where))) return st;
-    if (nnd__peek(J) != ']')
-        for (;;) {
-            if ((st = nnd__number(J, &x, 0, where)) || (st = nnd__push(J, M, x))) return st;
-            if (nnd__peek(J) == ',') {
-                ++J->p;
-                continue;
-            }
-            if ((st = nnd__expect(J, ']', where))) return st;
-            break;
-        }
-    else
-        ++J->p;
-    *count = M->n - n0;
+    static const char *const keys[10] = {"type", "activation", "neurons", "filters", "filter",
+                                         "pool", "p_dropout",  "weights", "biases",  ""};
+    const int l = P->n_layers;
+    nnd__iter it = nnd__iter_init('{', "layers");
+    char where[96];
+    int e, st, seen = 0;
+    it.last = "layer";
+    P->at[l].n_w = P->at[l].n_b = (size_t)-1;
+    P->spec[l] = nnd_dense_layer(0, NND_SIGMOID, 0.0);
+    while ((st = nnd__json_next(J, &it)) > 0) {
+        snprintf(where, sizeof where, "layers[%d].%s", l, it.key);
+        for (e = 0; e < 10 && strcmp(it.key, keys[e]); ++e) continue;
+        if (e == 3) e = 2; /* "filters" and "neurons" are one field */
+        if (e < 10 && (seen & (1 << e)))
+            return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "%s: duplicate key", where);
+        if (e < 10) seen |= 1 << e;
+        if ((st = nnd__layer_field(J, P, e, where))) return st;
+    }
+    if (st) return st;
+    if (!P->at[l].has_type)
+        return nnd__fail(J->err, NND_ERR_FORMAT, P->at[l].line, "layers[%d]: missing \"type\"", l);
+    if (P->spec[l].kind == NND_LAYER_POOL && !(seen & 2)) P->spec[l].activation = NND_LINEAR;
     return NND_OK;
 }
 
-/* What the file says about one layer. */
-typedef struct nnd__flayer {
-    nnd_layer_spec spec;
-    int has_type, line;
-    size_t w_at, n_w, b_at, n_b; /* into the number store; n_w = -1: absent */
-} nnd__flayer;
+/* "layers": [{...}, ...], at most NND__MAX_LAYERS. */
+static int nnd__nnd_layers(nnd__json *J, nnd__nndfile *P)
+{
+    nnd__iter it = nnd__iter_init('[', "layers");
+    int st;
+    while ((st = nnd__json_next(J, &it)) > 0) {
+        if (P->n_layers >= NND__MAX_LAYERS) return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "layers: too many");
+        P->at[P->n_layers].line = J->line;
+        if ((st = nnd__nnd_layer(J, P))) return st;
+        ++P->n_layers;
+    }
+    return st;
+}
+
+/* A member of the nnd object: "format", "version", "input", "cost" and
+   "layers", each at most once; other keys are skipped. */
+static int nnd__nnd_field(nnd__json *J, nnd__nndfile *P, const char *key)
+{
+    char name[16];
+    double x;
+    int st;
+    if ((!strcmp(key, "format") && P->format_ok) || (!strcmp(key, "version") && P->version >= 0) ||
+        (!strcmp(key, "input") && P->n_input >= 0) || (!strcmp(key, "cost") && P->cost >= 0) ||
+        (!strcmp(key, "layers") && P->layers_seen))
+        return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "duplicate key \"%s\"", key);
+    if (!strcmp(key, "format")) {
+        if ((st = nnd__string(J, name, sizeof name, "format"))) return st;
+        if (strcmp(name, "nnd"))
+            return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "format: \"%s\", expected \"nnd\"", name);
+        P->format_ok = 1;
+    } else if (!strcmp(key, "version")) {
+        if ((st = nnd__number(J, &x, 1, "version"))) return st;
+        if (x != 1)
+            return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "version: %g is not supported (this reader knows 1)", x);
+        P->version = 1;
+    } else if (!strcmp(key, "input")) {
+        if ((st = nnd__ints(J, P->input, 3, &P->n_input, 1, NND__MAX_WIDTH, "input"))) return st;
+        if (P->n_input != 3)
+            return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "input: expected [channels, height, width]");
+    } else if (!strcmp(key, "cost")) {
+        return nnd__enum(J, nnd__cost_names, 3, &P->cost, "cost");
+    } else if (!strcmp(key, "layers")) {
+        P->layers_seen = 1;
+        return nnd__nnd_layers(J, P);
+    } else {
+        return nnd__skip(J, 0);
+    }
+    return NND_OK;
+}
+
+/* Once the whole text is read: every key present, at least one layer, at
+   most NND__MAX_WIDTH input values; a first layer that is not dense takes
+   the input's shape. */
+static int nnd__nnd_check(nnd__nndfile *P, nnd_error *err)
+{
+    const int *in = P->input;
+    if (P->layers_seen && P->n_layers < 1) return nnd__fail(err, NND_ERR_FORMAT, 0, "layers: the list is empty");
+    if (!P->format_ok || P->version < 0 || P->n_input < 0 || P->cost < 0 || P->n_layers < 1)
+        return nnd__fail(err, NND_ERR_FORMAT, 0, "missing key \"%s\"",
+                         !P->format_ok ? "format" : P->version < 0 ? "version" : P->n_input < 0 ? "input"
+                         : P->cost < 0 ? "cost" : "layers");
+    if (P->spec[0].kind != NND_LAYER_DENSE) {
+        P->spec[0].image_c = in[0];
+        P->spec[0].image_h = in[1];
+        P->spec[0].image_w = in[2];
+    }
+    if ((double)in[0] * in[1] * in[2] > NND__MAX_WIDTH) return nnd__fail(err, NND_ERR_FORMAT, 0, "input: too large");
+    return NND_OK;
+}
+
+/* The sizes the layers declare against the numbers the file holds, before
+   anything is built: a file can only make nnd build a net whose parameters
+   it contains. */
+static int nnd__nnd_fits(const nnd__nndfile *P, nnd_error *err)
+{
+    nnd__layer *lay = (nnd__layer *)nnd__zalloc((size_t)P->n_layers, sizeof *lay);
+    size_t n_params;
+    int width, l, st;
+    double work;
+    if (!lay) return nnd__fail(err, NND_ERR_NOMEM, 0, "out of memory");
+    st = nnd__layout(P->input[0] * P->input[1] * P->input[2], P->spec, P->n_layers, (nnd_cost)P->cost, lay,
+                     &n_params, &width, &work, &l);
+    if (st != NND_OK && l < 0)
+        st = nnd__fail(err, NND_ERR_FORMAT, 0, "the input or the cost does not make a valid network");
+    else if (st == NND_ERR_SHAPE)
+        st = nnd__fail(err, NND_ERR_FORMAT, P->at[l].line, "layers[%d]: its sizes do not fit its input", l);
+    else if (st != NND_OK)
+        st = nnd__fail(err, NND_ERR_FORMAT, P->at[l].line,
+                       "layers[%d]: impossible settings (activation, dropout or the cost of the last layer)", l);
+    for (l = 0; st == NND_OK && l < P->n_layers; ++l) {
+        const nnd__layer *L = &lay[l];
+        const nnd__flayer *F = &P->at[l];
+        const size_t want_w = L->kind == NND_LAYER_POOL ? (size_t)-1 : L->n_w;
+        const size_t want_b = L->kind == NND_LAYER_POOL ? (size_t)-1 : L->n_b;
+        if (F->n_w != want_w || F->n_b != want_b) {
+            const int w_bad = F->n_w != want_w;
+            const size_t got = w_bad ? F->n_w : F->n_b;
+            st = nnd__fail(err, NND_ERR_FORMAT, F->line, "layers[%d].%s: %s%lu numbers, the layer needs %lu", l,
+                           w_bad ? "weights" : "biases", got == (size_t)-1 ? "missing, " : "",
+                           (unsigned long)(got == (size_t)-1 ? 0 : got),
+                           (unsigned long)(L->kind == NND_LAYER_POOL ? 0 : (w_bad ? L->n_w : L->n_b)));
+        }
+    }
+    NND_FREE(lay);
+    return st;
+}
+
+/* The net of a checked file, its parameters moved from the file's order. */
+static nnd_net *nnd__nnd_build(const nnd__nndfile *P, nnd_error *err)
+{
+    const int n_in = P->input[0] * P->input[1] * P->input[2];
+    int l, st;
+    size_t t;
+    nnd_net *net = nnd_net_create(n_in, P->spec, P->n_layers, (nnd_cost)P->cost, &st);
+    if (!net) {
+        nnd__fail(err, st, 0, "cannot build the network: %s", nnd_strerror(st));
+        return NULL;
+    }
+    for (l = 0; l < P->n_layers; ++l) {
+        const nnd__layer *L = &net->layer[l];
+        if (L->kind == NND_LAYER_POOL) continue;
+        for (t = 0; t < L->n_w; ++t)
+            net->params[L->w_off + nnd__file_widx(L, t)] = (nnd_real)P->M.v[P->at[l].w_at + t];
+        for (t = 0; t < L->n_b; ++t) net->params[L->b_off + t] = (nnd_real)P->M.v[P->at[l].b_at + t];
+    }
+    if (!nnd__all_finite(net->params, net->n_params)) {
+        nnd__fail(err, NND_ERR_FORMAT, 0, "a parameter is out of range for nnd_real");
+        nnd_free(net);
+        return NULL;
+    }
+    nnd__ok(err);
+    return net;
+}
 
 NND_DEF nnd_net *nnd_parse(const char *text, size_t len, nnd_error *err)
 {
     nnd__json J;
-    nnd__mats *M = NULL;
-    nnd__flayer *FL = NULL;
-    int n_layers = 0, input[3] = {0, 0, 0}, n_input = -1, version = -1, cost = -1, l, st = NND_OK;
-    int format_ok = 0, layers_seen = 0;
-    char key[64];
+    nnd__iter it = nnd__iter_init('{', "nnd JSON");
+    nnd__nndfile *P = (nnd__nndfile *)nnd__json_start(&J, text, len, err, "nnd_parse", sizeof(nnd__nndfile));
     nnd_net *net = NULL;
-    nnd_layer_spec *specs = NULL;
-    nnd__layer *lay = NULL;
-    size_t n_params;
-    int width;
-    double work;
-    J.p = text;
-    J.end = text ? text + len : text;
-    J.line = 1;
-    J.err = err;
-    if (!text) {
-        nnd__fail(err, NND_ERR_ARG, 0, "nnd_parse: NULL text");
-        return NULL;
-    }
-    M = (nnd__mats *)nnd__zalloc(1, sizeof *M);
-    FL = (nnd__flayer *)nnd__zalloc(NND__MAX_LAYERS, sizeof *FL);
-    specs = (nnd_layer_spec *)nnd__zalloc(NND__MAX_LAYERS, sizeof *specs);
-    if (!M || !FL || !specs) {
-        st = nnd__fail(err, NND_ERR_NOMEM, 0, "out of memory");
-        goto out;
-    }
-    if ((st = nnd__expect(&J, '{', "nnd JSON"))) goto out;
-    if (nnd__peek(&J) != '}')
-        for (;;) {
-            double x;
-            if ((st = nnd__string(&J, key, sizeof key, "key")) || (st = nnd__expect(&J, ':', key)))
-                goto out;
-            if ((!strcmp(key, "format") && format_ok) || (!strcmp(key, "version") && version >= 0) ||
-                (!strcmp(key, "input") && n_input >= 0) || (!strcmp(key, "cost") && cost >= 0)) {
-                st = nnd__fail(err, NND_ERR_FORMAT, J.line, "duplicate key \"%s\"", key);
-                goto out;
-            }
-            if (!strcmp(key, "format")) {
-                char name[16];
-                if ((st = nnd__string(&J, name, sizeof name, "format"))) goto out;
-                if (strcmp(name, "nnd")) {
-                    st = nnd__fail(err, NND_ERR_FORMAT, J.line, "format: \"%s\", expected \"nnd\"", name);
-                    goto out;
-                }
-                format_ok = 1;
-            } else if (!strcmp(key, "version")) {
-                if ((st = nnd__number(&J, &x, 1, "version"))) goto out;
-                if (x != 1) {
-                    st = nnd__fail(err, NND_ERR_FORMAT, J.line, "version: %g is not supported (this reader knows 1)", x);
-                    goto out;
-                }
-                version = 1;
-            } else if (!strcmp(key, "input")) {
-                if ((st = nnd__ints(&J, input, 3, &n_input, 1, NND__MAX_WIDTH, "input"))) goto out;
-                if (n_input != 3) {
-                    st = nnd__fail(err, NND_ERR_FORMAT, J.line, "input: expected [channels, height, width]");
-                    goto out;
-                }
-            } else if (!strcmp(key, "cost")) {
-                if ((st = nnd__enum(&J, nnd__cost_names, 3, &cost, "cost"))) goto out;
-            } else if (!strcmp(key, "layers")) {
-                if (layers_seen++) {
-                    st = nnd__fail(err, NND_ERR_FORMAT, J.line, "duplicate key \"layers\"");
-                    goto out;
-                }
-                if ((st = nnd__expect(&J, '[', "layers"))) goto out;
-                if (nnd__peek(&J) != ']')
-                    for (;;) {
-                        nnd__flayer *F = &FL[n_layers];
-                        char where[96];
-                        int v[2], nv, seen = 0;
-                        static const char *const layer_keys[10] = {"type", "activation", "neurons", "filters",
-                                                                   "filter", "pool", "p_dropout", "weights",
-                                                                   "biases", ""};
-                        if (n_layers >= NND__MAX_LAYERS) {
-                            st = nnd__fail(err, NND_ERR_FORMAT, J.line, "layers: too many");
-                            goto out;
-                        }
-                        F->line = J.line;
-                        F->n_w = F->n_b = (size_t)-1;
-                        F->spec = nnd_dense_layer(0, NND_SIGMOID, 0.0);
-                        if ((st = nnd__expect(&J, '{', "layers"))) goto out;
-                        if (nnd__peek(&J) != '}')
-                            for (;;) {
-                                char k2[64];
-                                int e = 0;
-                                if ((st = nnd__string(&J, k2, sizeof k2, "key")) ||
-                                    (st = nnd__expect(&J, ':', k2)))
-                                    goto out;
-                                snprintf(where, sizeof where, "layers[%d].%s", n_layers, k2);
-                                for (e = 0; e < 10 && strcmp(k2, layer_keys[e]); ++e) continue;
-                                if (e == 3) e = 2; /* "filters" and "neurons" are one field */
-                                if (e < 10 && (seen & (1 << e))) {
-                                    st = nnd__fail(err, NND_ERR_FORMAT, J.line, "%s: duplicate key", where);
-                                    goto out;
-                                }
-                                if (e < 10) seen |= 1 << e;
-                                e = 0;
-                                if (!strcmp(k2, "type")) {
-                                    if ((st = nnd__enum(&J, nnd__kind_names, 4, &e, where))) goto out;
-                                    F->spec.kind = (nnd_layer_kind)e;
-                                    F->has_type = 1;
-                                } else if (!strcmp(k2, "activation")) {
-                                    if ((st = nnd__enum(&J, nnd__act_names, 5, &e, where))) goto out;
-                                    F->spec.activation = (nnd_activation)e;
-                                } else if (!strcmp(k2, "neurons") || !strcmp(k2, "filters")) {
-                                    if ((st = nnd__number(&J, &x, 1, where))) goto out;
-                                    if (x < 1 || x > NND__MAX_WIDTH) {
-                                        st = nnd__fail(err, NND_ERR_FORMAT, J.line, "%s: %g out of range", where, x);
-                                        goto out;
-                                    }
-                                    F->spec.n_out = (int)x;
-                                } else if (!strcmp(k2, "filter") || !strcmp(k2, "pool")) {
-                                    if ((st = nnd__ints(&J, v, 2, &nv, 1, NND__MAX_WIDTH, where))) goto out;
-                                    if (nv != 2) {
-                                        st = nnd__fail(err, NND_ERR_FORMAT, J.line, "%s: expected [height, width]", where);
-                                        goto out;
-                                    }
-                                    if (k2[0] == 'f') {
-                                        F->spec.filter_h = v[0];
-                                        F->spec.filter_w = v[1];
-                                    } else {
-                                        F->spec.pool_h = v[0];
-                                        F->spec.pool_w = v[1];
-                                    }
-                                } else if (!strcmp(k2, "p_dropout")) {
-                                    if ((st = nnd__number(&J, &x, 0, where))) goto out;
-                                    if (!(x >= 0 && x < 1)) {
-                                        st = nnd__fail(err, NND_ERR_FORMAT, J.line, "%s: %g is not in [0, 1)", where, x);
-                                        goto out;
-                                    }
-                                    F->spec.p_dropout = x;
-                                } else if (!strcmp(k2, "weights")) {
-                                    F->w_at = M->n;
-                                    if ((st = nnd__reals(&J, M, &F->n_w, where))) goto out;
-                                } else if (!strcmp(k2, "biases")) {
-                                    F->b_at = M->n;
-                                    if ((st = nnd__reals(&J, M, &F->n_b, where))) goto out;
-                                } else if ((st = nnd__skip(&J, 0))) {
-                                    goto out;
-                                }
-                                if (nnd__peek(&J) == ',') {
-                                    ++J.p;
-                                    continue;
-                                }
-                                if ((st = nnd__expect(&J, '}', "layer"))) goto out;
-                                break;
-                            }
-                        else
-                            ++J.p;
-                        if (!F->has_type) {
-                            st = nnd__fail(err, NND_ERR_FORMAT, F->line, "layers[%d]: missing \"type\"", n_layers);
-                            goto out;
-                        }
-                        if (F->spec.kind == NND_LAYER_POOL && !(seen & 2))
-                            F->spec.activation = NND_LINEAR; /* a pool layer has no other */
-                        ++n_layers;
-                        if (nnd__peek(&J) == ',') {
-                            ++J.p;
-                            continue;
-                        }
-                        if ((st = nnd__expect(&J, ']', "layers"))) goto out;
-                        break;
-                    }
-                else
-                    ++J.p;
-            } else if ((st = nnd__skip(&J, 0))) {
-                goto out;
-            }
-            if (nnd__peek(&J) == ',') {
-                ++J.p;
-                continue;
-            }
-            if ((st = nnd__expect(&J, '}', "nnd JSON"))) goto out;
-            break;
-        }
-    else
-        ++J.p;
-    if (nnd__peek(&J) != '\0') {
-        st = nnd__fail(err, NND_ERR_FORMAT, J.line, "unexpected text after the closing '}'");
-        goto out;
-    }
-    if (layers_seen && n_layers < 1) {
-        st = nnd__fail(err, NND_ERR_FORMAT, 0, "layers: the list is empty");
-        goto out;
-    }
-    if (!format_ok || version < 0 || n_input < 0 || cost < 0 || n_layers < 1) {
-        st = nnd__fail(err, NND_ERR_FORMAT, 0, "missing key \"%s\"",
-                       !format_ok ? "format" : version < 0 ? "version" : n_input < 0 ? "input"
-                       : cost < 0 ? "cost" : "layers");
-        goto out;
-    }
-    for (l = 0; l < n_layers; ++l) {
-        specs[l] = FL[l].spec;
-        if (l == 0 && specs[0].kind != NND_LAYER_DENSE) {
-            specs[0].image_c = input[0];
-            specs[0].image_h = input[1];
-            specs[0].image_w = input[2];
-        }
-    }
-    if ((double)input[0] * input[1] * input[2] > NND__MAX_WIDTH) {
-        st = nnd__fail(err, NND_ERR_FORMAT, 0, "input: too large");
-        goto out;
-    }
-    /* The sizes the layers declare against the numbers the file holds,
-       before anything is built: a file can only make nnd build a net whose
-       parameters it contains. */
-    lay = (nnd__layer *)nnd__zalloc((size_t)n_layers, sizeof *lay);
-    if (!lay) {
-        st = nnd__fail(err, NND_ERR_NOMEM, 0, "out of memory");
-        goto out;
-    }
-    st = nnd__layout(input[0] * input[1] * input[2], specs, n_layers, (nnd_cost)cost, lay, &n_params,
-                     &width, &work, &l);
-    if (st != NND_OK) {
-        if (l < 0)
-            st = nnd__fail(err, NND_ERR_FORMAT, 0, "the input or the cost does not make a valid network");
-        else if (st == NND_ERR_SHAPE)
-            st = nnd__fail(err, NND_ERR_FORMAT, FL[l].line, "layers[%d]: its sizes do not fit its input", l);
-        else
-            st = nnd__fail(err, NND_ERR_FORMAT, FL[l].line,
-                           "layers[%d]: impossible settings (activation, dropout or the cost of the last layer)", l);
-        goto out;
-    }
-    for (l = 0; l < n_layers; ++l) {
-        const nnd__layer *L = &lay[l];
-        const size_t want_w = L->kind == NND_LAYER_POOL ? (size_t)-1 : L->n_w;
-        const size_t want_b = L->kind == NND_LAYER_POOL ? (size_t)-1 : L->n_b;
-        if (FL[l].n_w != want_w || FL[l].n_b != want_b) {
-            const int w_bad = FL[l].n_w != want_w;
-            const size_t got = w_bad ? FL[l].n_w : FL[l].n_b;
-            st = nnd__fail(err, NND_ERR_FORMAT, FL[l].line, "layers[%d].%s: %s%lu numbers, the layer needs %lu",
-                           l, w_bad ? "weights" : "biases", got == (size_t)-1 ? "missing, " : "",
-                           (unsigned long)(got == (size_t)-1 ? 0 : got),
-                           (unsigned long)(L->kind == NND_LAYER_POOL ? 0 : (w_bad ? L->n_w : L->n_b)));
-            goto out;
-        }
-    }
-    net = nnd_net_create(input[0] * input[1] * input[2], specs, n_layers, (nnd_cost)cost, &st);
-    if (!net) {
-        st = nnd__fail(err, st, 0, "cannot build the network: %s", nnd_strerror(st));
-        goto out;
-    }
-    for (l = 0; l < n_layers; ++l) {
-        const nnd__layer *L = &net->layer[l];
-        size_t t;
-        if (L->kind == NND_LAYER_POOL) continue;
-        for (t = 0; t < L->n_w; ++t)
-            net->params[L->w_off + nnd__file_widx(L, t)] = (nnd_real)M->v[FL[l].w_at + t];
-        for (t = 0; t < L->n_b; ++t) net->params[L->b_off + t] = (nnd_real)M->v[FL[l].b_at + t];
-    }
-    if (!nnd__all_finite(net->params, net->n_params))
-        st = nnd__fail(err, NND_ERR_FORMAT, 0, "a parameter is out of range for nnd_real");
-    else
-        nnd__ok(err);
-out:
-    if (M) NND_FREE(M->v);
-    NND_FREE(M);
-    NND_FREE(FL);
-    NND_FREE(specs);
-    NND_FREE(lay);
-    if (st != NND_OK) {
-        nnd_free(net);
-        return NULL;
-    }
+    int st;
+    if (!P) return NULL;
+    P->n_input = P->version = P->cost = -1;
+    while ((st = nnd__json_next(&J, &it)) > 0)
+        if ((st = nnd__nnd_field(&J, P, it.key))) break;
+    if (!st) st = nnd__json_end(&J);
+    if (!st) st = nnd__nnd_check(P, err);
+    if (!st) st = nnd__nnd_fits(P, err);
+    if (!st) net = nnd__nnd_build(P, err);
+    NND_FREE(P->M.v);
+    NND_FREE(P);
     return net;
 }
 
