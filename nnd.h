@@ -375,9 +375,11 @@ NND_DEF nnd_real *nnd_biases(nnd_net *net, int l);  /* [n_out] */
 /* w^l_jk: dense j = neuron, k = input; conv j = filter, k = (ky fw + kx) c_in + c */
 NND_DEF double nnd_weight(const nnd_net *net, int l, int j, int k);
 NND_DEF void nnd_set_weight(nnd_net *net, int l, int j, int k, double w);
-/* How the first layer treats its input batch: 0 (default) uses the sparse
-   kernels when at most half of the inputs are nonzero, 1 always the dense
-   kernels, 2 always the sparse ones. The results agree up to rounding. */
+/* How the first layer treats its input batch (mode, an nnd_input_mode):
+   NND_INPUT_AUTO (default) uses the sparse kernels when at most half of the
+   inputs are nonzero, NND_INPUT_DENSE always the dense kernels,
+   NND_INPUT_SPARSE always the sparse ones. The results agree up to rounding. */
+typedef enum nnd_input_mode { NND_INPUT_AUTO = 0, NND_INPUT_DENSE = 1, NND_INPUT_SPARSE = 2 } nnd_input_mode;
 NND_DEF void nnd_set_sparse_input(nnd_net *net, int mode);
 /* Seed of the network's own dropout stream (0 at creation, like network3's
    fixed seed). */
@@ -1960,10 +1962,12 @@ struct nnd_net {
     nnd_real *params; /* per layer: weights [n_in x n_out], then biases */
     nnd_real *grad;   /* same layout */
     nnd_rng dropout_rng;
-    int sparse_mode;  /* 0 auto, 1 never, 2 always (for tests and benchmarks) */
+    int sparse_mode;  /* an nnd_input_mode (nnd_set_sparse_input) */
     int threads;      /* 0: OpenMP's default; ignored without OpenMP */
     int train_mode;   /* nnd_backprop / nnd_batch_cost draw dropout masks */
-    /* Workspace for batches of up to cap examples. */
+    /* Workspace for batches of up to cap examples: one block (nnd__reserve),
+       the buffers below point into it. */
+    void *block;
     int cap;
     nnd_real **a;        /* a[0] the input batch, a[l+1] the output of layer l */
     nnd_real **dropped;  /* dropped[l]: layer l's input times its dropout mask */
@@ -2104,61 +2108,21 @@ static int nnd__layer_shape(nnd__layer *L, const nnd_layer_spec *s, int c, int h
     return 1;
 }
 
+/* The workspace is one block (nnd__reserve); freeing it clears every
+   pointer into it. */
 static void nnd__free_workspace(nnd_net *net)
 {
-    int l;
-    if (net->a)
-        for (l = 0; l <= net->n_layers; ++l) NND_FREE(net->a[l]);
-    /* each array on its own: a reserve that failed part-way leaves some NULL */
-    if (net->dropped)
-        for (l = 0; l < net->n_layers; ++l) NND_FREE(net->dropped[l]);
-    if (net->mask)
-        for (l = 0; l < net->n_layers; ++l) NND_FREE(net->mask[l]);
-    if (net->dz)
-        for (l = 0; l < net->n_layers; ++l) NND_FREE(net->dz[l]);
-    NND_FREE(net->a);
-    NND_FREE(net->dropped);
-    NND_FREE(net->mask);
-    NND_FREE(net->dz);
-    NND_FREE(net->scratch);
-    NND_FREE(net->slab);
-    NND_FREE(net->slab_int);
-    NND_FREE(net->target);
-    NND_FREE(net->sp_cnt);
-    NND_FREE((void *)net->sp_row_idx);
-    NND_FREE((void *)net->sp_row_val);
-    NND_FREE(net->sp_idx);
-    NND_FREE(net->sp_val);
-    if (net->col)
-        for (l = 0; l < net->n_layers; ++l) NND_FREE(net->col[l]);
-    if (net->zc)
-        for (l = 0; l < net->n_layers; ++l) NND_FREE(net->zc[l]);
-    if (net->arg)
-        for (l = 0; l < net->n_layers; ++l) NND_FREE(net->arg[l]);
-    if (net->wtc)
-        for (l = 0; l < net->n_layers; ++l) NND_FREE(net->wtc[l]);
-    if (net->route_idx)
-        for (l = 0; l < net->n_layers; ++l) NND_FREE(net->route_idx[l]);
-    if (net->route_val)
-        for (l = 0; l < net->n_layers; ++l) NND_FREE(net->route_val[l]);
-    NND_FREE(net->col);
-    NND_FREE(net->wtc);
-    NND_FREE(net->zc);
-    NND_FREE(net->arg);
-    NND_FREE(net->route_idx);
-    NND_FREE(net->route_val);
-    net->col = net->zc = net->wtc = net->dz = net->route_val = NULL;
+    NND_FREE(net->block);
+    net->block = NULL;
+    net->a = net->dropped = net->mask = net->dz = net->col = net->zc = net->wtc = NULL;
+    net->route_val = NULL;
     net->arg = net->route_idx = NULL;
-    net->slab_int = NULL;
-    net->slab = NULL;
-    net->slab_len = net->slab_ints = 0;
-    net->slab_cap = 0;
-    net->a = net->dropped = net->mask = NULL;
-    net->scratch = net->target = net->sp_val = NULL;
-    net->sp_cnt = net->sp_idx = NULL;
+    net->scratch = net->target = net->slab = net->sp_val = NULL;
+    net->slab_int = net->sp_cnt = net->sp_idx = NULL;
     net->sp_row_idx = NULL;
     net->sp_row_val = NULL;
-    net->cap = 0;
+    net->slab_len = net->slab_ints = 0;
+    net->slab_cap = net->cap = 0;
 }
 
 /* Whether layer l's weight gradient reads its input image rather than the
@@ -2175,98 +2139,150 @@ static int nnd__image_gradient(const nnd_net *net, int l)
 
 static int nnd__threads(const nnd_net *net);
 
+/* The workspace is laid out twice by nnd__workspace_layout: once with no
+   block, to add up its size, then in the block allocated for it.
+   nnd__carve hands out n items of `size` bytes at the next 64-byte boundary
+   (a cache line) and notes a size that does not fit a size_t. */
+typedef struct nnd__carver {
+    char *base; /* NULL while sizing */
+    size_t used;
+    int overflow;
+} nnd__carver;
+
+static void *nnd__carve(nnd__carver *C, size_t n, size_t size)
+{
+    size_t at;
+    if (C->used > (size_t)-1 - 64) C->overflow = 1;
+    if (C->overflow) return NULL;
+    at = (C->used + 63) / 64 * 64;
+    if (n && size > ((size_t)-1 - at) / n) {
+        C->overflow = 1;
+        return NULL;
+    }
+    C->used = at + n * size;
+    return C->base ? C->base + at : NULL;
+}
+
+/* lhs = n items of type T from the block (lhs is not touched while sizing) */
+#define NND__TAKE(C, lhs, n, T)                                     \
+    do {                                                            \
+        T *taken_ = (T *)nnd__carve((C), (size_t)(n), sizeof(T));   \
+        if ((C)->base) (lhs) = taken_;                              \
+    } while (0)
+
+/* A slab's scratch (see nnd__forward), in values and ints. BP2 above the
+   first layer: a dense layer's nnd__gemm_nt needs the smaller of W^T and
+   D^T + C^T (see there); a convolution one example's dCOL, conv-pool also
+   its routing lists. The slab also holds nnd__gradients' copy of one
+   example: its patches, or for a layer whose gradient reads the image (a
+   first layer: no BP2) the image and VL zeros. */
+static void nnd__slab_sizes(const nnd_net *net, size_t M, size_t *len, size_t *ints)
+{
+    const size_t VL = NND__VL;
+    int l;
+    *len = *ints = 1;
+    for (l = 0; l < net->n_layers; ++l) {
+        const nnd__layer *L = &net->layer[l];
+        const size_t P = (size_t)L->ch * L->cw;
+        if (l > 0 && L->kind == NND_LAYER_DENSE) {
+            const size_t kn = (size_t)L->n_in * L->n_out;
+            const size_t dt = ((size_t)L->n_in + L->n_out) * (M > VL ? M : VL);
+            if ((kn < dt ? kn : dt) > *len) *len = kn < dt ? kn : dt;
+        } else if (L->kind != NND_LAYER_POOL) {
+            const size_t need = nnd__image_gradient(net, l) ? (size_t)L->n_in + VL
+                                                            : P * L->K + L->n_out;
+            if (need > *len) *len = need;
+            if (l > 0 && P + 1 + L->n_out > *ints) *ints = P + 1 + L->n_out;
+        }
+    }
+}
+
+/* Every buffer of the workspace for batches of M examples and S slabs, per
+   layer l (P = positions of a conv layer's output before pooling):
+     a[l+1], dz[l]        M n_out        every layer
+     dropped[l], mask[l]  M n_in         layers with dropout
+     col[l]               M P K          conv, conv-pool (im2col patches)
+     wtc[l]               n_w            conv, conv-pool (filters transposed)
+     zc[l]                M P F          conv-pool (before pooling)
+     route_idx/val[l]     M n_out        conv-pool (weight gradient lists)
+     arg[l]               M n_out        pool, conv-pool (pool winners)
+   and a[0], scratch, target, the sparse input lists and the slabs. */
+static void nnd__workspace_layout(nnd_net *net, nnd__carver *C, size_t M, size_t S)
+{
+    const size_t nl = (size_t)net->n_layers, nz = M * net->n_in;
+    int l;
+    NND__TAKE(C, net->a, nl + 1, nnd_real *);
+    NND__TAKE(C, net->dropped, nl, nnd_real *);
+    NND__TAKE(C, net->mask, nl, nnd_real *);
+    NND__TAKE(C, net->dz, nl, nnd_real *);
+    NND__TAKE(C, net->col, nl, nnd_real *);
+    NND__TAKE(C, net->zc, nl, nnd_real *);
+    NND__TAKE(C, net->wtc, nl, nnd_real *);
+    NND__TAKE(C, net->route_val, nl, nnd_real *);
+    NND__TAKE(C, net->arg, nl, int *);
+    NND__TAKE(C, net->route_idx, nl, int *);
+    if (C->base) memset(C->base, 0, C->used); /* the pointer lists: NULL where a layer has none */
+    NND__TAKE(C, net->a[0], nz, nnd_real);
+    for (l = 0; l < net->n_layers; ++l) {
+        const nnd__layer *L = &net->layer[l];
+        const size_t P = (size_t)L->ch * L->cw, out = M * L->n_out;
+        const int conv = L->kind == NND_LAYER_CONV || L->kind == NND_LAYER_CONV_POOL;
+        NND__TAKE(C, net->a[l + 1], out, nnd_real);
+        NND__TAKE(C, net->dz[l], out, nnd_real);
+        if (L->p_dropout > 0) {
+            NND__TAKE(C, net->dropped[l], M * L->n_in, nnd_real);
+            NND__TAKE(C, net->mask[l], M * L->n_in, nnd_real);
+        }
+        if (conv) {
+            NND__TAKE(C, net->col[l], M * P * L->K, nnd_real);
+            NND__TAKE(C, net->wtc[l], L->n_w, nnd_real);
+        }
+        if (L->kind == NND_LAYER_CONV_POOL) {
+            NND__TAKE(C, net->zc[l], M * P * L->oc, nnd_real);
+            NND__TAKE(C, net->route_idx[l], out, int);
+            NND__TAKE(C, net->route_val[l], out, nnd_real);
+        }
+        if (L->kind == NND_LAYER_POOL || L->kind == NND_LAYER_CONV_POOL)
+            NND__TAKE(C, net->arg[l], out, int);
+    }
+    NND__TAKE(C, net->scratch, M * net->max_width, nnd_real);
+    NND__TAKE(C, net->target, M * net->n_out, nnd_real);
+    NND__TAKE(C, net->sp_cnt, M, int);
+    NND__TAKE(C, net->sp_row_idx, M, const int *);
+    NND__TAKE(C, net->sp_row_val, M, const nnd_real *);
+    NND__TAKE(C, net->sp_idx, nz, int);
+    NND__TAKE(C, net->sp_val, nz, nnd_real);
+    NND__TAKE(C, net->slab, net->slab_len * S, nnd_real);
+    NND__TAKE(C, net->slab_int, net->slab_ints * S, int);
+}
+
+static int nnd__threads(const nnd_net *net);
+
 /* Size the workspace for batches of m examples (and slab scratch for as
-   many slabs as threads). Called before any loop. */
+   many slabs as threads) and take it as one block. Called before
+   any loop; the loops themselves never allocate. */
 static int nnd__reserve(nnd_net *net, int m)
 {
-    const int VL = NND__VL;
-    int l, ok = 1, slabs = nnd__threads(net);
-    size_t M, slab_len = 1, slab_ints = 1;
+    const int slabs = nnd__threads(net);
+    nnd__carver C;
+    size_t len, ints;
     if (m <= net->cap && slabs <= net->slab_cap) return NND_OK;
     if (m < net->cap) m = net->cap;
     nnd__free_workspace(net);
-    M = (size_t)m;
-    net->a = (nnd_real **)nnd__zalloc((size_t)net->n_layers + 1, sizeof(nnd_real *));
-    net->dropped = (nnd_real **)nnd__zalloc((size_t)net->n_layers, sizeof(nnd_real *));
-    net->mask = (nnd_real **)nnd__zalloc((size_t)net->n_layers, sizeof(nnd_real *));
-    net->dz = (nnd_real **)nnd__zalloc((size_t)net->n_layers, sizeof(nnd_real *));
-    net->col = (nnd_real **)nnd__zalloc((size_t)net->n_layers, sizeof(nnd_real *));
-    net->zc = (nnd_real **)nnd__zalloc((size_t)net->n_layers, sizeof(nnd_real *));
-    net->wtc = (nnd_real **)nnd__zalloc((size_t)net->n_layers, sizeof(nnd_real *));
-    net->arg = (int **)nnd__zalloc((size_t)net->n_layers, sizeof(int *));
-    net->route_idx = (int **)nnd__zalloc((size_t)net->n_layers, sizeof(int *));
-    net->route_val = (nnd_real **)nnd__zalloc((size_t)net->n_layers, sizeof(nnd_real *));
-    if (!net->a || !net->dropped || !net->mask || !net->dz || !net->col || !net->zc || !net->wtc ||
-        !net->arg || !net->route_idx || !net->route_val) {
+    nnd__slab_sizes(net, (size_t)m, &len, &ints);
+    net->slab_len = len;
+    net->slab_ints = ints;
+    memset(&C, 0, sizeof C);
+    nnd__workspace_layout(net, &C, (size_t)m, (size_t)slabs);
+    if (!C.overflow) C.base = (char *)nnd__alloc(C.used, 1);
+    if (!C.base) {
         nnd__free_workspace(net);
         return NND_ERR_NOMEM;
     }
-    net->a[0] = (nnd_real *)nnd__alloc(M * net->n_in, sizeof(nnd_real));
-    ok = net->a[0] != NULL;
-    for (l = 0; l < net->n_layers && ok; ++l) {
-        const nnd__layer *L = &net->layer[l];
-        const size_t P = (size_t)L->ch * L->cw;
-        net->a[l + 1] = (nnd_real *)nnd__alloc(M * L->n_out, sizeof(nnd_real));
-        net->dz[l] = (nnd_real *)nnd__alloc(M * L->n_out, sizeof(nnd_real));
-        ok = net->a[l + 1] && net->dz[l];
-        if (ok && L->p_dropout > 0) {
-            net->dropped[l] = (nnd_real *)nnd__alloc(M * L->n_in, sizeof(nnd_real));
-            net->mask[l] = (nnd_real *)nnd__alloc(M * L->n_in, sizeof(nnd_real));
-            ok = net->dropped[l] && net->mask[l];
-        }
-        if (ok && (L->kind == NND_LAYER_CONV || L->kind == NND_LAYER_CONV_POOL)) {
-            net->col[l] = (nnd_real *)nnd__alloc(M * P * L->K, sizeof(nnd_real));
-            net->wtc[l] = (nnd_real *)nnd__alloc(L->n_w, sizeof(nnd_real));
-            ok = net->col[l] && net->wtc[l];
-            if (ok && L->kind == NND_LAYER_CONV_POOL) {
-                net->zc[l] = (nnd_real *)nnd__alloc(M * P * L->oc, sizeof(nnd_real));
-                net->route_idx[l] = (int *)nnd__alloc(M * L->n_out, sizeof(int));
-                net->route_val[l] = (nnd_real *)nnd__alloc(M * L->n_out, sizeof(nnd_real));
-                ok = net->zc[l] && net->route_idx[l] && net->route_val[l];
-            }
-        }
-        if (ok && (L->kind == NND_LAYER_POOL || L->kind == NND_LAYER_CONV_POOL)) {
-            net->arg[l] = (int *)nnd__alloc(M * L->n_out, sizeof(int));
-            ok = net->arg[l] != NULL;
-        }
-        /* A slab's BP2 scratch (layers above the first): a dense layer's
-           nnd__gemm_nt needs the smaller of W^T and D^T + C^T (see there);
-           a convolution one example's dCOL, conv-pool also its routing lists.
-           The slab also holds nnd__gradients' copy of one example: its
-           patches, or for a layer whose gradient reads the image (a first
-           layer: no BP2) the image and VL zeros. */
-        if (l > 0 && L->kind == NND_LAYER_DENSE) {
-            const size_t kn = (size_t)L->n_in * L->n_out;
-            const size_t dt = ((size_t)L->n_in + L->n_out) * (M > (size_t)VL ? M : (size_t)VL);
-            if ((kn < dt ? kn : dt) > slab_len) slab_len = kn < dt ? kn : dt;
-        } else if (L->kind != NND_LAYER_POOL) {
-            const size_t need = nnd__image_gradient(net, l) ? (size_t)L->n_in + VL
-                                                            : (size_t)P * L->K + L->n_out;
-            if (need > slab_len) slab_len = need;
-            if (l > 0 && P + 1 + L->n_out > slab_ints) slab_ints = P + 1 + L->n_out;
-        }
-    }
-    if (ok) {
-        size_t nz = M * net->n_in;
-        net->scratch = (nnd_real *)nnd__alloc(M * net->max_width, sizeof(nnd_real));
-        net->target = (nnd_real *)nnd__alloc(M * net->n_out, sizeof(nnd_real));
-        net->sp_cnt = (int *)nnd__alloc(M, sizeof(int));
-        net->sp_row_idx = (const int **)nnd__alloc(M, sizeof(int *));
-        net->sp_row_val = (const nnd_real **)nnd__alloc(M, sizeof(nnd_real *));
-        net->sp_idx = (int *)nnd__alloc(nz, sizeof(int));
-        net->sp_val = (nnd_real *)nnd__alloc(nz, sizeof(nnd_real));
-        net->slab = (nnd_real *)nnd__alloc(slab_len * (size_t)slabs, sizeof(nnd_real));
-        net->slab_int = (int *)nnd__alloc(slab_ints * (size_t)slabs, sizeof(int));
-        ok = net->scratch && net->target && net->sp_cnt && net->sp_row_idx && net->sp_row_val &&
-             net->sp_idx && net->sp_val && net->slab && net->slab_int;
-    }
-    if (!ok) {
-        nnd__free_workspace(net);
-        return NND_ERR_NOMEM;
-    }
+    net->block = C.base;
+    C.used = 0;
+    nnd__workspace_layout(net, &C, (size_t)m, (size_t)slabs);
     net->cap = m;
-    net->slab_len = slab_len;
-    net->slab_ints = slab_ints;
     net->slab_cap = slabs;
     return NND_OK;
 }
@@ -2448,11 +2464,17 @@ static size_t nnd__widx(const nnd__layer *L, int j, int k)
 static int nnd__fan_out(const nnd__layer *L) { return L->kind == NND_LAYER_DENSE ? L->n_out : L->oc; }
 static int nnd__fan_in(const nnd__layer *L) { return L->kind == NND_LAYER_DENSE ? L->n_in : L->K; }
 
+/* The initialisers' standard deviations: network2's large_weight (1) and
+   default (1/sqrt(fan in)) ones, network3's (1/sqrt(n_out) for a dense
+   layer, or its fan-in with NND__INIT_NETWORK3_FAN_IN; zero softmax). */
+typedef enum nnd__init {
+    NND__INIT_LARGE, NND__INIT_DEFAULT, NND__INIT_NETWORK3, NND__INIT_NETWORK3_FAN_IN
+} nnd__init;
+
 /* Draw every bias from N(0,1) and every weight from N(0, sd^2), layer by
    layer in the book's order: biases, then weights row by row (neuron j's
-   incoming weights w_j0 .. w_j,fan_in-1). mode 0: sd = 1; 1: sd = 1/sqrt(fan
-   in); 2, 3: network3 (see nnd_network3_initializer; 3 = dense fan-in). */
-static void nnd__init_gaussian(nnd_net *net, nnd_rng *rng, int mode)
+   incoming weights w_j0 .. w_j,fan_in-1). */
+static void nnd__init_gaussian(nnd_net *net, nnd_rng *rng, nnd__init mode)
 {
     int l, j, k;
     for (l = 0; l < net->n_layers; ++l) {
@@ -2461,15 +2483,15 @@ static void nnd__init_gaussian(nnd_net *net, nnd_rng *rng, int mode)
         const int nj = nnd__fan_out(L), nk = nnd__fan_in(L);
         double sd = 1.0;
         if (L->kind == NND_LAYER_POOL) continue;
-        if (mode == 1) sd = 1.0 / sqrt((double)nk);
-        if (mode >= 2) {
+        if (mode == NND__INIT_DEFAULT) sd = 1.0 / sqrt((double)nk);
+        if (mode == NND__INIT_NETWORK3 || mode == NND__INIT_NETWORK3_FAN_IN) {
             if (L->kind == NND_LAYER_DENSE && L->act == NND_SOFTMAX) {
                 memset(W, 0, L->n_w * sizeof *W); /* SoftmaxLayer starts at zero */
                 memset(b, 0, L->n_b * sizeof *b);
                 continue;
             }
             if (L->kind == NND_LAYER_DENSE)
-                sd = 1.0 / sqrt((double)(mode == 3 ? L->n_in : L->n_out));
+                sd = 1.0 / sqrt((double)(mode == NND__INIT_NETWORK3_FAN_IN ? L->n_in : L->n_out));
             else /* n_out = filters fh fw / (ph pw) */
                 sd = 1.0 / sqrt((double)L->oc * L->fh * L->fw /
                                 (L->ph ? (double)L->ph * L->pw : 1.0));
@@ -2482,17 +2504,17 @@ static void nnd__init_gaussian(nnd_net *net, nnd_rng *rng, int mode)
 
 NND_DEF void nnd_default_weight_initializer(nnd_net *net, nnd_rng *rng)
 {
-    nnd__init_gaussian(net, rng, 1);
+    nnd__init_gaussian(net, rng, NND__INIT_DEFAULT);
 }
 
 NND_DEF void nnd_large_weight_initializer(nnd_net *net, nnd_rng *rng)
 {
-    nnd__init_gaussian(net, rng, 0);
+    nnd__init_gaussian(net, rng, NND__INIT_LARGE);
 }
 
 NND_DEF void nnd_network3_initializer(nnd_net *net, nnd_rng *rng, int fan_in)
 {
-    nnd__init_gaussian(net, rng, fan_in ? 3 : 2);
+    nnd__init_gaussian(net, rng, fan_in ? NND__INIT_NETWORK3_FAN_IN : NND__INIT_NETWORK3);
 }
 
 NND_DEF int nnd_num_layers(const nnd_net *net) { return net->n_layers; }
@@ -2560,8 +2582,6 @@ NND_DEF void nnd_set_weight(nnd_net *net, int l, int j, int k, double w)
     net->params[L->w_off + nnd__widx(L, j, k)] = (nnd_real)w;
 }
 
-/* 0 = decide per batch (sparse when at most half the inputs are nonzero),
-   1 = always dense kernels, 2 = always sparse. Results agree to rounding. */
 NND_DEF void nnd_set_sparse_input(nnd_net *net, int mode) { net->sparse_mode = mode; }
 NND_DEF void nnd_set_threads(nnd_net *net, int threads)
 {
@@ -2655,7 +2675,7 @@ static int nnd__index_build(const nnd_net *net, const nnd_data *d, nnd__index *i
     size_t nnz = 0, cells = (size_t)d->n * d->n_in, i;
     int r, k;
     memset(ix, 0, sizeof *ix);
-    if (net->sparse_mode == 1 || net->layer[0].p_dropout > 0 || d->n < 1 ||
+    if (net->sparse_mode == NND_INPUT_DENSE || net->layer[0].p_dropout > 0 || d->n < 1 ||
         net->layer[0].kind != NND_LAYER_DENSE)
         return NND_OK;
     if (d->x8) {
@@ -2663,7 +2683,7 @@ static int nnd__index_build(const nnd_net *net, const nnd_data *d, nnd__index *i
     } else {
         for (i = 0; i < cells; ++i) nnz += d->x[i] != 0;
     }
-    if (net->sparse_mode != 2 && 2 * nnz > cells) return NND_OK;
+    if (net->sparse_mode != NND_INPUT_SPARSE && 2 * nnz > cells) return NND_OK;
     if (nnz > (size_t)INT_MAX) return NND_OK;
     ix->ptr = (int *)nnd__alloc((size_t)d->n + 1, sizeof(int));
     ix->idx = (int *)nnd__alloc(nnz + (size_t)d->n_in, sizeof(int));
@@ -2690,7 +2710,7 @@ static void nnd__gather(nnd_net *net, const nnd_data *d, const nnd__index *ix, c
                         int first, int m)
 {
     const int n_in = net->n_in, n_out = net->n_out;
-    const int sparse_ok = net->sparse_mode != 1 && net->layer[0].p_dropout == 0 &&
+    const int sparse_ok = net->sparse_mode != NND_INPUT_DENSE && net->layer[0].p_dropout == 0 &&
                           net->layer[0].kind == NND_LAYER_DENSE;
     int i, k, nnz = 0;
     size_t total = 0;
@@ -2725,7 +2745,7 @@ static void nnd__gather(nnd_net *net, const nnd_data *d, const nnd__index *ix, c
         }
     }
     net->sp_total = total;
-    net->sparse = sparse_ok && (net->sparse_mode == 2 || 2 * total <= (size_t)m * n_in);
+    net->sparse = sparse_ok && (net->sparse_mode == NND_INPUT_SPARSE || 2 * total <= (size_t)m * n_in);
     if (net->sparse) return;
     for (i = 0; i < m; ++i) {
         const size_t r = (size_t)(order ? order[first + i] : first + i);
@@ -3273,6 +3293,65 @@ static void nnd__bp2_part(nnd_net *net, int l, int m, int s, int S, int train)
     nnd__bp2_finish(net, l, train, 0, m, p0, p1);
 }
 
+/* BP3 and BP4 of conv-pool layer l, from filter f's list (nnd__route_lists):
+   dC/db_f = sum of Delta over the pooled values, dC/dw_f = sum over them
+   of Delta times the patch at the position that won the pool block. */
+static void nnd__conv_pool_gradient(nnd_net *net, const nnd__plan *plan, int l, nnd_real *gw,
+                                    nnd_real *gb)
+{
+    const nnd__layer *L = &net->layer[l];
+    const nnd_real *d = net->dz[l];
+    const int nt = plan->nt, m = plan->m, P = L->ch * L->cw, F = L->oc;
+    const int Q = L->oh * L->ow, mq = m * Q, parts = nt < F ? nt : F;
+    const int S = plan->slabs, recopy = parts == S && L->fw * L->ic >= 2 * NND__VL;
+    const int image = nnd__image_gradient(net, l);
+    int part;
+    nnd__sum_rows(mq, F, d, gb);
+    /* The threads split the filters; each walks the batch once, an
+       example at a time, so that example's patches stay in cache
+       while all its filters take their terms. Filter f's sum still
+       runs over its list in order, whatever the split. Thread t
+       formed the patches of slab t's examples (nnd__forward); those
+       of the other slabs sit in another core's cache, and fetching
+       them from there costs more than the arithmetic on them. So
+       when the patches' runs are long (recopy) the thread forms them
+       again from the example's input (K / ic times smaller) into its
+       slab scratch; the values, and so the sums, are the same. A
+       one-channel first layer reads its terms from a padded copy of
+       the image itself (nnd__rows_image), fw times smaller than its
+       patches. */
+    NND__PARALLEL_FOR(nt, (double)mq * F * L->K)
+    for (part = 0; part < parts; ++part) {
+        const int f0 = F * part / parts, f1 = F * (part + 1) / parts;
+        const int mine0 = recopy ? m * part / S : 0, mine1 = recopy ? m * (part + 1) / S : m;
+        nnd_real *copy = net->slab + net->slab_len * part; /* this thread's scratch */
+        int e, f;
+        for (e = 0; e < m; ++e) {
+            const nnd_real *col = net->col[l] + (size_t)e * P * L->K;
+            const nnd_real *in = net->a[l] + (size_t)e * L->n_in;
+            if (image) { /* one channel: the image, padded with zeros */
+                memcpy(copy, in, (size_t)L->n_in * sizeof *copy);
+                memset(copy + L->n_in, 0, NND__VL * sizeof *copy);
+            } else if (e < mine0 || e >= mine1) { /* another slab's patches, again */
+                nnd__im2col(L, in, copy);
+                col = copy;
+            }
+            for (f = f0; f < f1; ++f) {
+                const size_t at = (size_t)f * mq + (size_t)e * Q;
+                const int *ri = net->route_idx[l] + at;
+                const nnd_real *rv = net->route_val[l] + at;
+                nnd_real *g = gw + (size_t)f * L->K;
+                if (!image)
+                    nnd__rows(L->K, Q, ri, rv, 1, col, (size_t)L->K, e > 0 ? g : NULL, g);
+                else if (L->fh == 5) /* the book's 5 x 5 filters: their own inlined copy */
+                    nnd__rows_image(5, L->fw, L->iw, Q, ri, rv, copy, e > 0, g);
+                else
+                    nnd__rows_image(L->fh, L->fw, L->iw, Q, ri, rv, copy, e > 0, g);
+            }
+        }
+    }
+}
+
 /* From the deltas, write the sum over the batch of dC/db and dC/dw of
    every layer into grad:
      dC/db^l = sum_i Delta^l[i]                      (BP3)
@@ -3313,57 +3392,9 @@ static void nnd__gradients(nnd_net *net, const nnd__plan *plan, nnd_real *grad, 
             nnd__sum_rows(m * P, F, d, gb);
             nnd__gemm_tn(nt, m * P, L->K, F, d, net->col[l], gw); /* [F x K] = D^T COL */
             break;
-        case NND_LAYER_CONV_POOL: { /* from filter f's list (nnd__route_lists) */
-            const int Q = L->oh * L->ow, mq = m * Q, parts = nt < F ? nt : F;
-            const int S = plan->slabs, recopy = parts == S && L->fw * L->ic >= 2 * NND__VL;
-            const int image = nnd__image_gradient(net, l);
-            int part;
-            nnd__sum_rows(mq, F, d, gb);
-            /* The threads split the filters; each walks the batch once, an
-               example at a time, so that example's patches stay in cache
-               while all its filters take their terms. Filter f's sum still
-               runs over its list in order, whatever the split. Thread t
-               formed the patches of slab t's examples (nnd__forward); those
-               of the other slabs sit in another core's cache, and fetching
-               them from there costs more than the arithmetic on them. So
-               when the patches' runs are long (recopy) the thread forms them
-               again from the example's input (K / ic times smaller) into its
-               slab scratch; the values, and so the sums, are the same. A
-               one-channel first layer reads its terms from a padded copy of
-               the image itself (nnd__rows_image), fw times smaller than its
-               patches. */
-            NND__PARALLEL_FOR(nt, (double)mq * F * L->K)
-            for (part = 0; part < parts; ++part) {
-                const int f0 = F * part / parts, f1 = F * (part + 1) / parts;
-                const int mine0 = recopy ? m * part / S : 0, mine1 = recopy ? m * (part + 1) / S : m;
-                nnd_real *copy = net->slab + net->slab_len * part; /* this thread's scratch */
-                int e, f;
-                for (e = 0; e < m; ++e) {
-                    const nnd_real *col = net->col[l] + (size_t)e * P * L->K;
-                    const nnd_real *in = net->a[l] + (size_t)e * L->n_in;
-                    if (image) { /* one channel: the image, padded with zeros */
-                        memcpy(copy, in, (size_t)L->n_in * sizeof *copy);
-                        memset(copy + L->n_in, 0, NND__VL * sizeof *copy);
-                    } else if (e < mine0 || e >= mine1) { /* another slab's patches, again */
-                        nnd__im2col(L, in, copy);
-                        col = copy;
-                    }
-                    for (f = f0; f < f1; ++f) {
-                        const size_t at = (size_t)f * mq + (size_t)e * Q;
-                        const int *ri = net->route_idx[l] + at;
-                        const nnd_real *rv = net->route_val[l] + at;
-                        nnd_real *g = gw + (size_t)f * L->K;
-                        if (!image)
-                            nnd__rows(L->K, Q, ri, rv, 1, col, (size_t)L->K, e > 0 ? g : NULL, g);
-                        else if (L->fh == 5) /* the book's 5 x 5 filters: their own inlined copy */
-                            nnd__rows_image(5, L->fw, L->iw, Q, ri, rv, copy, e > 0, g);
-                        else
-                            nnd__rows_image(L->fh, L->fw, L->iw, Q, ri, rv, copy, e > 0, g);
-                    }
-                }
-            }
+        case NND_LAYER_CONV_POOL:
+            nnd__conv_pool_gradient(net, plan, l, gw, gb);
             break;
-        }
         default:
             break;
         }
@@ -3554,7 +3585,7 @@ NND_DEF int nnd_predict(nnd_net *net, const nnd_data *data, int *predicted)
 }
 
 /* The penalty of (86)/(95) without its 1/n: 0.5 sum w^2, or sum |w|. */
-static double nnd__weight_penalty(const nnd_net *net, int l1)
+static double nnd__weight_penalty(const nnd_net *net, nnd_regularization reg)
 {
     double s = 0.0;
     int l;
@@ -3562,15 +3593,16 @@ static double nnd__weight_penalty(const nnd_net *net, int l1)
     for (l = 0; l < net->n_layers; ++l) {
         const nnd_real *W = net->params + net->layer[l].w_off;
         for (i = 0; i < net->layer[l].n_w; ++i)
-            s += l1 ? fabs((double)W[i]) : 0.5 * (double)W[i] * (double)W[i];
+            s += reg == NND_L1 ? fabs((double)W[i]) : 0.5 * (double)W[i] * (double)W[i];
     }
     return s;
 }
 
 /* network2's total_cost from a summed cost: sum/n + (lmbda/n) penalty. */
-static double nnd__total_from_sum(const nnd_net *net, double sum, int n, double lmbda, int l1)
+static double nnd__total_from_sum(const nnd_net *net, double sum, int n, double lmbda,
+                                  nnd_regularization reg)
 {
-    return sum / n + (lmbda / n) * nnd__weight_penalty(net, l1);
+    return sum / n + (lmbda / n) * nnd__weight_penalty(net, reg);
 }
 
 NND_DEF int nnd_total_cost(nnd_net *net, const nnd_data *data, double lmbda, int l1,
@@ -3580,7 +3612,7 @@ NND_DEF int nnd_total_cost(nnd_net *net, const nnd_data *data, double lmbda, int
     int st;
     if (!net || !data || !cost || data->n < 1) return NND_ERR_ARG;
     if ((st = nnd__evaluate(net, data, NULL, NULL, NULL, &sum)) != NND_OK) return st;
-    *cost = nnd__total_from_sum(net, sum, data->n, lmbda, l1);
+    *cost = nnd__total_from_sum(net, sum, data->n, lmbda, l1 ? NND_L1 : NND_L2);
     return NND_OK;
 }
 
@@ -3656,9 +3688,9 @@ NND_DEF void nnd_history_free(nnd_history *h)
 /* One weight's plain SGD step, (93) with L2 or (97) with L1:
    w - (eta lmbda/n) w - (eta/m) g, or w - (eta lmbda/n) sgn(w) - (eta/m) g. */
 static NND__INLINE nnd_real nnd__sgd_step(nnd_real w, nnd_real g, nnd_real shrink, nnd_real step,
-                                          int l1)
+                                          nnd_regularization reg)
 {
-    return l1 ? w - shrink * (nnd_real)((w > 0) - (w < 0)) - step * g : w - shrink * w - step * g;
+    return reg == NND_L1 ? w - shrink * (nnd_real)((w > 0) - (w < 0)) - step * g : w - shrink * w - step * g;
 }
 
 /* Plain SGD on split layer l (nnd__split) for a batch of m, part s of S:
@@ -3668,7 +3700,7 @@ static NND__INLINE nnd_real nnd__sgd_step(nnd_real w, nnd_real g, nnd_real shrin
    at once: the gradient is never written out whole and read back, and the
    rows stay on the core that reads them in the forward pass and BP2. */
 static void nnd__update_part(nnd_net *net, int l, int m, int s, int S, nnd_real shrink,
-                             nnd_real step, int l1)
+                             nnd_real step, nnd_regularization reg)
 {
     const nnd__layer *L = &net->layer[l];
     const int n = L->n_out, p1 = nnd__part(L->n_in, s + 1, S);
@@ -3682,10 +3714,10 @@ static void nnd__update_part(nnd_net *net, int l, int m, int s, int S, nnd_real 
         nnd_real *w = net->params + L->w_off + (size_t)p * n; /* the block's rows, one run */
         nnd__gemm_rows(1, rows, n, m, in + p, 1, (size_t)L->n_in, net->dz[l], (size_t)n, NULL, g,
                        (size_t)n);
-        if (l1)
-            for (i = 0; i < (size_t)rows * n; ++i) w[i] = nnd__sgd_step(w[i], g[i], shrink, step, 1);
+        if (reg == NND_L1)
+            for (i = 0; i < (size_t)rows * n; ++i) w[i] = nnd__sgd_step(w[i], g[i], shrink, step, NND_L1);
         else
-            for (i = 0; i < (size_t)rows * n; ++i) w[i] = nnd__sgd_step(w[i], g[i], shrink, step, 0);
+            for (i = 0; i < (size_t)rows * n; ++i) w[i] = nnd__sgd_step(w[i], g[i], shrink, step, NND_L2);
     }
 }
 
@@ -3752,13 +3784,13 @@ static void nnd__update(nnd_net *net, const nnd__plan *P, double eta, double lmb
         } else if (P->fused[l]) { /* a split layer: the gradient and the step at once */
             int s;
             NND__PARALLEL_SLABS(S)
-            for (s = 0; s < S; ++s) nnd__update_part(net, l, m, s, S, shrink, step, reg == NND_L1);
+            for (s = 0; s < S; ++s) nnd__update_part(net, l, m, s, S, shrink, step, reg);
         } else if (reg == NND_L1) {
             NND__PARALLEL_FOR(nt, 4.0 * L->n_w)
-            for (i = 0; i < L->n_w; ++i) w[i] = nnd__sgd_step(w[i], gw[i], shrink, step, 1);
+            for (i = 0; i < L->n_w; ++i) w[i] = nnd__sgd_step(w[i], gw[i], shrink, step, NND_L1);
         } else {
             NND__PARALLEL_FOR(nt, 2.0 * L->n_w)
-            for (i = 0; i < L->n_w; ++i) w[i] = nnd__sgd_step(w[i], gw[i], shrink, step, 0);
+            for (i = 0; i < L->n_w; ++i) w[i] = nnd__sgd_step(w[i], gw[i], shrink, step, NND_L2);
         }
         for (i = 0; i < L->n_b; ++i) b[i] -= step * gb[i];
     }
@@ -3836,170 +3868,229 @@ static int nnd__history_alloc(nnd_history *h, const nnd_sgd_options *o)
     return NND_OK;
 }
 
+/* What nnd_sgd keeps from one epoch to the next: the training order, the
+   parameters before the epoch (put back if it diverges), momentum's
+   velocities, the augmentation buffer, the data sets' nonzero indexes and
+   the plateau rule. All of it is allocated before the first epoch. */
+typedef struct nnd__sgd_run {
+    int n, m, n_l2, fuse, augment, saved_sparse_mode;
+    int *order;
+    nnd_real *snapshot, *vel, *aug;
+    nnd__index tix, eix;
+    nnd_plateau plateau;
+    double eta_scale, first_cost;
+} nnd__sgd_run;
+
+static int nnd__sgd_begin(nnd_net *net, const nnd_data *tr, const nnd_sgd_options *opt,
+                          nnd_history *hist, nnd__sgd_run *R)
+{
+    const int n = tr->n, m = opt->mini_batch_size;
+    int i, st;
+    R->n = n;
+    R->m = m;
+    /* network3's L2 divides by the number of mini-batches, network2's by n */
+    R->n_l2 = opt->network3 ? (n / m > 0 ? n / m : 1) : n;
+    R->fuse = opt->momentum == 0; /* see nnd__update */
+    R->augment = opt->augment_rotate > 0 || opt->augment_shift > 0;
+    R->eta_scale = 1.0;
+    if ((st = nnd__history_alloc(hist, opt)) != NND_OK) return st;
+    /* a batch never holds more than the training set: size for min(m, n) */
+    if ((st = nnd__reserve(net, m < n ? (m > 128 ? m : 128) : (n > 128 ? n : 128))) != NND_OK)
+        return st;
+    R->order = (int *)nnd__alloc((size_t)n, sizeof(int));
+    R->snapshot = (nnd_real *)nnd__alloc(net->n_params, sizeof(nnd_real));
+    if (!R->fuse) R->vel = (nnd_real *)nnd__zalloc(net->n_params, sizeof(nnd_real));
+    if (R->augment) {
+        R->aug = (nnd_real *)nnd__alloc((size_t)net->n_in, sizeof(nnd_real));
+        net->sparse_mode = NND_INPUT_DENSE; /* the transformed images are dense rows */
+    }
+    if (!R->order || !R->snapshot || (!R->fuse && !R->vel) || (R->augment && !R->aug))
+        return NND_ERR_NOMEM;
+    if ((st = nnd__index_build(net, tr, &R->tix)) != NND_OK ||
+        (opt->evaluation_data && (st = nnd__index_build(net, opt->evaluation_data, &R->eix)) != NND_OK))
+        return st;
+    for (i = 0; i < n; ++i) R->order[i] = i;
+    nnd_plateau_init(&R->plateau, opt->early_stopping_patience, opt->eta_halvings);
+    return NND_OK;
+}
+
+static void nnd__sgd_end(nnd_net *net, nnd__sgd_run *R)
+{
+    nnd__index_free(&R->tix);
+    nnd__index_free(&R->eix);
+    NND_FREE(R->order);
+    NND_FREE(R->snapshot);
+    NND_FREE(R->vel);
+    NND_FREE(R->aug);
+    net->sparse_mode = R->saved_sparse_mode;
+}
+
+/* ch.6 problem: small random rotations and shifts of the b gathered images
+   (three uniform draws per image, in this order). */
+static void nnd__augment_batch(nnd_net *net, const nnd_sgd_options *opt, nnd_real *aug, int b)
+{
+    const nnd__layer *L0 = &net->layer[0];
+    const int side = (int)(sqrt((double)net->n_in) + 0.5);
+    const int iw = L0->kind != NND_LAYER_DENSE ? L0->iw : side;
+    const int ih = L0->kind != NND_LAYER_DENSE ? L0->ih : net->n_in / side;
+    int i;
+    for (i = 0; i < b; ++i) {
+        nnd_real *row = net->a[0] + (size_t)i * net->n_in;
+        double ang = (2 * nnd_rng_uniform(opt->rng) - 1) * opt->augment_rotate;
+        double dx = (2 * nnd_rng_uniform(opt->rng) - 1) * opt->augment_shift;
+        double dy = (2 * nnd_rng_uniform(opt->rng) - 1) * opt->augment_shift;
+        if (iw * ih != net->n_in) break;
+        nnd_transform_image(row, aug, iw, ih, ang, dx, dy);
+        memcpy(row, aug, (size_t)net->n_in * sizeof *row);
+    }
+}
+
+/* One epoch of SGD (20)-(21): shuffle (random.shuffle(training_data)), then
+   a step per mini-batch [k, k+m) - forward, backpropagation, update. */
+static void nnd__train_epoch(nnd_net *net, const nnd_data *tr, const nnd_sgd_options *opt,
+                             nnd__sgd_run *R, double eta)
+{
+    int k;
+    if (opt->rng) nnd_shuffle(opt->rng, R->order, R->n);
+    for (k = 0; k < R->n; k += R->m) {
+        const int b = R->n - k < R->m ? R->n - k : R->m;
+        nnd__plan P;
+        nnd__gather(net, tr, &R->tix, R->order, k, b);
+        if (R->augment) nnd__augment_batch(net, opt, R->aug, b);
+        nnd__plan_batch(net, b, R->fuse, &P);
+        nnd__forward(net, &P, 1);
+        nnd__backward(net, &P, net->grad, 1);
+        nnd__update(net, &P, eta, opt->lmbda, R->n_l2, opt->regularization, opt->momentum, R->vel);
+    }
+}
+
+/* network3's rule: a validation accuracy at least the best so far (ties
+   count, so the last of equal epochs wins) records the epoch, its
+   iteration and, with test data, the test accuracy of that epoch. */
+static int nnd__best_epoch(nnd_net *net, const nnd_sgd_options *opt, const nnd__sgd_run *R,
+                           nnd_history *hist, nnd_epoch *rep)
+{
+    if (!opt->monitor_evaluation_accuracy || rep->evaluation_accuracy < hist->best_evaluation_accuracy)
+        return NND_OK;
+    rep->best = 1;
+    hist->best_epoch = rep->epoch;
+    hist->best_evaluation_accuracy = rep->evaluation_accuracy;
+    hist->best_iteration = (rep->epoch + 1) * ((R->n + R->m - 1) / R->m) - 1;
+    if (!opt->test_data) return NND_OK;
+    {
+        int st = nnd__evaluate(net, opt->test_data, NULL, NULL, &rep->test_accuracy, NULL);
+        hist->best_test_accuracy = rep->test_accuracy;
+        return st;
+    }
+}
+
+/* The four monitors after an epoch, in network2's order (one pass over a
+   data set gives both its cost and its accuracy), into rep and hist; a
+   cost that is no longer finite is NND_ERR_DIVERGED. */
+static int nnd__monitor(nnd_net *net, const nnd_data *tr, const nnd_sgd_options *opt,
+                        nnd__sgd_run *R, nnd_history *hist, nnd_epoch *rep)
+{
+    const int e = rep->epoch;
+    const nnd_data *ev = opt->evaluation_data;
+    double sum = 0.0;
+    int st = NND_OK;
+    if (opt->monitor_training_cost || opt->monitor_training_accuracy) {
+        st = nnd__evaluate(net, tr, &R->tix, NULL, &rep->training_accuracy, &sum);
+        if (opt->monitor_training_cost) {
+            rep->training_cost = nnd__total_from_sum(net, sum, R->n, opt->lmbda, opt->regularization);
+            hist->training_cost[e] = rep->training_cost;
+            if (st == NND_OK && !(rep->training_cost < HUGE_VAL)) st = NND_ERR_DIVERGED;
+        }
+        if (opt->monitor_training_accuracy) hist->training_accuracy[e] = rep->training_accuracy;
+        else rep->training_accuracy = -1;
+    }
+    if (st == NND_OK && (opt->monitor_evaluation_cost || opt->monitor_evaluation_accuracy ||
+                         opt->early_stopping_patience)) {
+        sum = 0.0;
+        st = nnd__evaluate(net, ev, &R->eix, NULL, &rep->evaluation_accuracy,
+                           opt->monitor_evaluation_cost ? &sum : NULL);
+        if (opt->monitor_evaluation_cost) {
+            rep->evaluation_cost = nnd__total_from_sum(net, sum, ev->n, opt->lmbda, opt->regularization);
+            hist->evaluation_cost[e] = rep->evaluation_cost;
+            if (st == NND_OK && !(rep->evaluation_cost < HUGE_VAL)) st = NND_ERR_DIVERGED;
+        }
+        if (opt->monitor_evaluation_accuracy) hist->evaluation_accuracy[e] = rep->evaluation_accuracy;
+        if (st == NND_OK) st = nnd__best_epoch(net, opt, R, hist, rep);
+    }
+    if (hist->test_accuracy) hist->test_accuracy[e] = rep->test_accuracy;
+    return st;
+}
+
+/* The report of epoch e before its monitors run: what is not measured is
+   NaN (costs) or -1 (accuracies). */
+static void nnd__epoch_report(const nnd_sgd_options *opt, int n, int e, double eta, nnd_epoch *rep)
+{
+    memset(rep, 0, sizeof *rep);
+    rep->epoch = e;
+    rep->eta = eta;
+    rep->training_cost = rep->evaluation_cost = HUGE_VAL - HUGE_VAL; /* NaN */
+    rep->training_accuracy = rep->evaluation_accuracy = rep->test_accuracy = -1;
+    rep->n_test = opt->test_data ? opt->test_data->n : 0;
+    rep->n_training = n;
+    rep->n_evaluation = opt->evaluation_data ? opt->evaluation_data->n : 0;
+}
+
+/* After epoch rep->epoch: 1 when training should stop (the callback asked,
+   or early stopping's plateau rule says so), else 0; halves eta when the
+   rule says so. */
+static int nnd__stop_rules(const nnd_sgd_options *opt, nnd__sgd_run *R, nnd_history *hist,
+                           const nnd_epoch *rep)
+{
+    if (opt->on_epoch && opt->on_epoch(rep, opt->user)) return hist->stopped_early = 1;
+    if (opt->early_stopping_patience > 0) {
+        const int action = nnd_plateau_update(&R->plateau, rep->evaluation_accuracy);
+        if (action == NND_HALVE_ETA) R->eta_scale *= 0.5;
+        if (action == NND_STOP) return hist->stopped_early = 1;
+    }
+    return 0;
+}
+
 NND_DEF int nnd_sgd(nnd_net *net, const nnd_data *training, const nnd_sgd_options *opt,
                     nnd_history *hist)
 {
-    const int n = training ? training->n : 0;
-    const int m = opt ? opt->mini_batch_size : 0;
-    int *order = NULL, epoch, k, i, st, saved_sparse_mode = net ? net->sparse_mode : 0;
-    nnd_real *snapshot = NULL, *vel = NULL, *aug = NULL;
-    const int augment = opt && (opt->augment_rotate > 0 || opt->augment_shift > 0);
-    /* network3's L2 divides by the number of mini-batches, network2's by n */
-    const int n_l2 = opt && opt->network3 ? (m > 0 && n / m > 0 ? n / m : 1) : n;
     nnd_history local;
-    nnd_plateau plateau;
-    nnd__index tix, eix;
-    double eta_scale = 1.0, first_cost = 0;
-    const int fuse = opt && opt->momentum == 0; /* see nnd__update */
-    const int l1 = opt && opt->regularization == NND_L1;
-    memset(&tix, 0, sizeof tix);
-    memset(&eix, 0, sizeof eix);
+    nnd__sgd_run R;
+    int epoch, st;
     if (!net) return NND_ERR_ARG;
+    memset(&R, 0, sizeof R);
+    R.saved_sparse_mode = net->sparse_mode;
     if (!hist) hist = &local;
     memset(hist, 0, sizeof *hist);
     hist->best_epoch = hist->best_evaluation_accuracy = hist->best_iteration = -1;
     hist->best_test_accuracy = hist->diverging_epoch = -1;
     if ((st = nnd__check_options(net, training, opt)) != NND_OK) return st;
-    /* Everything the loop needs is allocated here, before it. */
-    if ((st = nnd__history_alloc(hist, opt)) != NND_OK) return st;
-    /* a batch never holds more than the training set: size for min(m, n) */
-    if ((st = nnd__reserve(net, m < n ? (m > 128 ? m : 128) : (n > 128 ? n : 128))) != NND_OK)
-        goto done;
-    order = (int *)nnd__alloc((size_t)n, sizeof(int));
-    snapshot = (nnd_real *)nnd__alloc(net->n_params, sizeof(nnd_real));
-    if (opt->momentum != 0) vel = (nnd_real *)nnd__zalloc(net->n_params, sizeof(nnd_real));
-    if (augment) {
-        aug = (nnd_real *)nnd__alloc((size_t)net->n_in, sizeof(nnd_real));
-        net->sparse_mode = 1; /* the transformed images are dense rows */
-    }
-    if (!order || !snapshot || (opt->momentum != 0 && !vel) || (augment && !aug)) {
-        st = NND_ERR_NOMEM;
-        goto done;
-    }
-    if ((st = nnd__index_build(net, training, &tix)) != NND_OK ||
-        (opt->evaluation_data && (st = nnd__index_build(net, opt->evaluation_data, &eix)) != NND_OK))
-        goto done;
-    for (i = 0; i < n; ++i) order[i] = i;
-    nnd_plateau_init(&plateau, opt->early_stopping_patience, opt->eta_halvings);
-
-    for (epoch = 0; epoch < opt->epochs; ++epoch) {
+    /* Everything the epochs need is allocated here, before them. */
+    st = nnd__sgd_begin(net, training, opt, hist, &R);
+    for (epoch = 0; st == NND_OK && epoch < opt->epochs; ++epoch) {
         nnd_epoch rep;
-        double eta = (opt->eta_schedule ? opt->eta_schedule(epoch, opt->eta, opt->user) : opt->eta) *
-                     eta_scale;
+        const double eta =
+            (opt->eta_schedule ? opt->eta_schedule(epoch, opt->eta, opt->user) : opt->eta) * R.eta_scale;
         if (!(eta > 0) || !(eta < HUGE_VAL)) {
             st = NND_ERR_ARG;
-            goto done;
-        }
-        memcpy(snapshot, net->params, net->n_params * sizeof *snapshot);
-        if (opt->rng) nnd_shuffle(opt->rng, order, n); /* random.shuffle(training_data) */
-        for (k = 0; k < n; k += m) {                      /* mini_batches [k:k+m] */
-            const int b = n - k < m ? n - k : m;
-            nnd__plan P;
-            nnd__gather(net, training, &tix, order, k, b);
-            if (augment) { /* ch.6 problem: small random rotations and shifts */
-                const nnd__layer *L0 = &net->layer[0];
-                int side = (int)(sqrt((double)net->n_in) + 0.5);
-                const int iw = L0->kind != NND_LAYER_DENSE ? L0->iw : side;
-                const int ih = L0->kind != NND_LAYER_DENSE ? L0->ih : net->n_in / side;
-                for (i = 0; i < b; ++i) {
-                    nnd_real *row = net->a[0] + (size_t)i * net->n_in;
-                    double ang = (2 * nnd_rng_uniform(opt->rng) - 1) * opt->augment_rotate;
-                    double dx = (2 * nnd_rng_uniform(opt->rng) - 1) * opt->augment_shift;
-                    double dy = (2 * nnd_rng_uniform(opt->rng) - 1) * opt->augment_shift;
-                    if (iw * ih != net->n_in) break;
-                    nnd_transform_image(row, aug, iw, ih, ang, dx, dy);
-                    memcpy(row, aug, (size_t)net->n_in * sizeof *row);
-                }
-            }
-            nnd__plan_batch(net, b, fuse, &P);
-            nnd__forward(net, &P, 1);
-            nnd__backward(net, &P, net->grad, 1);
-            nnd__update(net, &P, eta, opt->lmbda, n_l2, opt->regularization, opt->momentum, vel);
-        }
-        hist->eta[epoch] = eta;
-
-        memset(&rep, 0, sizeof rep);
-        rep.epoch = epoch;
-        rep.eta = eta;
-        rep.training_cost = rep.evaluation_cost = HUGE_VAL - HUGE_VAL; /* NaN */
-        rep.training_accuracy = rep.evaluation_accuracy = rep.test_accuracy = -1;
-        rep.n_test = opt->test_data ? opt->test_data->n : 0;
-        rep.n_training = n;
-        rep.n_evaluation = opt->evaluation_data ? opt->evaluation_data->n : 0;
-        if (!nnd__all_finite(net->params, net->n_params)) st = NND_ERR_DIVERGED;
-        /* The monitors, in network2's order; one pass over a data set gives
-           both its cost and its accuracy. */
-        if (st == NND_OK && (opt->monitor_training_cost || opt->monitor_training_accuracy)) {
-            double sum = 0.0;
-            st = nnd__evaluate(net, training, &tix, NULL, &rep.training_accuracy, &sum);
-            if (opt->monitor_training_cost) {
-                rep.training_cost = nnd__total_from_sum(net, sum, n, opt->lmbda, l1);
-                hist->training_cost[epoch] = rep.training_cost;
-                if (st == NND_OK && !(rep.training_cost < HUGE_VAL)) st = NND_ERR_DIVERGED;
-            }
-            if (opt->monitor_training_accuracy) hist->training_accuracy[epoch] = rep.training_accuracy;
-            else rep.training_accuracy = -1;
-        }
-        if (st == NND_OK && (opt->monitor_evaluation_cost || opt->monitor_evaluation_accuracy ||
-                             opt->early_stopping_patience)) {
-            const nnd_data *ev = opt->evaluation_data;
-            double sum = 0.0;
-            st = nnd__evaluate(net, ev, &eix, NULL, &rep.evaluation_accuracy,
-                               opt->monitor_evaluation_cost ? &sum : NULL);
-            if (opt->monitor_evaluation_cost) {
-                rep.evaluation_cost = nnd__total_from_sum(net, sum, ev->n, opt->lmbda, l1);
-                hist->evaluation_cost[epoch] = rep.evaluation_cost;
-                if (st == NND_OK && !(rep.evaluation_cost < HUGE_VAL)) st = NND_ERR_DIVERGED;
-            }
-            if (opt->monitor_evaluation_accuracy)
-                hist->evaluation_accuracy[epoch] = rep.evaluation_accuracy;
-            /* network3: a new best (ties count) records the iteration and
-               the corresponding test accuracy */
-            if (st == NND_OK && opt->monitor_evaluation_accuracy &&
-                rep.evaluation_accuracy >= hist->best_evaluation_accuracy) {
-                rep.best = 1;
-                hist->best_epoch = epoch;
-                hist->best_evaluation_accuracy = rep.evaluation_accuracy;
-                hist->best_iteration = (epoch + 1) * ((n + m - 1) / m) - 1;
-                if (opt->test_data) {
-                    st = nnd__evaluate(net, opt->test_data, NULL, NULL, &rep.test_accuracy, NULL);
-                    hist->best_test_accuracy = rep.test_accuracy;
-                }
-            }
-        }
-        if (hist->test_accuracy) hist->test_accuracy[epoch] = rep.test_accuracy;
-        if (st == NND_OK) {
-            nnd__blowup(net, &rep, epoch == 0 ? &first_cost : NULL, first_cost);
-            if (rep.diverging && hist->diverging_epoch < 0) hist->diverging_epoch = epoch;
-        }
-        if (st != NND_OK) {
-            if (st == NND_ERR_DIVERGED) /* put back the last good parameters */
-                memcpy(net->params, snapshot, net->n_params * sizeof *snapshot);
-            hist->epochs = epoch; /* this epoch does not count */
-            goto done;
-        }
-        hist->epochs = epoch + 1;
-        if (opt->on_epoch && opt->on_epoch(&rep, opt->user)) {
-            hist->stopped_early = 1;
             break;
         }
-        if (opt->early_stopping_patience > 0) {
-            int action = nnd_plateau_update(&plateau, rep.evaluation_accuracy);
-            if (action == NND_HALVE_ETA) eta_scale *= 0.5;
-            if (action == NND_STOP) {
-                hist->stopped_early = 1;
-                break;
-            }
+        memcpy(R.snapshot, net->params, net->n_params * sizeof *R.snapshot);
+        nnd__train_epoch(net, training, opt, &R, eta);
+        hist->eta[epoch] = eta;
+        nnd__epoch_report(opt, R.n, epoch, eta, &rep);
+        st = nnd__all_finite(net->params, net->n_params) ? nnd__monitor(net, training, opt, &R, hist, &rep)
+                                                        : NND_ERR_DIVERGED;
+        if (st != NND_OK) {
+            if (st == NND_ERR_DIVERGED) /* put back the last good parameters */
+                memcpy(net->params, R.snapshot, net->n_params * sizeof *R.snapshot);
+            break; /* this epoch does not count */
         }
+        nnd__blowup(net, &rep, epoch == 0 ? &R.first_cost : NULL, R.first_cost);
+        if (rep.diverging && hist->diverging_epoch < 0) hist->diverging_epoch = epoch;
+        hist->epochs = epoch + 1;
+        if (nnd__stop_rules(opt, &R, hist, &rep)) break;
     }
-done:
-    nnd__index_free(&tix);
-    nnd__index_free(&eix);
-    NND_FREE(order);
-    NND_FREE(snapshot);
-    NND_FREE(vel);
-    NND_FREE(aug);
-    net->sparse_mode = saved_sparse_mode;
+    nnd__sgd_end(net, &R);
     if (hist == &local) nnd_history_free(&local);
     return st;
 }

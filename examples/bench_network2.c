@@ -94,7 +94,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_network2: bad --sizes\n");
         return 1;
     }
-    if (dense) nnd_set_sparse_input(net, 1);
+    if (dense) nnd_set_sparse_input(net, NND_INPUT_DENSE);
     nnd_set_threads(net, threads);
     for (i = 0; i < (int)(m.training.n * (size_t)m.training.n_in); ++i) nnz += m.training.x8[i] != 0;
     nnz /= m.training.n;

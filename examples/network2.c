@@ -258,7 +258,7 @@ int main(int argc, char **argv)
         }
         if (!strcmp(init, "large")) nnd_large_weight_initializer(net, &rng);
     }
-    if (dense) nnd_set_sparse_input(net, 1);
+    if (dense) nnd_set_sparse_input(net, NND_INPUT_DENSE);
     if (threads) nnd_set_threads(net, threads);
 
     if (opt.epochs == 0) {

@@ -173,10 +173,10 @@ static void sparse_equals_dense(void)
     gd = (nnd_real *)malloc(n * sizeof *gd);
     os = (nnd_real *)malloc(9 * (size_t)m * sizeof *os);
     od = (nnd_real *)malloc(9 * (size_t)m * sizeof *od);
-    nnd_set_sparse_input(net, 2);
+    nnd_set_sparse_input(net, NND_INPUT_SPARSE);
     nnd_backprop(net, x, NULL, labels, m, gs, NULL);
     nnd_feedforward(net, x, m, os);
-    nnd_set_sparse_input(net, 1);
+    nnd_set_sparse_input(net, NND_INPUT_DENSE);
     nnd_backprop(net, x, NULL, labels, m, gd, NULL);
     nnd_feedforward(net, x, m, od);
     for (p = 0; p < n; ++p) worst = fmax(worst, fabs(gs[p] - gd[p]) / fmax(fabs(gd[p]), 1.0));

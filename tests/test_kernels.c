@@ -444,7 +444,7 @@ static void dense_threads(void)
         sprintf(what, "dense 120-90-50-10, %d threads", th[t]);
         check_against_reference(what, net, 64, 0.6, &r);
         check_against_reference(what, net, 7, 0.0, &r);
-        nnd_set_sparse_input(net, 1);
+        nnd_set_sparse_input(net, NND_INPUT_DENSE);
         check_against_reference(what, net, 33, 0.6, &r);
         nnd_free(net);
         /* 300 x 240 weights: more than a core's share of cache, split between threads */

@@ -453,7 +453,7 @@ static void sparse_fused_step(void)
         nnd_rng_seed(&r, 13);
         net = nnd_network2(sizes, 3, NND_QUADRATIC, &r, &st);
         nnd_params(net)[3] = 0; /* sgn(0) = 0 */
-        nnd_set_sparse_input(net, pass < 2 ? 2 : 0);
+        nnd_set_sparse_input(net, pass < 2 ? NND_INPUT_SPARSE : NND_INPUT_AUTO);
         if (pass >= 2) nnd_set_threads(net, 2);
         w = by_the_rules(net, &t, 5, 0.4, 3.0, 23, reg);
         o.epochs = 1;
