@@ -396,8 +396,13 @@ NND_DEF void nnd_set_dropout_rng(nnd_net *net, const nnd_rng *rng);
    1-p), which nnd_feedforward always uses. */
 NND_DEF void nnd_set_train_mode(nnd_net *net, int on);
 /* Threads for the kernels when compiled with OpenMP (-fopenmp); 0 (the
-   default) means OpenMP's default, normally one per core. Results are bit for
-   bit the same for every thread count. Without OpenMP this does nothing. */
+   default) means OpenMP's default, normally one per core. A batch uses
+   fewer when its work is too small to share (one thread per 2^20
+   multiply-adds of its forward pass: the book's [784,30,10] at mini-batch
+   10 runs on one). Results are bit for bit the same for every thread count.
+   Without OpenMP this does nothing. OpenMP's threads spin while they wait
+   unless the program starts with OMP_WAIT_POLICY=passive; on a machine
+   whose other cores are busy, set it (the command-line programs do). */
 NND_DEF void nnd_set_threads(nnd_net *net, int threads);
 
 /* ------------------------------------------------------- forward, backprop */

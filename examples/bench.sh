@@ -10,7 +10,8 @@
 #   * the book's numpy network2.py when NIELSEN_SRC points at its src/ dir.
 # Every time is the fastest of several epochs (this machine's timing noise is
 # large); "vs best PyTorch" divides the fastest PyTorch variant's time by ours.
-# Then the chapter 6 conv nets (examples/bench_network3.sh) when present.
+# Then the chapter 6 conv nets (examples/bench_network3.sh) when present, and
+# the busy-machine rows (examples/bench_busy.sh).
 set -u
 B=build
 OPT=${OPT:--O3 -march=native -ffp-contract=fast}
@@ -93,3 +94,5 @@ if [ -f examples/bench_network3.sh ]; then
     echo
     sh examples/bench_network3.sh
 fi
+echo
+sh examples/bench_busy.sh
