@@ -32,17 +32,18 @@ trap 'kill $spin 2>/dev/null' EXIT INT TERM
 
 echo "A busy machine: one core kept busy by another process ($(nproc) cores)"
 printf '%-6s %-58s %9s %9s %7s\n' "id" "command" "default" "1 thread" "ratio"
-grep -E '^\| R[0-9]+-[0-9]+s? \|' README.md | grep -o '`build/network2[^`]*`' | tr -d '`' |
-    sed 's/--seed S/--seed 1/' | while read -r cmd; do
+grep -E '^\| R[0-9]+-[0-9]+s? \|.*`build/network2' README.md |
+    sed 's/^| \([^ ]*\) |.*`\(build\/network2[^`]*\)`.*/\1 \2/' | sed 's/--seed S/--seed 1/' |
+    while read -r id cmd; do
     [ -n "${BUSY_EPOCHS:-}" ] && cmd=$(echo "$cmd" | sed "s/--epochs [0-9]*/--epochs $BUSY_EPOCHS/")
     # shellcheck disable=SC2086
     td=$(time_run $cmd)
     # shellcheck disable=SC2086
     t1=$(time_run $cmd --threads 1)
-    printf '%-6s %-58s %8ss %8ss %7s\n' "n2" "$(echo "$cmd" | sed 's/build\/network2 //' | cut -c1-58)" \
+    printf '%-6s %-58s %8ss %8ss %7s\n' "$id" "$(echo "$cmd" | sed 's/build\/network2 //' | cut -c1-58)" \
         "$td" "$t1" "$(ratio "$td" "$t1")"
 done
 cmd="$B/network3 --preset conv --train-size 10000 --epochs 1"
 td=$(time_run $cmd)
 t1=$(time_run $cmd --threads 1)
-printf '%-6s %-58s %8ss %8ss %7s\n' "n3" "--preset conv --train-size 10000 --epochs 1" "$td" "$t1" "$(ratio "$td" "$t1")"
+printf '%-6s %-58s %8ss %8ss %7s\n' "conv" "network3 --preset conv --train-size 10000 --epochs 1" "$td" "$t1" "$(ratio "$td" "$t1")"
