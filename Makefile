@@ -30,9 +30,15 @@ OMP ?= $(shell echo 'int main(void){return 0;}' | $(CC) -fopenmp -x c - -o /dev/
 # Every examples/*.c is a program build/NAME (bench_roof needs OpenBLAS: bench.sh builds it).
 EXAMPLES = $(filter-out $(B)/bench_roof,$(patsubst examples/%.c,$(B)/%,$(wildcard examples/*.c)))
 # tests/test_*.c are unit tests, built in float and double; tests/test_mnist*.c train on MNIST.
+# tests/test_reference.c runs in pairs (tests/run.sh): its default build writes its numbers,
+# its NND_REFERENCE build (_ref) checks them; the gradient checks REF_CHECKS get a _ref build too.
 SLOW = $(patsubst tests/%.c,%,$(wildcard tests/test_mnist*.c))
-UNIT = $(filter-out $(SLOW),$(patsubst tests/%.c,%,$(wildcard tests/test_*.c)))
-UNIT_BINS = $(UNIT:%=$(B)/tests/%) $(UNIT:%=$(B)/tests/%_double) $(SLOW:%=$(B)/tests/%)
+UNIT = $(filter-out $(SLOW) test_reference,$(patsubst tests/%.c,%,$(wildcard tests/test_*.c)))
+REF_CHECKS = test_gradients test_layers test_kernels
+REF_BINS = $(B)/tests/test_reference $(B)/tests/test_reference_double \
+	$(patsubst %,$(B)/tests/%_ref,test_reference $(REF_CHECKS)) \
+	$(patsubst %,$(B)/tests/%_ref_double,test_reference $(REF_CHECKS))
+UNIT_BINS = $(UNIT:%=$(B)/tests/%) $(UNIT:%=$(B)/tests/%_double) $(SLOW:%=$(B)/tests/%) $(REF_BINS)
 
 .PHONY: all demo test data data-fashion bench plots plots-all clean deps-plot deps-img deps-bench \
 	fuzz coverage deps-clang
@@ -50,6 +56,13 @@ $(B)/tests/%: tests/%.c nnd.h tests/check.h | $(B)/tests
 
 $(B)/tests/%_double: tests/%.c nnd.h tests/check.h | $(B)/tests
 	$(CC) $(STRICT) $(OPT) $(OMP) -DNND_DOUBLE $< -o $@ $(LDLIBS)
+
+# the reference path (NND_REFERENCE: nnd.h section 5)
+$(B)/tests/%_ref: tests/%.c nnd.h tests/check.h | $(B)/tests
+	$(CC) $(STRICT) $(OPT) $(OMP) -DNND_REFERENCE $< -o $@ $(LDLIBS)
+
+$(B)/tests/%_ref_double: tests/%.c nnd.h tests/check.h | $(B)/tests
+	$(CC) $(STRICT) $(OPT) $(OMP) -DNND_REFERENCE -DNND_DOUBLE $< -o $@ $(LDLIBS)
 
 # ---------------------------------------------------------------- data
 data: data/mnist/train-images-idx3-ubyte
@@ -108,7 +121,7 @@ demo: data $(B)/network2 deps-plot
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 test: data deps-img
 	@$(MAKE) --no-print-directory -j$(JOBS) $(UNIT_BINS) $(EXAMPLES)
-	@CC="$(CC)" JOBS="$(JOBS)" UNIT="$(UNIT)" SLOW="$(SLOW)" sh tests/run.sh
+	@CC="$(CC)" JOBS="$(JOBS)" UNIT="$(UNIT)" SLOW="$(SLOW)" REF_CHECKS="$(REF_CHECKS)" sh tests/run.sh
 
 # ---------------------------------------------------------------- plots
 # plots/plots.sh runs the figure programs and gnuplot; "all" adds the long runs.

@@ -68,6 +68,14 @@
                         so the implementation's file includes <fcntl.h>,
                         <sys/stat.h> and <unistd.h> (keep names such as
                         write or open free there).
+   NND_REFERENCE        run every forward and backward pass through the
+                        plain loops of section 5 (the book's equations, a
+                        layer at a time, one thread, no sparse input lists)
+                        instead of the kernels: a definition to read beside
+                        the book, and the oracle tests/test_reference.c
+                        checks the default build against. Results agree
+                        with the default build to rounding, not bit for
+                        bit; it is many times slower.
 
    ==========================================================================
    API BY TOPIC (each is declared below with its comment)
@@ -115,27 +123,38 @@
    ==========================================================================
    CHAPTER MAP (where the book lives in this file)
    ==========================================================================
-   Ch.1  sigmoid neurons (3)-(4), feedforward (22), quadratic cost (6),
-         SGD on mini-batches (20)-(21)  ........ "1. Neurons and activations",
-                                                 "5. Forward", "7. SGD"
-   Ch.2  backpropagation BP1-BP4 (BP1 (25), BP2 (26), BP3 (29), BP4 (31)),
-         over the whole mini-batch matrix (the chapter's last problem)
-                                             ... "6. Backpropagation"
+   Each entry names the implementation's section ("N. Title") that
+   computes it; sections are numbered in file order.
+   Ch.1  sigmoid neurons (3)-(4), quadratic cost (6) ... "3. Neurons"
+         feedforward (22)-(23) ............... "5. Layers", "6. Forward"
+         SGD on mini-batches (20)-(21) ....... "9. Training"
+   Ch.2  backpropagation BP1 (25), BP2 (26), BP3 (29), BP4 (31), over the
+         whole mini-batch matrix (the chapter's last problem): plainly in
+         "5. Layers", fast in "7. Backpropagation"
    Ch.3  cross-entropy (57) and its delta (66), softmax (78) and
-         log-likelihood (80)-(84), L2 (87)/(93), L1 (95)/(97), initialisation
-         N(0,1/n_in), momentum (107)-(108), early stopping, eta schedules,
-         tanh (110) and ReLU (112)  ........... "3. Costs", "4. Networks",
-                                                 "7. SGD"
-   Ch.5  unstable gradients: nnd_backprop exposes every layer's gradient
+         log-likelihood (80)-(84), tanh (110), ReLU (112) ... "3. Neurons"
+         L2 (87)/(93), L1 (95)/(97), momentum (107)-(108), early
+         stopping, eta schedules .............. "9. Training"
+         initialisation N(0,1/n_in) ........... "4. Networks"
+   Ch.5  unstable gradients: nnd_backprop gives every layer's gradient
+                                             ... "7. Backpropagation"
    Ch.6  network3's FullyConnectedLayer/SoftmaxLayer (dense layers with
-         dropout), ConvPoolLayer (true convolution by im2col, max-pool,
-         bias and activation after pooling), backprop through pooling and
-         shared weights ("5. Forward", "6. Backpropagation"), network3's SGD
-         ("8. Training"), expanded data and ensembles ("11. network3 extras")
+         dropout), ConvPoolLayer (true convolution, max-pool, bias and
+         activation after pooling), backprop through pooling and shared
+         weights ............................. "5. Layers", "6. Forward",
+                                                 "7. Backpropagation"
+         accuracy and predictions ............. "8. Evaluation"
+         network3's SGD, best validation epoch  "9. Training"
+         expanded data, ensembles ............. "13. network3 extras"
    Data  MNIST in IDX files, the book's 50k/10k/10k split, pixel/256
-                                             ... "8. Data"
-   Files network2.py's JSON ..................... "10. network2 JSON"
-         nnd JSON for any layer stack ............ "12. nnd JSON"
+                                             ... "10. Data"
+   Files safe saves .......................... "0. Small utilities"
+         one JSON reader and writer ........... "11. JSON"
+         network2.py's JSON ................... "12. network2 JSON"
+         nnd JSON for any layer stack ......... "14. nnd JSON"
+   Under the hood: the random numbers of every initialiser and of dropout
+   ("1. Random numbers"), the loops everything runs on ("2. Kernels"), and
+   the per-batch thread plan (nnd__plan_batch, "6. Forward").
 
    ==========================================================================
    CONVENTIONS
@@ -766,8 +785,15 @@ NND_DEF char *nnd_load_file(const char *path, size_t *len, nnd_error *err);
 #define NND__TANH tanhf
 #endif
 
+/* 1 when the passes take the reference path (section 5) */
+#ifdef NND_REFERENCE
+#define NND__REFERENCE 1
+#else
+#define NND__REFERENCE 0
+#endif
+
 /* -------------------------------------------------------------------------
-   0. Small utilities: status text, errors, memory
+   0. Small utilities: status text, errors, memory, safe file saves
    ------------------------------------------------------------------------- */
 NND_DEF const char *nnd_strerror(int status)
 {
@@ -2616,7 +2642,307 @@ NND_DEF nnd_rng nnd_dropout_rng(const nnd_net *net) { return net->dropout_rng; }
 NND_DEF void nnd_set_dropout_rng(nnd_net *net, const nnd_rng *rng) { net->dropout_rng = *rng; }
 
 /* -------------------------------------------------------------------------
-   5. Forward: z^l = w^l a^{l-1} + b^l, a^l = f(z^l)   (22), for a batch
+   5. Layers, plainly: the reference path (NND_REFERENCE)
+   ------------------------------------------------------------------------- */
+/* The book's equations as loops, a forward / backward pair per layer kind,
+   one value at a time: no sparse lists, fused steps, threads or vector
+   types. With NND_REFERENCE, nnd__forward and nnd__backward hand every batch
+   to nnd__ref_forward / nnd__ref_backward (one thread, one slab, nothing
+   split or fused: nnd__plan_batch); update, monitors and files are shared.
+   tests/test_reference.c checks the fast path against these loops. Sums
+   are accumulated in double, in their equation's order, and stored as
+   nnd_real once. The workspace keeps its roles: a[l] is layer l's input,
+   a[l+1] its output (a[n_layers] and target feed the costs), dz[l] its
+   Delta = dC/dz, grad the whole gradient. The letters of the shapes:
+     m           examples in the batch (the rows of every [m x ...])
+     n_in, n_out values per example into and out of a layer
+     C, H, W     the input maps: C channels of H x W, HWC (value (c, y, x)
+                 at (y W + x) C + c), n_in = H W C
+     F           filters (the output channels of conv and conv-pool)
+     fh, fw      a filter's size; ch = H-fh+1, cw = W-fw+1 the conv maps
+                 (a pool layer's ch, cw are H, W, and it keeps C channels)
+     ph, pw      the pooling blocks; oh = ch/ph, ow = cw/pw the pooled maps */
+#ifdef NND_REFERENCE
+/* a = f(z) (23) in place on one example's n values z (22): sigmoid (3),
+   tanh (110), ReLU (112), linear, or the softmax of all n (78). */
+static void nnd__ref_activate(nnd_activation f, nnd_real *z, int n)
+{
+    double mx = z[0], sum = 0;
+    int j;
+    if (f == NND_SOFTMAX) { /* e^{z_j - max z} / sum_k e^{z_k - max z}: no overflow */
+        for (j = 1; j < n; ++j) mx = z[j] > mx ? z[j] : mx;
+        for (j = 0; j < n; ++j) sum += exp(z[j] - mx);
+        for (j = 0; j < n; ++j) z[j] = (nnd_real)(exp(z[j] - mx) / sum);
+    }
+    for (j = 0; j < n; ++j) {
+        if (f == NND_SIGMOID) z[j] = (nnd_real)(1.0 / (1.0 + exp(-(double)z[j])));
+        if (f == NND_TANH) z[j] = (nnd_real)tanh((double)z[j]);
+        if (f == NND_RELU) z[j] = z[j] > 0 ? z[j] : 0;
+    }
+}
+
+/* Dropout's factor on input k of example i of dense layer l: its 0/1 mask
+   (training), 1-p (evaluation: network3's z = (1-p) a w + b), or 1. */
+static double nnd__ref_keep(const nnd_net *net, int l, int i, int k, int train)
+{
+    const nnd__layer *L = &net->layer[l];
+    if (L->p_dropout <= 0) return 1.0;
+    return train ? net->mask[l][(size_t)i * L->n_in + k] : 1.0 - L->p_dropout;
+}
+
+/* Dense layer l (network2's layers; network3's FullyConnectedLayer and
+   SoftmaxLayer): [m x n_in] -> [m x n_out], W [n_in x n_out] (w_jk at
+   k n_out + j), dropout on the input: x_k = keep_k a_k. */
+static void nnd__ref_dense_forward(nnd_net *net, int l, int m, int train)
+{
+    const nnd__layer *L = &net->layer[l];
+    const nnd_real *W = net->params + L->w_off, *b = net->params + L->b_off;
+    int i, j, k;
+    for (i = 0; i < m; ++i) {
+        const nnd_real *a = net->a[l] + (size_t)i * L->n_in;
+        nnd_real *z = net->a[l + 1] + (size_t)i * L->n_out;
+        for (j = 0; j < L->n_out; ++j) {
+            double s = 0;
+            for (k = 0; k < L->n_in; ++k)
+                s += W[(size_t)k * L->n_out + j] * (nnd__ref_keep(net, l, i, k, train) * a[k]);
+            z[j] = (nnd_real)(s + b[j]); /* z_j = sum_k w_jk x_k + b_j   (22) */
+        }
+        nnd__ref_activate(L->act, z, L->n_out); /* (23) */
+    }
+}
+
+/* From Delta [m x n_out] (dz[l]): grad's b [n_out] and W [n_in x n_out];
+   dC/da of the input [m x n_in] into dz[l-1] (l > 0; f' is the caller's). */
+static void nnd__ref_dense_backward(nnd_net *net, int l, int m, nnd_real *grad, int train)
+{
+    const nnd__layer *L = &net->layer[l];
+    const nnd_real *W = net->params + L->w_off, *d = net->dz[l], *a = net->a[l];
+    const int n_in = L->n_in, n_out = L->n_out;
+    int i, j, k;
+    for (j = 0; j < n_out; ++j) {
+        double s = 0;
+        for (i = 0; i < m; ++i) s += d[(size_t)i * n_out + j];
+        grad[L->b_off + j] = (nnd_real)s; /* dC/db_j = sum_x Delta_j   (BP3, 29) */
+    }
+    for (k = 0; k < n_in; ++k)
+        for (j = 0; j < n_out; ++j) {
+            double s = 0;
+            for (i = 0; i < m; ++i)
+                s += nnd__ref_keep(net, l, i, k, train) * a[(size_t)i * n_in + k] *
+                     d[(size_t)i * n_out + j];
+            grad[L->w_off + (size_t)k * n_out + j] = (nnd_real)s; /* sum x_k Delta_j (BP4, 31) */
+        }
+    for (i = 0; i < m && l > 0; ++i)
+        for (k = 0; k < n_in; ++k) {
+            double s = 0;
+            for (j = 0; j < n_out; ++j) s += W[(size_t)k * n_out + j] * d[(size_t)i * n_out + j];
+            s *= nnd__ref_keep(net, l, i, k, train); /* dC/da_k = keep_k sum_j w_jk Delta_j */
+            net->dz[l - 1][(size_t)i * n_in + k] = (nnd_real)s; /* BP2 (26) before f' */
+        }
+}
+
+/* Where value (c, y, x) of maps w wide with C channels is (HWC). */
+static size_t nnd__ref_at(int w, int C, int y, int x, int c) { return ((size_t)y * w + x) * C + c; }
+
+/* One example's input maps in [H W C] -> out [ch cw F]: every filter f's
+   true convolution (the kernel flipped, as network3 / Theano), + b_f when b:
+     z_f(y,x) = sum_{ky,kx,c} w_f(c,ky,kx) in(c, y+fh-1-ky, x+fw-1-kx) + b_f,
+   w_f(c,ky,kx) = nnd_weight(net, l, f, (ky fw + kx) C + c). */
+static void nnd__ref_convolve(const nnd__layer *L, const nnd_real *W, const nnd_real *b,
+                              const nnd_real *in, nnd_real *out)
+{
+    int y, x, f, ky, kx, c;
+    for (y = 0; y < L->ch; ++y)
+        for (x = 0; x < L->cw; ++x)
+            for (f = 0; f < L->oc; ++f) {
+                double s = 0;
+                for (ky = 0; ky < L->fh; ++ky)
+                    for (kx = 0; kx < L->fw; ++kx)
+                        for (c = 0; c < L->ic; ++c)
+                            s += W[nnd__widx(L, f, (ky * L->fw + kx) * L->ic + c)] *
+                                 in[nnd__ref_at(L->iw, L->ic, y + L->fh - 1 - ky,
+                                                 x + L->fw - 1 - kx, c)];
+                out[nnd__ref_at(L->cw, L->oc, y, x, f)] = (nnd_real)(s + (b ? b[f] : 0));
+            }
+}
+
+/* Conv layer l: [m x H W C] -> [m x ch cw F], weights [F x fh fw C]. */
+static void nnd__ref_conv_forward(nnd_net *net, int l, int m)
+{
+    const nnd__layer *L = &net->layer[l];
+    int e;
+    for (e = 0; e < m; ++e) {
+        nnd_real *out = net->a[l + 1] + (size_t)e * L->n_out;
+        nnd__ref_convolve(L, net->params + L->w_off, net->params + L->b_off,
+                          net->a[l] + (size_t)e * L->n_in, out); /* z = w * a + b   (22) */
+        nnd__ref_activate(L->act, out, L->n_out);                /* (23) */
+    }
+}
+
+/* From D = Delta at every conv output [m x ch cw F] (a conv layer's dz[l];
+   conv-pool routes its own there): grad's b [F] and W [F x fh fw C]; dC/da
+   of the input [m x H W C] into dz[l-1] (l > 0). Every position shares
+   the weights, so BP3 and BP4 sum over the positions as over the batch. */
+static void nnd__ref_conv_backward(nnd_net *net, int l, int m, const nnd_real *D, nnd_real *grad)
+{
+    const nnd__layer *L = &net->layer[l];
+    const nnd_real *W = net->params + L->w_off, *a = net->a[l];
+    const int F = L->oc, C = L->ic, fh = L->fh, fw = L->fw;
+    const size_t Dlen = (size_t)L->ch * L->cw * F;
+    int e, y, x, f, ky, kx, c, h, w;
+    size_t q;
+    for (f = 0; f < F; ++f) {
+        double s = 0;
+        for (q = 0; q < (size_t)m * Dlen / F; ++q) s += D[q * F + f]; /* q: example, y, x */
+        grad[L->b_off + f] = (nnd_real)s; /* dC/db_f = sum Delta_f   (BP3, 29) */
+        for (ky = 0; ky < fh; ++ky)
+            for (kx = 0; kx < fw; ++kx)
+                for (c = 0; c < C; ++c) {
+                    for (s = 0, e = 0; e < m; ++e)
+                        for (y = 0; y < L->ch; ++y)
+                            for (x = 0; x < L->cw; ++x)
+                                s += D[e * Dlen + nnd__ref_at(L->cw, F, y, x, f)] *
+                                     a[(size_t)e * L->n_in +
+                                       nnd__ref_at(L->iw, C, y + fh - 1 - ky, x + fw - 1 - kx, c)];
+                    /* dC/dw_f(c,ky,kx) = sum Delta_f(y,x) a(c, y+fh-1-ky, x+fw-1-kx)  (BP4, 31) */
+                    grad[L->w_off + nnd__widx(L, f, (ky * fw + kx) * C + c)] = (nnd_real)s;
+                }
+    }
+    for (e = 0; e < m && l > 0; ++e)
+        for (h = 0; h < L->ih; ++h)
+            for (w = 0; w < L->iw; ++w)
+                for (c = 0; c < C; ++c) {
+                    double s = 0; /* over the (f, ky, kx) whose position (y, x) read a(c, h, w) */
+                    for (f = 0; f < F; ++f)
+                        for (ky = 0; ky < fh; ++ky)
+                            for (kx = 0; kx < fw; ++kx) {
+                                y = h - (fh - 1 - ky), x = w - (fw - 1 - kx);
+                                if (y >= 0 && y < L->ch && x >= 0 && x < L->cw)
+                                    s += W[nnd__widx(L, f, (ky * fw + kx) * C + c)] *
+                                         D[e * Dlen + nnd__ref_at(L->cw, F, y, x, f)];
+                            }
+                    /* dC/da(c,h,w) = sum w_f(c,ky,kx) Delta_f(y,x): BP2 (26) before f' */
+                    net->dz[l - 1][(size_t)e * L->n_in + nnd__ref_at(L->iw, C, h, w, c)] =
+                        (nnd_real)s;
+                }
+}
+
+/* Max-pooling of one example's maps [ch cw C] over ph x pw blocks: out
+   [oh ow C] = each block's maximum (+ b_c when b), win [oh ow C] = where it
+   is, (y cw + x) C + c: the first maximum in row order, as the fast path. */
+static void nnd__ref_maxpool(const nnd__layer *L, int C, const nnd_real *map, const nnd_real *b,
+                             nnd_real *out, int *win)
+{
+    int py, px, c, y, x;
+    for (py = 0; py < L->oh; ++py)
+        for (px = 0; px < L->ow; ++px)
+            for (c = 0; c < C; ++c) {
+                const size_t o = nnd__ref_at(L->ow, C, py, px, c);
+                int best = -1;
+                for (y = py * L->ph; y < (py + 1) * L->ph; ++y)
+                    for (x = px * L->pw; x < (px + 1) * L->pw; ++x) {
+                        const int at = (int)nnd__ref_at(L->cw, C, y, x, c);
+                        if (best < 0 || map[at] > map[best]) best = at;
+                    }
+                win[o] = best;
+                out[o] = (nnd_real)((double)map[best] + (b ? b[c] : 0));
+            }
+}
+
+/* Pool layer l: [m x H W C] -> [m x oh ow C]; the winners go to arg[l]. */
+static void nnd__ref_pool_forward(nnd_net *net, int l, int m)
+{
+    const nnd__layer *L = &net->layer[l];
+    int e;
+    for (e = 0; e < m; ++e)
+        nnd__ref_maxpool(L, L->ic, net->a[l] + (size_t)e * L->n_in, NULL,
+                         net->a[l + 1] + (size_t)e * L->n_out, net->arg[l] + (size_t)e * L->n_out);
+}
+
+/* From Delta [m x oh ow C] (dz[l]): dC/da of the input [m x H W C] into
+   dz[l-1] (l > 0): each block's Delta goes to its winner, 0 elsewhere. */
+static void nnd__ref_pool_backward(nnd_net *net, int l, int m)
+{
+    const nnd__layer *L = &net->layer[l];
+    int e, o;
+    for (e = 0; e < m && l > 0; ++e) {
+        nnd_real *din = net->dz[l - 1] + (size_t)e * L->n_in;
+        memset(din, 0, (size_t)L->n_in * sizeof *din);
+        for (o = 0; o < L->n_out; ++o)
+            din[net->arg[l][(size_t)e * L->n_out + o]] += net->dz[l][(size_t)e * L->n_out + o];
+    }
+}
+
+/* Conv-pool layer l (network3's ConvPoolLayer): [m x H W C] -> the conv maps
+   [m x ch cw F] (in zc[l]) -> max-pooled, + b, f: [m x oh ow F]. */
+static void nnd__ref_conv_pool_forward(nnd_net *net, int l, int m)
+{
+    const nnd__layer *L = &net->layer[l];
+    int e;
+    for (e = 0; e < m; ++e) {
+        nnd_real *conv = net->zc[l] + (size_t)e * L->ch * L->cw * L->oc;
+        nnd_real *out = net->a[l + 1] + (size_t)e * L->n_out;
+        nnd__ref_convolve(L, net->params + L->w_off, NULL, net->a[l] + (size_t)e * L->n_in, conv);
+        nnd__ref_maxpool(L, L->oc, conv, net->params + L->b_off, out,
+                         net->arg[l] + (size_t)e * L->n_out); /* z = max (w * a) + b   (22) */
+        nnd__ref_activate(L->act, out, L->n_out);              /* (23) */
+    }
+}
+
+/* From Delta [m x oh ow F] (dz[l]): each pooled value's Delta goes to the
+   conv output that won its block, 0 elsewhere, in zc[l] [m x ch cw F] (the
+   conv maps, which only the winners needed); then as a conv layer. */
+static void nnd__ref_conv_pool_backward(nnd_net *net, int l, int m, nnd_real *grad)
+{
+    const nnd__layer *L = &net->layer[l];
+    const size_t Dlen = (size_t)L->ch * L->cw * L->oc;
+    int e, o;
+    memset(net->zc[l], 0, (size_t)m * Dlen * sizeof *net->zc[l]);
+    for (e = 0; e < m; ++e)
+        for (o = 0; o < L->n_out; ++o)
+            net->zc[l][e * Dlen + net->arg[l][(size_t)e * L->n_out + o]] +=
+                net->dz[l][(size_t)e * L->n_out + o];
+    nnd__ref_conv_backward(net, l, m, net->zc[l], grad);
+}
+
+/* The batch a[0] [m x n_in] through every layer to a[n_layers] [m x n_out];
+   train: with the dropout masks nnd__forward drew, else the evaluation pass. */
+static void nnd__ref_forward(nnd_net *net, int m, int train)
+{
+    int l;
+    for (l = 0; l < net->n_layers; ++l) switch (net->layer[l].kind) {
+        case NND_LAYER_DENSE: nnd__ref_dense_forward(net, l, m, train); break;
+        case NND_LAYER_CONV: nnd__ref_conv_forward(net, l, m); break;
+        case NND_LAYER_POOL: nnd__ref_pool_forward(net, l, m); break;
+        default: nnd__ref_conv_pool_forward(net, l, m); break;
+        }
+}
+
+/* grad [nnd_param_count] = the gradient of sum_x C_x over the batch whose
+   forward pass (the same train) is in the workspace, from the top layer. */
+static void nnd__ref_backward(nnd_net *net, int m, nnd_real *grad, int train)
+{
+    const int top = net->n_layers - 1, n = net->layer[top].n_out;
+    size_t i;
+    int l;
+    for (i = 0; i < (size_t)m; ++i) /* Delta^L: BP1 (25); (66) cross-entropy, (84) log-likelihood */
+        nnd_cost_delta(net->cost, net->layer[top].act, net->a[top + 1] + i * n, net->target + i * n,
+                       net->dz[top] + i * n, n);
+    for (l = top; l >= 0; --l) {
+        switch (net->layer[l].kind) {
+        case NND_LAYER_DENSE: nnd__ref_dense_backward(net, l, m, grad, train); break;
+        case NND_LAYER_CONV: nnd__ref_conv_backward(net, l, m, net->dz[l], grad); break;
+        case NND_LAYER_POOL: nnd__ref_pool_backward(net, l, m); break;
+        default: nnd__ref_conv_pool_backward(net, l, m, grad); break;
+        }
+        for (i = 0; l > 0 && i < (size_t)m * net->layer[l].n_in; ++i) /* BP2 (26): f'(z^{l-1}) */
+            net->dz[l - 1][i] *= nnd_activation_prime(net->layer[l - 1].act, net->a[l][i]);
+    }
+}
+#endif /* NND_REFERENCE */
+
+/* -------------------------------------------------------------------------
+   6. Forward: z^l = w^l a^{l-1} + b^l, a^l = f(z^l)   (22), for a batch
    ------------------------------------------------------------------------- */
 
 /* Append the nonzeros of one input row to the batch's CSR lists; returns
@@ -2680,7 +3006,7 @@ static int nnd__index_build(const nnd_net *net, const nnd_data *d, nnd__index *i
     size_t nnz = 0, cells = (size_t)d->n * d->n_in, i;
     int r, k;
     memset(ix, 0, sizeof *ix);
-    if (net->sparse_mode == NND_INPUT_DENSE || net->layer[0].p_dropout > 0 || d->n < 1 ||
+    if (NND__REFERENCE || net->sparse_mode == NND_INPUT_DENSE || net->layer[0].p_dropout > 0 || d->n < 1 ||
         net->layer[0].kind != NND_LAYER_DENSE)
         return NND_OK;
     if (d->x8) {
@@ -2715,8 +3041,8 @@ static void nnd__gather(nnd_net *net, const nnd_data *d, const nnd__index *ix, c
                         int first, int m)
 {
     const int n_in = net->n_in, n_out = net->n_out;
-    const int sparse_ok = net->sparse_mode != NND_INPUT_DENSE && net->layer[0].p_dropout == 0 &&
-                          net->layer[0].kind == NND_LAYER_DENSE;
+    const int sparse_ok = !NND__REFERENCE && net->sparse_mode != NND_INPUT_DENSE &&
+                          net->layer[0].p_dropout == 0 && net->layer[0].kind == NND_LAYER_DENSE;
     int i, k, nnz = 0;
     size_t total = 0;
     for (i = 0; i < m; ++i) {
@@ -3016,6 +3342,7 @@ static void nnd__plan_batch(const nnd_net *net, int m, int fuse, nnd__plan *P)
     const double most = m * net->work / NND__STEP_WORK;
     int l, nt = nnd__threads(net);
     if (nt > most) nt = most >= 2 ? (int)most : 1;
+    if (NND__REFERENCE) nt = 1; /* section 5: one slab, no split, nothing fused (no sparse lists) */
     P->m = m;
     P->nt = nt;
     P->slabs = nt < net->slab_cap ? nt : net->slab_cap;
@@ -3101,6 +3428,10 @@ static void nnd__forward(nnd_net *net, const nnd__plan *P, int train)
     const int S = P->slabs, m = P->m;
     int l, l0, s;
     if (train) nnd__draw_masks(net, m);
+#ifdef NND_REFERENCE
+    nnd__ref_forward(net, m, train); /* the plain loops of section 5 instead of the kernels */
+    return;
+#endif
     for (l = 0; l < net->n_layers; ++l) {
         const nnd__layer *L = &net->layer[l];
         if (L->kind == NND_LAYER_CONV || L->kind == NND_LAYER_CONV_POOL)
@@ -3151,7 +3482,7 @@ NND_DEF int nnd_feedforward(nnd_net *net, const nnd_real *x, int m, nnd_real *ou
 }
 
 /* -------------------------------------------------------------------------
-   6. Backpropagation over the mini-batch (ch.2)
+   7. Backpropagation over the mini-batch (ch.2)
    ------------------------------------------------------------------------- */
 
 /* Output error for examples [e0, e1): Delta^L, row i = cost.delta for
@@ -3414,6 +3745,10 @@ static void nnd__backward(nnd_net *net, const nnd__plan *P, nnd_real *grad, int 
 {
     const int S = P->slabs, m = P->m;
     int s, top, ls;
+#ifdef NND_REFERENCE
+    nnd__ref_backward(net, m, grad, train); /* the plain loops of section 5 instead of the kernels */
+    return;
+#endif
     if (S == 1) {
         nnd__deltas_rows(net, m, 0, m, P->nt, train, net->slab, net->slab_int,
                          net->n_layers - 1, 0);
@@ -3504,7 +3839,7 @@ NND_DEF int nnd_batch_cost(nnd_net *net, const nnd_real *x, const nnd_real *y,
 }
 
 /* -------------------------------------------------------------------------
-   7. Evaluation: accuracy, total_cost (network2) and predictions
+   8. Evaluation: accuracy, total_cost (network2) and predictions
    ------------------------------------------------------------------------- */
 NND_DEF nnd_data nnd_data_slice(const nnd_data *d, int first, int count)
 {
@@ -3622,7 +3957,7 @@ NND_DEF int nnd_total_cost(nnd_net *net, const nnd_data *data, double lmbda, int
 }
 
 /* -------------------------------------------------------------------------
-   8. Training: stochastic gradient descent (ch.1 (20)-(21), ch.3)
+   9. Training: stochastic gradient descent (ch.1 (20)-(21), ch.3)
    ------------------------------------------------------------------------- */
 NND_DEF void nnd_plateau_init(nnd_plateau *p, int patience, int max_halvings)
 {
@@ -4101,7 +4436,7 @@ NND_DEF int nnd_sgd(nnd_net *net, const nnd_data *training, const nnd_sgd_option
 }
 
 /* -------------------------------------------------------------------------
-   9. Data: IDX files and the book's MNIST split
+   10. Data: IDX files and the book's MNIST split
    ------------------------------------------------------------------------- */
 static uint32_t nnd__be32(const unsigned char *p)
 {
@@ -4332,7 +4667,7 @@ NND_DEF void nnd_mnist_free(nnd_mnist *m)
 }
 
 /* -------------------------------------------------------------------------
-   10a. JSON: the reader and writer both file formats use
+   11. JSON: the reader and writer both file formats use
    ------------------------------------------------------------------------- */
 /* Both formats are JSON (RFC 8259). The writer appends to a growable
    buffer and writes each number as the shortest decimal that reads back to
@@ -4722,7 +5057,7 @@ static void nnd__prefix_path(nnd_error *err, const char *path)
 #endif
 
 /* -------------------------------------------------------------------------
-   10. network2 JSON: save and load in network2.py's format
+   12. network2 JSON: save and load in network2.py's format
    ------------------------------------------------------------------------- */
 static int nnd__is_network2(const nnd_net *net)
 {
@@ -4991,7 +5326,7 @@ NND_DEF nnd_net *nnd_network2_load(const char *path, nnd_error *err)
 #endif /* NND_NO_STDIO */
 
 /* -------------------------------------------------------------------------
-   11. network3 extras: expanded MNIST, image transforms, ensembles
+   13. network3 extras: expanded MNIST, image transforms, ensembles
    ------------------------------------------------------------------------- */
 NND_DEF void nnd_dataset_free(nnd_dataset *d)
 {
@@ -5154,7 +5489,7 @@ NND_DEF int nnd_ensemble_vote(nnd_net *const *nets, int k, const nnd_data *data,
 }
 
 /* -------------------------------------------------------------------------
-   12. nnd JSON: any stack of layers, with a format version
+   14. nnd JSON: any stack of layers, with a format version
    ------------------------------------------------------------------------- */
 static const char *const nnd__kind_names[] = {"dense", "conv", "pool", "conv_pool"};
 static const char *const nnd__act_names[] = {"sigmoid", "tanh", "relu", "linear", "softmax"};

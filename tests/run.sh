@@ -63,7 +63,7 @@ variant() {
 }
 
 echo "== unit tests (float and double)"
-UNIT=${UNIT:-$(cd tests && ls test_*.c | sed 's/\.c$//' | grep -v '^test_mnist')}
+UNIT=${UNIT:-$(cd tests && ls test_*.c | sed 's/\.c$//' | grep -v -e '^test_mnist' -e '^test_reference$')}
 SLOW=${SLOW:-$(cd tests && ls test_mnist*.c | sed 's/\.c$//')}
 for t in $UNIT; do
     run "$t (float)" $B/tests/$t
@@ -77,6 +77,22 @@ run "test_cli3 (build/network3)" sh tests/test_cli3.sh $B/network3
 run "interop with network2.py" sh tests/interop.sh
 run "test_faults (saves that fail or are killed)" sh tests/test_faults.sh $B/network2 $B/network3
 run "fuzz corpus and findings replayed" sh tests/fuzz/replay.sh
+run "chapter map and section banners of nnd.h" sh tests/test_map.sh
+
+echo "== the reference path (NND_REFERENCE, nnd.h section 5)"
+# test_reference's default build saves its numbers; its NND_REFERENCE build
+# recomputes them with the plain loops and checks them. The gradient checks
+# REF_CHECKS must pass on the reference build alone.
+REF_CHECKS=${REF_CHECKS:-test_gradients test_layers test_kernels}
+for d in "" _double; do # (not p: run sets it)
+    r=float
+    [ -n "$d" ] && r=double
+    run "test_reference ($r, writes)" $B/tests/test_reference$d --write $B/reference$d.txt
+    run "test_reference_ref ($r, checks)" $B/tests/test_reference_ref$d --compare $B/reference$d.txt
+    for t in $REF_CHECKS; do
+        run "${t}_ref ($r)" $B/tests/${t}_ref$d
+    done
+done
 
 echo "== build variants"
 # Every source compiles clean with both compilers, float and double: these
@@ -96,6 +112,13 @@ for cc in gcc clang; do
             ($cc $STRICT $prec -O1 -c "$src" -o $B/variants/c_$n.o >$B/variants/c_$n.out 2>&1
              echo $? >$B/variants/c_$n.rc) &
         done
+        [ $cc = gcc ] && continue # (gcc: the sanitizer builds below take the reference path)
+        n=$((n + 1))
+        echo "$cc $prec -DNND_REFERENCE tests/test_reference.c" >$B/variants/c_$n.name
+        throttle
+        ($cc $STRICT $prec -DNND_REFERENCE -O1 -c tests/test_reference.c -o $B/variants/c_$n.o \
+            >$B/variants/c_$n.out 2>&1
+         echo $? >$B/variants/c_$n.rc) &
     done
 done
 wait
@@ -135,6 +158,8 @@ for cxx in g++ clang++; do
     command -v $cxx >/dev/null 2>&1 || continue
     variant "$cxx C++ build" sh -c \
         "$cxx -std=c++11 -Wall -Wextra -Werror tests/variant_cxx.cpp -o $B/variants/cxx && $B/variants/cxx"
+    variant "$cxx C++ build, NND_REFERENCE" sh -c \
+        "$cxx -std=c++11 -Wall -Wextra -Werror -DNND_REFERENCE tests/variant_cxx.cpp -o $B/variants/cxx && $B/variants/cxx"
 done
 echo "$vpass passed, $vfail failed" >$B/variants.out
 run "build variants" cat $B/variants.out
@@ -152,6 +177,12 @@ for t in $UNIT; do # built $JOBS at a time, then run one by one
     throttle
     gcc $STRICT $SAN -DNND_DOUBLE tests/$t.c -o $B/asan/${t}_double -lm >$B/asan/${t}_double.out 2>&1 &
 done
+for d in "" _double; do # the reference path checks the numbers of the fast one (above)
+    rm -f $B/asan/test_reference_ref$d
+    throttle
+    gcc $STRICT $SAN -DNND_REFERENCE $([ -n "$d" ] && echo -DNND_DOUBLE) tests/test_reference.c \
+        -o $B/asan/test_reference_ref$d -lm >$B/asan/test_reference_ref$d.out 2>&1 &
+done
 wait
 for t in $UNIT; do
     if [ -x $B/asan/$t ] && [ -x $B/asan/${t}_double ]; then
@@ -160,6 +191,15 @@ for t in $UNIT; do
     else
         echo "FAIL could not build the sanitizer $t"
         cat $B/asan/$t.out $B/asan/${t}_double.out | head -20
+        total_fail=$((total_fail + 1))
+    fi
+done
+for d in "" _double; do
+    if [ -x $B/asan/test_reference_ref$d ]; then
+        run "asan test_reference_ref$d (checks)" $B/asan/test_reference_ref$d --compare $B/reference$d.txt
+    else
+        echo "FAIL could not build the sanitizer test_reference_ref$d"
+        head -20 $B/asan/test_reference_ref$d.out
         total_fail=$((total_fail + 1))
     fi
 done
