@@ -420,8 +420,10 @@ NND_DEF void nnd_set_train_mode(nnd_net *net, int on);
    multiply-adds of its forward pass: the book's [784,30,10] at mini-batch
    10 runs on one). Results are bit for bit the same for every thread count.
    Without OpenMP this does nothing. OpenMP's threads spin while they wait
-   unless the program starts with OMP_WAIT_POLICY=passive; on a machine
-   whose other cores are busy, set it (the command-line programs do). */
+   unless the program starts with OMP_WAIT_POLICY=passive: on a quiet
+   machine spinning is the faster, on one whose other cores are busy a
+   spinning thread holds the core the thread it waits for needs - there,
+   give the net one thread per free core or start with the passive policy. */
 NND_DEF void nnd_set_threads(nnd_net *net, int threads);
 
 /* ------------------------------------------------------- forward, backprop */
@@ -2183,9 +2185,9 @@ typedef struct nnd__carver {
 static void *nnd__carve(nnd__carver *C, size_t n, size_t size)
 {
     size_t at;
-    if (C->used > (size_t)-1 - 64) C->overflow = 1;
+    if (C->used > (size_t)-1 - 128) C->overflow = 1;
     if (C->overflow) return NULL;
-    at = (C->used + 63) / 64 * 64;
+    at = (C->used + 63) / 64 * 64 + 64; /* a cache line apart: no two buffers at the same 4 KB offset */
     if (n && size > ((size_t)-1 - at) / n) {
         C->overflow = 1;
         return NULL;

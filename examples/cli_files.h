@@ -28,28 +28,6 @@
 #define CLI_DEF static
 #endif
 
-/* ---------------------------------------------------------- threads */
-#if defined(_OPENMP) && defined(__linux__)
-#include <unistd.h>
-#endif
-/* OpenMP's threads wait for work by spinning, unless OMP_WAIT_POLICY or
-   GOMP_SPINCOUNT say otherwise. On a machine whose other cores are busy a
-   spinning thread holds the core that the thread it waits for needs, and a
-   run that should lose a core's share of its speed becomes many times
-   slower. OpenMP reads these variables once, when the program starts; so a
-   program started with neither sets OMP_WAIT_POLICY=passive (waiting
-   threads sleep) and starts itself again, with the same arguments
-   (/proc/self/exe, Linux). If that fails it goes on as it is. */
-CLI_DEF void cli_wait_policy(char **argv)
-{
-#if defined(_OPENMP) && defined(__linux__)
-    if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT")) return;
-    if (setenv("OMP_WAIT_POLICY", "passive", 1) == 0) execv("/proc/self/exe", argv);
-#else
-    (void)argv;
-#endif
-}
-
 /* ---------------------------------------------------------------- text */
 typedef struct text {
     char *s;

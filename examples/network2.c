@@ -5,7 +5,7 @@
 
    Prints network2's per-epoch lines ("Epoch k training complete", "Accuracy on
    evaluation data: X / N", ...) with each epoch's wall time. See --help. */
-#define _POSIX_C_SOURCE 200112L
+#define _POSIX_C_SOURCE 199309L
 #define NND_IMPLEMENTATION
 #include "../nnd.h"
 #include "cli_files.h"
@@ -159,7 +159,6 @@ int main(int argc, char **argv)
     const nnd_data *evaluation;
     run r;
 
-    cli_wait_policy(argv);
     opt.lmbda = 0.0;
     memset(&r, 0, sizeof r);
     for (i = 1; i < argc; ++i) {

@@ -6,7 +6,7 @@
    Prints network3's lines ("Epoch k: validation accuracy X%", "This is the best
    validation accuracy to date.", "The corresponding test accuracy is Y%", and the
    final summary) with each epoch's wall time. See --help. */
-#define _POSIX_C_SOURCE 200112L
+#define _POSIX_C_SOURCE 199309L
 #define NND_IMPLEMENTATION
 #include "../nnd.h"
 #include "cli_files.h"
@@ -482,7 +482,6 @@ int main(int argc, char **argv)
     nnd_data training;
     nnd_error err;
     nnd_net **nets;
-    cli_wait_policy(argv);
     memset(&r, 0, sizeof r);
     memset(&big, 0, sizeof big);
     r.mini_batch = 10;
