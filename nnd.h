@@ -4707,6 +4707,20 @@ static void nnd__put(nnd__buf *b, const char *s, size_t n)
 
 static void nnd__puts(nnd__buf *b, const char *s) { nnd__put(b, s, strlen(s)); }
 
+/* The text a writer built (its length in *len), or NULL when it ran out of
+   memory on the way. */
+static char *nnd__buf_finish(nnd__buf *b, size_t *len, nnd_error *err)
+{
+    if (b->nomem) {
+        NND_FREE(b->s);
+        nnd__fail(err, NND_ERR_NOMEM, 0, "out of memory");
+        return NULL;
+    }
+    if (len) *len = b->len;
+    nnd__ok(err);
+    return b->s;
+}
+
 static void nnd__put_int(nnd__buf *b, const char *fmt, int v)
 {
     char num[48];
@@ -5129,14 +5143,7 @@ NND_DEF char *nnd_network2_write(const nnd_net *net, size_t *len, nnd_error *err
     nnd__puts(&b, "], \"cost\": \"");
     nnd__puts(&b, net->cost == NND_CROSS_ENTROPY ? "CrossEntropyCost" : "QuadraticCost");
     nnd__puts(&b, "\"}");
-    if (b.nomem) {
-        NND_FREE(b.s);
-        nnd__fail(err, NND_ERR_NOMEM, 0, "out of memory");
-        return NULL;
-    }
-    if (len) *len = b.len;
-    nnd__ok(err);
-    return b.s;
+    return nnd__buf_finish(&b, len, err);
 }
 
 /* Matrix M->nmat of key: [[x, ...], ...], every row as long as the first. */
@@ -5575,14 +5582,7 @@ NND_DEF char *nnd_write(const nnd_net *net, size_t *len, nnd_error *err)
         nnd__puts(&b, "}");
     }
     nnd__puts(&b, "\n ]}\n");
-    if (b.nomem) {
-        NND_FREE(b.s);
-        nnd__fail(err, NND_ERR_NOMEM, 0, "out of memory");
-        return NULL;
-    }
-    if (len) *len = b.len;
-    nnd__ok(err);
-    return b.s;
+    return nnd__buf_finish(&b, len, err);
 }
 
 /* Where a layer is in the file: its line, whether it names its "type", and
