@@ -189,7 +189,7 @@ static void ch1_ex2(void)
     {
         static const double big[] = {1, 1e3, 1e6};
         nnd_net *net = sigmoid_net(2, widths, 1, NND_QUADRATIC);
-        nnd_real x[2] = {1, 1}, out;
+        nnd_real x[2] = {1, 1}, out = 0;
         double worst = 0.0, p, xd[2] = {1, 1};
         for (i = 0; i < 3; ++i) {
             const double w[] = {big[i], -big[i]};
