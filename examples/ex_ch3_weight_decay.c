@@ -4,8 +4,8 @@
    build/ex_ch3_weight_decay          (run from the repository root)
 
    [784,30,10], cross-entropy, large_weight_initializer (N(0,1)), the 50,000
-   training images, mini-batch 10, lambda 5.0, 30 epochs, for eta = 0.1 (the
-   catalogue's diagnostic) and eta = 0.5 (the book's chapter-3 run). While the
+   training images, mini-batch 10, lambda 5.0, 30 epochs, for eta = 0.1 (a smaller
+   step that shows the decay) and eta = 0.5 (the book's chapter-3 run). While the
    weights are large, each epoch multiplies them by about exp(-eta lambda/m)
    (0.9512 and 0.7788 here); the decay stops where the data gradient balances
    it. Writes plots/ex_ch3_weight_decay.dat, one line per epoch (epoch -1 is

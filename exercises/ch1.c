@@ -1,7 +1,7 @@
 /* Chapter 1 of the book, checked: every exercise (ch1-ex1 .. ch1-ex8) and the
    chapter's numeric claims (perceptrons, NAND adder, quadratic cost and the
-   mini-batch rule), each by a function named after its catalogue id
-   (shared/book/exercises.md).
+   mini-batch rule), each by a function named after its id in
+   exercises/README.md.
 
    Build from the repository root (MNIST in data/mnist, `make data`):
      cc -std=c99 -pedantic -Wall -Wextra -Werror -O3 exercises/ch1.c -o ch1 -lm

@@ -1,8 +1,8 @@
 /* Chapter 2 of the book, checked: every exercise and problem (ch2-prob1,
    ch2-ex1, ch2-ex2, ch2-ex3, ch2-prob2) and the chapter's numeric claims
    (Hadamard product and vectorised f; backprop's cost against the forward
-   pass), each by a function named after its catalogue id
-   (shared/book/exercises.md).
+   pass), each by a function named after its id in
+   exercises/README.md.
 
    Every line reads "id  measured  expected  tol  PASS|FAIL"; lines starting
    with '#' say what the next check measures; the last line is

@@ -1,8 +1,8 @@
 /* Chapter 3 of the book, checked: every exercise and problem (ch3-ex1 ..
    ch3-ex13, ch3-prob1 .. ch3-prob14) and the chapter's numeric claims (the
    saturating toy neuron, its cross-entropy twin, eta/6, parameter counts,
-   the 9th-order polynomial), each by a function named after its catalogue id
-   (shared/book/exercises.md).
+   the 9th-order polynomial), each by a function named after its id in
+   exercises/README.md.
 
    Every line reads "id  measured  expected  tol  PASS|FAIL"; lines starting
    with '#' say what the next check measures or report an experiment; the
@@ -817,7 +817,7 @@ static void ch3_prob11(void)
 }
 
 /* ch3-prob12: early stopping by no-improvement-in-n (only a strict
-   improvement counts). The catalogue's stream with n = 3, then MNIST. */
+   improvement counts). A hand-made accuracy stream with n = 3, then MNIST. */
 static void ch3_prob12(const nnd_mnist *m)
 {
     static const double stream[] = {50, 60, 70, 70, 65, 69, 70, 68};

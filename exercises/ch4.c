@@ -6,7 +6,7 @@
    computes is read with nnd_feedforward. Nothing here trains; the checks
    assert what the hand-made weights compute.
 
-   Checks (catalogue ids, shared/book/exercises.md):
+   Checks (ids of exercises/README.md):
      ch4-prob1            one hidden layer is enough: a polygon of N half-plane
                           steps makes a (nearly) circular tower
      ch4-prob2            ReLU units are universal: a ramp pair is a step, and a

@@ -1,6 +1,6 @@
 /* Chapter 5 - why are deep neural networks hard to train?
 
-   Checks (catalogue ids, shared/book/exercises.md):
+   Checks (ids of exercises/README.md):
      ch5-ex1              a larger activation derivative does not cure the
                           instability: w = 100, z = 0 makes every factor 25
      ch5-prob1            |w sigma'(wa + b)| >= 1 needs |w| >= 4; the width of

@@ -1,6 +1,6 @@
 /* Chapter 6 - deep learning: network3's layers, checked.
 
-   Checks (catalogue ids, shared/book/exercises.md):
+   Checks (ids of exercises/README.md):
      ch6-prob1   backprop through conv -> max-pool -> softmax: finite differences
      ch6-ex1     conv-pool -> softmax without the fully connected layer (a
                  short run; the full one is build/network3 --preset omit-fc)

@@ -1,5 +1,5 @@
-/* course.c - the course problems course-1 ... course-20 (catalogue §7, from
-   the seed notes), answered with nnd.h and checked numerically.
+/* course.c - the course problems course-1 ... course-20 (exercises/README.md,
+   "course-N"), answered with nnd.h and checked numerically.
 
    One function per id. Each prints one line per check (id, measured value,
    expected value, tolerance, PASS/FAIL) and the program ends with
@@ -275,7 +275,7 @@ static void course_5(void)
 /* A chain of 1-neuron layers: delta^l = w sigma'(z^l) delta^{l+1}, so
    dC/db^1 / dC/db^10 = prod_{l=1..9} w sigma'(z^l). With w = 1 and every z = 0
    that is (1/4)^9 for sigmoid and 1 for tanh (tanh'(0) = 1). Note: the
-   catalogue's "w = 1, b = 0" only puts z^1 at 0 for sigmoid (z^2 = sigma(0) =
+   stated set-up "w = 1, b = 0" only puts z^1 at 0 for sigmoid (z^2 = sigma(0) =
    1/2, ...); biases b^l = -1/2 for l >= 2 put every z at 0, and with b = 0 the
    ratio is the product of sigma'(z^l) along the actual z's (also checked). */
 static double chain_ratio(nnd_activation f, double later_bias, double *predicted)
