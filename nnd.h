@@ -4312,18 +4312,18 @@ static void nnd__train_epoch(nnd_net *net, const nnd_data *tr, const nnd_sgd_opt
 static int nnd__best_epoch(nnd_net *net, const nnd_sgd_options *opt, const nnd__sgd_run *R,
                            nnd_history *hist, nnd_epoch *rep)
 {
+    int st = NND_OK;
     if (!opt->monitor_evaluation_accuracy || rep->evaluation_accuracy < hist->best_evaluation_accuracy)
         return NND_OK;
     rep->best = 1;
     hist->best_epoch = rep->epoch;
     hist->best_evaluation_accuracy = rep->evaluation_accuracy;
     hist->best_iteration = (rep->epoch + 1) * ((R->n + R->m - 1) / R->m) - 1;
-    if (!opt->test_data) return NND_OK;
-    {
-        int st = nnd__evaluate(net, opt->test_data, NULL, NULL, &rep->test_accuracy, NULL);
+    if (opt->test_data) {
+        st = nnd__evaluate(net, opt->test_data, NULL, NULL, &rep->test_accuracy, NULL);
         hist->best_test_accuracy = rep->test_accuracy;
-        return st;
     }
+    return st;
 }
 
 /* The four monitors after an epoch, in network2's order (one pass over a

@@ -536,7 +536,7 @@ static void course_10(void)
 }
 
 /* ------------------------------------------------------------ course-11 */
-/* The hand backprop of seed 004 Q2, done by nnd_backprop on a [4,2,1] sigmoid
+/* The hand backprop of course-11, done by nnd_backprop on a [4,2,1] sigmoid
    net with those weights (absent connections and biases are 0). The loss is
    L = (y - yhat)^2 = 2 C for the library's C = 0.5 (yhat - y)^2, so
    dL/dw3 = 2 dC/dw3 = 2 (yhat - y) sigma'(s3) w6 sigma'(s2) x3.
@@ -711,7 +711,7 @@ static void course_14(void)
 }
 
 /* ------------------------------------------------------------ course-15 */
-/* The sweeps of seed 004 (Tasks II-V) at suite size: 10,000 training images,
+/* The sweeps of course-15 at suite size: 10,000 training images,
    2 epochs each, on Fashion-MNIST (data/fashion) or MNIST when it is absent.
    No ordering is asserted (at this size the ranking is noise-prone); every
    configuration with a workable learning rate must learn well above chance
@@ -908,7 +908,7 @@ static void course_17(void)
     tower(3, h, -2.5 * h, &lo, &hi); /* 3-D: bias -(m - 1/2) h */
     CHECK_AT_LEAST("course-17", lo, 0.99);
     CHECK_AT_MOST("course-17", hi, 0.01);
-    /* seed 003's general bias -(2h - 1)/2 (~ -h) fails for m = 3: a point
+    /* the stated general bias -(2h - 1)/2 (~ -h) fails for m = 3: a point
        inside two of the three intervals already gives sigma(2h - h) ~ 1 */
     tower(3, h, -(2 * h - 1) / 2, &lo, &hi);
     CHECK_AT_LEAST("course-17", hi, 0.99);
