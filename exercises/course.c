@@ -138,7 +138,7 @@ static void course_2(void)
 /* ------------------------------------------------------------- course-3 */
 /* = ch2-ex3 and ch4-prob3 (see exercises/ch2.c, ch4.c). Linear layers
    compose: W3(W2(W1 x + b1) + b2) + b3 = (W3 W2 W1) x + (W3 W2 b1 + W3 b2 + b3).
-   Seed 001 (Q1.3) writes the composite weight as a SUM of the W_i (and the
+   The problem's statement writes the composite weight as a SUM of the W_i (and the
    bias with sums of them too); it is their PRODUCT. Square 4x4 layers here,
    so that the seed's sum is at least defined - and the check shows it is not
    the network's map. */
@@ -686,7 +686,7 @@ static void course_13(void)
 /* ------------------------------------------------------------ course-14 */
 /* tanh(x) = (1 - e^{-2x}) / (1 + e^{-2x}) = 2 sigma(2x) - 1, so its range is
    (-1, 1) against the logistic's (0, 1), and d tanh/dx = 4 sigma'(2x).
-   (Seed 000, Q40, writes (2 sigma(z) - 1)/2 = tanh(z/2); the /2 on the left is
+   (The problem's statement writes (2 sigma(z) - 1)/2 = tanh(z/2); the /2 on the left is
    wrong: 2 sigma(z) - 1 = tanh(z/2), checked below.) Strictly inside the
    range only while the rounding allows: tanh(x) rounds to exactly 1 in double
    for x > 19.1, so the range is checked on |x| <= 15. */
@@ -1086,7 +1086,7 @@ static void course_19(void)
 }
 
 /* ------------------------------------------------------------ course-20 */
-/* Seed 000's measured points, ours beside them (no equality asserted):
+/* The course's measured points, ours beside them (no equality asserted):
    Q8  [784,10], quadratic cost, eta 0.875, mini-batch 20: seed best 91.93%;
    Q34 early stopping "improvement = accuracy > factor x best" (factor < 1 is
        more patient than the no-improvement-in-n rule); nnd_plateau has no
