@@ -1,4 +1,4 @@
-/* nnd.h - Neural Networks and Deep Learning, in one C99 header.      v0.1
+/* nnd.h - Neural Networks and Deep Learning, in one C99 header.    v0.2.0
    Michael Nielsen's book, network2.py and network3.py as a small library.
    No dependencies beyond a C99 compiler and libm. Licence at the end of the file.
 
@@ -80,7 +80,9 @@
    ==========================================================================
    API BY TOPIC (each is declared below with its comment)
    ==========================================================================
-   Status       NND_OK, NND_ERR_* ; nnd_strerror ; nnd_error (what + where)
+   Version      NND_VERSION ("0.2.0"), NND_VERSION_MAJOR / _MINOR / _PATCH
+   Status       NND_OK, NND_ERR_* ; nnd_strerror ; nnd_error (what + where);
+                nnd_net_error (what a call on a net found at fault)
    Random       nnd_rng_seed, nnd_rng_next, nnd_rng_uniform, nnd_rng_normal,
                 nnd_rng_below, nnd_shuffle
    Networks     nnd_network2 (the book's Network(sizes, cost)), nnd_net_create
@@ -93,6 +95,7 @@
                 nnd_num_layers, nnd_layer_info, nnd_weights, nnd_biases,
                 nnd_weight, nnd_set_weight, nnd_params, nnd_param_count,
                 nnd_input_size, nnd_output_size, nnd_net_cost, nnd_set_threads,
+                nnd_net_error,
                 nnd_set_dropout_seed, nnd_dropout_rng, nnd_set_dropout_rng, nnd_set_train_mode
    Functions    nnd_sigmoid, nnd_sigmoid_prime, nnd_activate, nnd_softmax,
                 nnd_cost_fn, nnd_cost_delta (QuadraticCost / CrossEntropyCost
@@ -107,8 +110,10 @@
                 on-the-fly rotations/shifts),
                 nnd_plateau_init / nnd_plateau_update (the no-improvement-in-n
                 rule used for early stopping and eta halving)
-   Evaluation   nnd_accuracy, nnd_total_cost, nnd_predict
-   Data         nnd_data (a view: inputs as floats or bytes, labels, targets),
+   Evaluation   nnd_accuracy, nnd_total_cost, nnd_predict; one example:
+                nnd_classify, nnd_classify_bytes, nnd_top_k
+   Data         nnd_data (a view: inputs as floats or bytes, labels, targets)
+                made by nnd_data_bytes, nnd_data_reals, nnd_data_targets;
                 nnd_data_slice, nnd_idx_parse, nnd_idx_load, nnd_idx_free,
                 nnd_mnist_load, nnd_mnist_free, nnd_expand_mnist (expand_mnist.py),
                 nnd_dataset_free, nnd_transform_image
@@ -117,8 +122,10 @@
    Files        nnd_network2_save, nnd_network2_load, nnd_network2_parse,
                 nnd_network2_write (network2.py's exact JSON format);
                 nnd_save, nnd_load, nnd_write, nnd_parse (nnd JSON, version 1,
-                any stack of layers); nnd_save_file, nnd_save_check,
-                nnd_load_file (safe saves of any bytes), nnd_free_text
+                any stack of layers; the readers take network2's files too);
+                nnd_save_file, nnd_save_check, nnd_load_file (safe saves of
+                any bytes); nnd_free_text frees the text nnd_write,
+                nnd_network2_write and nnd_load_file return
 
    ==========================================================================
    CHAPTER MAP (where the book lives in this file)
@@ -189,6 +196,14 @@
 */
 #ifndef NND_H
 #define NND_H
+
+/* The version: NND_VERSION_MAJOR changes when a program written for an
+   older version may no longer compile or behave the same; MINOR adds
+   functions; PATCH fixes. Both file formats keep their own version. */
+#define NND_VERSION_MAJOR 0
+#define NND_VERSION_MINOR 2
+#define NND_VERSION_PATCH 0
+#define NND_VERSION "0.2.0"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -355,12 +370,18 @@ typedef struct nnd_layer_desc {
 
 /* Network(sizes, cost) of network2.py: n_sizes-1 dense sigmoid layers,
    sizes[0] inputs. Parameters come from nnd_default_weight_initializer with
-   rng, or are all zero when rng is NULL. Returns NULL and sets *status on
+   rng, or are all zero when rng is NULL (an explicit choice: such a net
+   runs). Returns NULL and sets *status on
    failure (status may be NULL). */
 NND_DEF nnd_net *nnd_network2(const int *sizes, int n_sizes, nnd_cost cost,
                               nnd_rng *rng, int *status);
 /* Any stack of layers on n_in inputs, with the cost on the last layer.
-   Parameters start at zero: call an initialiser. Cross-entropy needs a
+   Parameters start at zero and the net is unset: until an initialiser, a
+   loader or a write through nnd_params / nnd_weights / nnd_biases /
+   nnd_set_weight sets them, every call that runs it (nnd_feedforward,
+   nnd_backprop, nnd_sgd, the evaluations) refuses with NND_ERR_ARG and
+   says so in nnd_net_error - a net of zeros would learn badly and answer
+   class 0 for everything, silently. Cross-entropy needs a
    sigmoid output layer and log-likelihood a softmax one; softmax may only be
    the last layer. */
 NND_DEF nnd_net *nnd_net_create(int n_in, const nnd_layer_spec *layers, int n_layers,
@@ -425,6 +446,12 @@ NND_DEF void nnd_set_train_mode(nnd_net *net, int on);
    spinning thread holds the core the thread it waits for needs - there,
    give the net one thread per free core or start with the passive policy. */
 NND_DEF void nnd_set_threads(nnd_net *net, int threads);
+/* What the most recent call on net that failed found at fault, naming the
+   value ("training data: label 10 of example 3 is outside 0..9",
+   "nnd_sgd: eta is 0, it must be positive"); status NND_OK and an empty
+   message while no call has failed. The loaders take an nnd_error of their
+   own. */
+NND_DEF const nnd_error *nnd_net_error(const nnd_net *net);
 
 /* ------------------------------------------------------- forward, backprop */
 /* Outputs for m inputs: x [m x n_in] -> out [m x n_out], in evaluation mode
@@ -459,6 +486,17 @@ typedef struct nnd_data {
 } nnd_data;
 /* Examples first .. first+count-1 of d (clipped to d's size). */
 NND_DEF nnd_data nnd_data_slice(const nnd_data *d, int first, int count);
+/* The constructors of a view (fill no field by hand): n examples of n_in
+   bytes each, read as byte * scale (MNIST's pixels: scale 1/256.0), or of
+   n_in reals; labels (n class indices) may be NULL. nnd_data_targets adds
+   real targets y [n x n_y] to a view (the cost then uses them). A view the
+   library cannot use - a scale that is not positive, a label outside the
+   net's classes - is refused by the call that gets it, with the example
+   named in nnd_net_error. */
+NND_DEF nnd_data nnd_data_bytes(const unsigned char *x8, int n, int n_in, double scale,
+                                const int *labels);
+NND_DEF nnd_data nnd_data_reals(const nnd_real *x, int n, int n_in, const int *labels);
+NND_DEF nnd_data nnd_data_targets(nnd_data d, const nnd_real *y, int n_y);
 
 /* An IDX file (the MNIST format): unsigned bytes, 1 to 4 dimensions. */
 typedef struct nnd_idx {
@@ -496,6 +534,23 @@ NND_DEF int nnd_total_cost(nnd_net *net, const nnd_data *data, double lmbda, int
                            double *cost);
 /* predicted[i] = argmax of the output for example i of data. */
 NND_DEF int nnd_predict(nnd_net *net, const nnd_data *data, int *predicted);
+/* One example: x holds n_x reals, which must be nnd_input_size(net) (else
+   NND_ERR_SHAPE: nothing is read). *cls (may be NULL) receives the class,
+   the largest output (the first of equal ones); scores (room for n_scores
+   values, may be NULL) the output layer's activations - for a softmax
+   output layer the probabilities of the classes, which sum to 1; for a
+   sigmoid one each neuron's own value in (0, 1), which need not sum to 1
+   (the book's nets: how strongly each digit's neuron fires). n_scores
+   smaller than nnd_output_size(net) gives NND_ERR_SHAPE. */
+NND_DEF int nnd_classify(nnd_net *net, const nnd_real *x, int n_x, nnd_real *scores, int n_scores,
+                         int *cls);
+/* The same from n_px bytes 0..255 read as byte/256, as nnd_mnist_load
+   reads MNIST (white digit on black). */
+NND_DEF int nnd_classify_bytes(nnd_net *net, const unsigned char *px, int n_px, nnd_real *scores,
+                               int n_scores, int *cls);
+/* The k largest of n scores, best first (equal scores: the lower class
+   first): classes[0..k) (k is clipped to n). Returns the count written. */
+NND_DEF int nnd_top_k(const nnd_real *scores, int n, int k, int *classes);
 
 /* ---------------------------------------------------------------- training */
 /* The no-improvement-in-n rule (chapter 3). Feed it one score per epoch;
@@ -576,6 +631,11 @@ typedef struct nnd_sgd_options {
        (nnd_transform_image). 0, 0 = off. */
     double augment_rotate, augment_shift;
 } nnd_sgd_options;
+/* The defaults: 30 epochs, mini-batch 10, eta 0.5, lmbda 0 (L2), no
+   momentum, no monitors, no evaluation data, rng NULL (NULL keeps the
+   training order fixed - network2.py shuffles every epoch, so set rng to
+   train as it does), no early stopping, no schedule, no callback,
+   network2's regime, no augmentation. */
 NND_DEF nnd_sgd_options nnd_sgd_defaults(void);
 /* network3's SGD(training_data, epochs, mini_batch_size, eta,
    validation_data, test_data, lmbda) as options for nnd_sgd: network3 = 1,
@@ -675,7 +735,10 @@ NND_DEF int nnd_vote(const int *votes, int k, int n, int classes, const int *lab
    (filters, c, fh, fw) for a true convolution, as network3 stores them.
    Numbers read back to the identical nnd_real, so predictions after a load
    are bit for bit those before. The readers validate everything and report
-   line and field; nnd_save writes through nnd_save_file. */
+   line and field; nnd_save writes through nnd_save_file. nnd_parse and
+   nnd_load read network2.py's files too (the content tells them apart: a
+   top-level "sizes" before any "format" is network2's), so one call loads
+   either kind of model. */
 NND_DEF char *nnd_write(const nnd_net *net, size_t *len, nnd_error *err);
 NND_DEF nnd_net *nnd_parse(const char *text, size_t len, nnd_error *err);
 NND_DEF int nnd_save(const nnd_net *net, const char *path, nnd_error *err);
@@ -696,7 +759,8 @@ NND_DEF void nnd_free_text(char *text);
 NND_DEF int nnd_network2_save(const nnd_net *net, const char *path, nnd_error *err);
 /* Parse network2 JSON (keys in any order, unknown keys ignored); everything
    is validated (syntax, shapes against sizes, finite numbers, cost name) and
-   a bad file gives NULL with err naming the line and field. */
+   a bad file gives NULL with err naming the line and field - an nnd model
+   file, too, is named as such. */
 NND_DEF nnd_net *nnd_network2_parse(const char *text, size_t len, nnd_error *err);
 NND_DEF nnd_net *nnd_network2_load(const char *path, nnd_error *err);
 
@@ -1998,6 +2062,8 @@ struct nnd_net {
     int sparse_mode;  /* an nnd_input_mode (nnd_set_sparse_input) */
     int threads;      /* 0: OpenMP's default; ignored without OpenMP */
     int train_mode;   /* nnd_backprop / nnd_batch_cost draw dropout masks */
+    int params_set;   /* an initialiser, a loader or the caller set the parameters */
+    nnd_error error;  /* the most recent failure's detail (nnd_net_error) */
     /* Workspace for batches of up to cap examples: one block (nnd__reserve),
        the buffers below point into it. */
     void *block;
@@ -2428,6 +2494,7 @@ NND_DEF nnd_net *nnd_net_create(int n_in, const nnd_layer_spec *specs, int n_lay
     net->n_out = net->layer[n_layers - 1].n_out;
     net->cost = cost;
     nnd_rng_seed(&net->dropout_rng, 0);
+    net->params_set = net->n_params == 0; /* a net of pooling layers has nothing to set */
     net->params = (nnd_real *)nnd__zalloc(net->n_params, sizeof(nnd_real));
     net->grad = (nnd_real *)nnd__zalloc(net->n_params, sizeof(nnd_real));
     if (!net->params || !net->grad) {
@@ -2462,6 +2529,7 @@ NND_DEF nnd_net *nnd_network2(const int *sizes, int n_sizes, nnd_cost cost, nnd_
     net = nnd_net_create(sizes[0], sp, n_sizes - 1, cost, status);
     if (sp != specs) NND_FREE(sp);
     if (net && rng) nnd_default_weight_initializer(net, rng);
+    if (net) net->params_set = 1; /* zeros, when rng is NULL, were asked for */
     return net;
 }
 
@@ -2538,16 +2606,19 @@ static void nnd__init_gaussian(nnd_net *net, nnd_rng *rng, nnd__init mode)
 NND_DEF void nnd_default_weight_initializer(nnd_net *net, nnd_rng *rng)
 {
     nnd__init_gaussian(net, rng, NND__INIT_DEFAULT);
+    net->params_set = 1;
 }
 
 NND_DEF void nnd_large_weight_initializer(nnd_net *net, nnd_rng *rng)
 {
     nnd__init_gaussian(net, rng, NND__INIT_LARGE);
+    net->params_set = 1;
 }
 
 NND_DEF void nnd_network3_initializer(nnd_net *net, nnd_rng *rng, int fan_in)
 {
     nnd__init_gaussian(net, rng, fan_in ? NND__INIT_NETWORK3_FAN_IN : NND__INIT_NETWORK3);
+    net->params_set = 1;
 }
 
 NND_DEF int nnd_num_layers(const nnd_net *net) { return net->n_layers; }
@@ -2555,7 +2626,23 @@ NND_DEF int nnd_input_size(const nnd_net *net) { return net->n_in; }
 NND_DEF int nnd_output_size(const nnd_net *net) { return net->n_out; }
 NND_DEF nnd_cost nnd_net_cost(const nnd_net *net) { return net->cost; }
 NND_DEF size_t nnd_param_count(const nnd_net *net) { return net->n_params; }
-NND_DEF nnd_real *nnd_params(nnd_net *net) { return net->params; }
+/* The writable views count as setting the parameters (nnd_net_create). */
+NND_DEF nnd_real *nnd_params(nnd_net *net)
+{
+    net->params_set = 1;
+    return net->params;
+}
+
+NND_DEF const nnd_error *nnd_net_error(const nnd_net *net) { return &net->error; }
+
+/* Whether net may run: its parameters were set (nnd_net_create). */
+static int nnd__usable(nnd_net *net, const char *fn)
+{
+    if (net->params_set) return NND_OK;
+    return nnd__fail(&net->error, NND_ERR_ARG, 0,
+                     "%s: the network's parameters were never set - call an initialiser "
+                     "(nnd_default_weight_initializer, nnd_network3_initializer) or load a file", fn);
+}
 
 NND_DEF nnd_layer_desc nnd_layer_info(const nnd_net *net, int l)
 {
@@ -2588,12 +2675,14 @@ NND_DEF nnd_layer_desc nnd_layer_info(const nnd_net *net, int l)
 NND_DEF nnd_real *nnd_weights(nnd_net *net, int l)
 {
     NND_ASSERT(l >= 0 && l < net->n_layers);
+    net->params_set = 1;
     return net->params + net->layer[l].w_off;
 }
 
 NND_DEF nnd_real *nnd_biases(nnd_net *net, int l)
 {
     NND_ASSERT(l >= 0 && l < net->n_layers);
+    net->params_set = 1;
     return net->params + net->layer[l].b_off;
 }
 
@@ -2613,6 +2702,7 @@ NND_DEF void nnd_set_weight(nnd_net *net, int l, int j, int k, double w)
     L = &net->layer[l];
     NND_ASSERT(L->n_w > 0 && j >= 0 && j < nnd__fan_out(L) && k >= 0 && k < nnd__fan_in(L));
     net->params[L->w_off + nnd__widx(L, j, k)] = (nnd_real)w;
+    net->params_set = 1;
 }
 
 NND_DEF void nnd_set_sparse_input(nnd_net *net, int mode) { net->sparse_mode = mode; }
@@ -3466,6 +3556,7 @@ NND_DEF int nnd_feedforward(nnd_net *net, const nnd_real *x, int m, nnd_real *ou
     int first, st;
     nnd_data d;
     if (!net || !x || !out || m < 0) return NND_ERR_ARG;
+    if ((st = nnd__usable(net, "nnd_feedforward")) != NND_OK) return st;
     if ((st = nnd__reserve(net, m < 128 ? (m > 0 ? m : 1) : 128)) != NND_OK) return st;
     memset(&d, 0, sizeof d);
     d.n = m;
@@ -3784,14 +3875,27 @@ static double nnd__batch_cost_sum(const nnd_net *net, int m)
     return c;
 }
 
+/* NND_OK when each of the n labels is a class of net, else the first that
+   is not, named. */
+static int nnd__check_labels(nnd_net *net, const int *labels, int n, const char *what)
+{
+    int i;
+    for (i = 0; i < n; ++i)
+        if (labels[i] < 0 || labels[i] >= net->n_out)
+            return nnd__fail(&net->error, NND_ERR_SHAPE, 0, "%s: label %d of example %d is outside 0..%d",
+                             what, labels[i], i, net->n_out - 1);
+    return NND_OK;
+}
+
 static int nnd__check_batch_args(nnd_net *net, const nnd_real *x, const nnd_real *y,
                                  const int *labels, int m)
 {
-    int i;
-    if (!net || !x || m < 1 || (!y && !labels)) return NND_ERR_ARG;
-    if (!y)
-        for (i = 0; i < m; ++i)
-            if (labels[i] < 0 || labels[i] >= net->n_out) return NND_ERR_SHAPE;
+    int st;
+    if (!net) return NND_ERR_ARG;
+    if (!x || m < 1 || (!y && !labels))
+        return nnd__fail(&net->error, NND_ERR_ARG, 0, "a batch needs inputs, m >= 1 (m is %d) and targets or labels", m);
+    if ((st = nnd__usable(net, "the batch")) != NND_OK) return st;
+    if (!y && (st = nnd__check_labels(net, labels, m, "the batch")) != NND_OK) return st;
     return nnd__reserve(net, m);
 }
 
@@ -3857,16 +3961,50 @@ NND_DEF nnd_data nnd_data_slice(const nnd_data *d, int first, int count)
     return s;
 }
 
-static int nnd__check_data(const nnd_net *net, const nnd_data *d)
+NND_DEF nnd_data nnd_data_bytes(const unsigned char *x8, int n, int n_in, double scale,
+                                const int *labels)
 {
-    int i;
-    if (!d || d->n < 0 || (!d->x && !d->x8 && d->n > 0)) return NND_ERR_ARG;
-    if (d->n_in != net->n_in) return NND_ERR_SHAPE;
-    if (d->y && d->n_y != net->n_out) return NND_ERR_SHAPE;
-    if (d->labels)
-        for (i = 0; i < d->n; ++i)
-            if (d->labels[i] < 0 || d->labels[i] >= net->n_out) return NND_ERR_SHAPE;
-    return NND_OK;
+    nnd_data d;
+    memset(&d, 0, sizeof d);
+    d.n = n;
+    d.n_in = n_in;
+    d.x8 = x8;
+    d.x8_scale = (nnd_real)scale;
+    d.labels = labels;
+    return d;
+}
+
+NND_DEF nnd_data nnd_data_reals(const nnd_real *x, int n, int n_in, const int *labels)
+{
+    nnd_data d = nnd_data_bytes(NULL, n, n_in, 0.0, labels);
+    d.x = x;
+    return d;
+}
+
+NND_DEF nnd_data nnd_data_targets(nnd_data d, const nnd_real *y, int n_y)
+{
+    d.y = y;
+    d.n_y = n_y;
+    return d;
+}
+
+/* Whether net can run on the data set d (`what` names it in the message). */
+static int nnd__check_data(nnd_net *net, const nnd_data *d, const char *what)
+{
+    nnd_error *e = &net->error;
+    int st;
+    if (!d) return nnd__fail(e, NND_ERR_ARG, 0, "%s: NULL", what);
+    if (d->n < 0 || (!d->x && !d->x8 && d->n > 0))
+        return nnd__fail(e, NND_ERR_ARG, 0, "%s: %d examples and no inputs", what, d->n);
+    if (!d->x && d->x8 && !(d->x8_scale > 0))
+        return nnd__fail(e, NND_ERR_ARG, 0, "%s: bytes with scale %g would all read as 0 (nnd_data_bytes: 1/256.0 for MNIST)",
+                         what, (double)d->x8_scale);
+    if (d->n_in != net->n_in)
+        return nnd__fail(e, NND_ERR_SHAPE, 0, "%s: %d inputs per example, the network takes %d", what, d->n_in, net->n_in);
+    if (d->y && d->n_y != net->n_out)
+        return nnd__fail(e, NND_ERR_SHAPE, 0, "%s: %d targets per example, the network has %d outputs", what, d->n_y, net->n_out);
+    if ((st = nnd__usable(net, what)) != NND_OK) return st;
+    return d->labels ? nnd__check_labels(net, d->labels, d->n, what) : NND_OK;
 }
 
 static int nnd__argmax(const nnd_real *v, int n)
@@ -3881,7 +4019,7 @@ static int nnd__argmax(const nnd_real *v, int n)
 static int nnd__evaluate(nnd_net *net, const nnd_data *d, const nnd__index *ix,
                          int *predicted, int *correct, double *cost_sum)
 {
-    int first, i, chunk, st = nnd__check_data(net, d);
+    int first, i, chunk, st = nnd__check_data(net, d, "data");
     int hits = 0;
     double c = 0.0;
     if (st != NND_OK) return st;
@@ -3924,6 +4062,57 @@ NND_DEF int nnd_predict(nnd_net *net, const nnd_data *data, int *predicted)
 {
     if (!net || !predicted) return NND_ERR_ARG;
     return nnd__evaluate(net, data, NULL, predicted, NULL, NULL);
+}
+
+/* One example through the network, in evaluation mode; d holds it as
+   reals or bytes, and its length is checked before anything is read. */
+static int nnd__classify(nnd_net *net, const nnd_data *d, int n_x, nnd_real *scores, int n_scores, int *cls)
+{
+    nnd__plan P;
+    int st;
+    if (!net || (!d->x && !d->x8)) return NND_ERR_ARG;
+    if (n_x != net->n_in)
+        return nnd__fail(&net->error, NND_ERR_SHAPE, 0, "the example has %d values, the network takes %d", n_x,
+                         net->n_in);
+    if (scores && n_scores < net->n_out)
+        return nnd__fail(&net->error, NND_ERR_SHAPE, 0, "room for %d scores, the network has %d outputs", n_scores,
+                         net->n_out);
+    if ((st = nnd__usable(net, "nnd_classify")) != NND_OK || (st = nnd__reserve(net, 1)) != NND_OK) return st;
+    nnd__gather(net, d, NULL, NULL, 0, 1);
+    nnd__plan_batch(net, 1, 0, &P);
+    nnd__forward(net, &P, 0);
+    if (scores) memcpy(scores, net->a[net->n_layers], (size_t)net->n_out * sizeof *scores);
+    if (cls) *cls = nnd__argmax(net->a[net->n_layers], net->n_out);
+    return NND_OK;
+}
+
+NND_DEF int nnd_classify(nnd_net *net, const nnd_real *x, int n_x, nnd_real *scores, int n_scores, int *cls)
+{
+    nnd_data d = nnd_data_reals(x, 1, n_x, NULL);
+    return nnd__classify(net, &d, n_x, scores, n_scores, cls);
+}
+
+NND_DEF int nnd_classify_bytes(nnd_net *net, const unsigned char *px, int n_px, nnd_real *scores,
+                               int n_scores, int *cls)
+{
+    nnd_data d = nnd_data_bytes(px, 1, n_px, 1.0 / 256, NULL);
+    return nnd__classify(net, &d, n_px, scores, n_scores, cls);
+}
+
+NND_DEF int nnd_top_k(const nnd_real *scores, int n, int k, int *classes)
+{
+    int i, j, c;
+    if (!scores || !classes || n < 0 || k < 0) return 0;
+    if (k > n) k = n;
+    for (i = 0; i < k; ++i) { /* selection: the best class not taken yet */
+        int best = -1;
+        for (c = 0; c < n; ++c) {
+            for (j = 0; j < i && classes[j] != c; ++j) {}
+            if (j == i && (best < 0 || scores[c] > scores[best])) best = c;
+        }
+        classes[i] = best;
+    }
+    return k;
 }
 
 /* The penalty of (86)/(95) without its 1/n: 0.5 sum w^2, or sum |w|. */
@@ -4147,28 +4336,49 @@ static int nnd__is_image_input(const nnd_net *net)
     return L0->kind != NND_LAYER_DENSE ? L0->ic == 1 : side * side == net->n_in;
 }
 
-static int nnd__check_options(const nnd_net *net, const nnd_data *tr, const nnd_sgd_options *o)
+/* The hyper-parameters nnd_sgd refuses, each named with its value. */
+static int nnd__check_hyper(nnd_net *net, const nnd_sgd_options *o)
 {
+    nnd_error *e = &net->error;
+    if (!o) return nnd__fail(e, NND_ERR_ARG, 0, "nnd_sgd: NULL options");
+    if (o->epochs < 0) return nnd__fail(e, NND_ERR_ARG, 0, "nnd_sgd: epochs is %d, it must be >= 0", o->epochs);
+    if (o->mini_batch_size < 1)
+        return nnd__fail(e, NND_ERR_ARG, 0, "nnd_sgd: mini_batch_size is %d, it must be >= 1", o->mini_batch_size);
+    if (!(o->eta > 0) || !(o->eta < HUGE_VAL))
+        return nnd__fail(e, NND_ERR_ARG, 0, "nnd_sgd: eta is %g, it must be positive and finite", o->eta);
+    if (!(o->lmbda >= 0) || !(o->lmbda < HUGE_VAL))
+        return nnd__fail(e, NND_ERR_ARG, 0, "nnd_sgd: lmbda is %g, it must be >= 0 and finite", o->lmbda);
+    if (!(o->momentum >= 0 || o->momentum < 0))
+        return nnd__fail(e, NND_ERR_ARG, 0, "nnd_sgd: momentum is NaN");
+    if (o->regularization != NND_L2 && o->regularization != NND_L1)
+        return nnd__fail(e, NND_ERR_ARG, 0, "nnd_sgd: regularization is %d, not NND_L2 or NND_L1", (int)o->regularization);
+    if (o->early_stopping_patience < 0 || o->eta_halvings < 0)
+        return nnd__fail(e, NND_ERR_ARG, 0, "nnd_sgd: early_stopping_patience %d and eta_halvings %d must be >= 0",
+                         o->early_stopping_patience, o->eta_halvings);
+    if (!(o->augment_rotate >= 0 && o->augment_rotate <= 180) || !(o->augment_shift >= 0 && o->augment_shift < 1e6))
+        return nnd__fail(e, NND_ERR_ARG, 0, "nnd_sgd: augment_rotate %g must be in [0, 180], augment_shift %g >= 0",
+                         o->augment_rotate, o->augment_shift);
+    if ((o->augment_rotate > 0 || o->augment_shift > 0) && (!o->rng || !nnd__is_image_input(net)))
+        return nnd__fail(e, NND_ERR_ARG, 0, "nnd_sgd: augmentation needs rng and a network whose input is an image");
+    return NND_OK;
+}
+
+static int nnd__check_options(nnd_net *net, const nnd_data *tr, const nnd_sgd_options *o)
+{
+    nnd_error *e = &net->error;
     int st;
-    if (!o || o->epochs < 0 || o->mini_batch_size < 1 || !(o->eta > 0) || !(o->eta < HUGE_VAL) ||
-        !(o->lmbda >= 0) || !(o->lmbda < HUGE_VAL) || !(o->momentum >= 0 || o->momentum < 0) ||
-        (o->regularization != NND_L2 && o->regularization != NND_L1) ||
-        o->early_stopping_patience < 0 || o->eta_halvings < 0)
-        return NND_ERR_ARG;
-    if (!tr || tr->n < 1 || (!tr->labels && !tr->y)) return NND_ERR_ARG;
-    if ((st = nnd__check_data(net, tr)) != NND_OK) return st;
-    if ((o->monitor_evaluation_accuracy || o->monitor_evaluation_cost ||
-         o->early_stopping_patience > 0) &&
+    if ((st = nnd__check_hyper(net, o)) != NND_OK) return st;
+    if (!tr || tr->n < 1 || (!tr->labels && !tr->y))
+        return nnd__fail(e, NND_ERR_ARG, 0, "training data: it needs at least one example, with labels or targets");
+    if ((st = nnd__check_data(net, tr, "training data")) != NND_OK) return st;
+    if ((o->monitor_evaluation_accuracy || o->monitor_evaluation_cost || o->early_stopping_patience > 0) &&
         (!o->evaluation_data || o->evaluation_data->n < 1))
-        return NND_ERR_ARG;
-    if (o->evaluation_data && (st = nnd__check_data(net, o->evaluation_data)) != NND_OK)
+        return nnd__fail(e, NND_ERR_ARG, 0, "nnd_sgd: the evaluation monitors and early stopping need evaluation_data");
+    if (o->evaluation_data && (st = nnd__check_data(net, o->evaluation_data, "evaluation data")) != NND_OK)
         return st;
-    if (o->test_data && (st = nnd__check_data(net, o->test_data)) != NND_OK) return st;
-    if (o->test_data && (!o->test_data->labels && !o->test_data->y)) return NND_ERR_ARG;
-    if (!(o->augment_rotate >= 0 && o->augment_rotate <= 180) ||
-        !(o->augment_shift >= 0 && o->augment_shift < 1e6) ||
-        ((o->augment_rotate > 0 || o->augment_shift > 0) && (!o->rng || !nnd__is_image_input(net))))
-        return NND_ERR_ARG;
+    if (o->test_data && (st = nnd__check_data(net, o->test_data, "test data")) != NND_OK) return st;
+    if (o->test_data && (!o->test_data->labels && !o->test_data->y))
+        return nnd__fail(e, NND_ERR_ARG, 0, "test data: it needs labels or targets");
     return NND_OK;
 }
 
@@ -4989,6 +5199,28 @@ static int nnd__json_end(nnd__json *J)
     return nnd__fail(J->err, NND_ERR_FORMAT, J->line, "unexpected text after the closing '}'");
 }
 
+/* Which model a text holds, from the first telling key of its top-level
+   object: "format" (nnd's own file, which writes it first) or "sizes"
+   (network2.py's); NND__MODEL_UNKNOWN for neither, or for text that is
+   not an object, which nnd's reader then explains. */
+enum { NND__MODEL_UNKNOWN = 0, NND__MODEL_NND = 1, NND__MODEL_NETWORK2 = 2 };
+static int nnd__model_format(const char *text, size_t len)
+{
+    nnd__json J;
+    nnd_error quiet;
+    nnd__iter it = nnd__iter_init('{', "model");
+    J.p = text;
+    J.end = text + len;
+    J.line = 1;
+    J.err = &quiet;
+    while (nnd__json_next(&J, &it) > 0) {
+        if (!strcmp(it.key, "format")) return NND__MODEL_NND;
+        if (!strcmp(it.key, "sizes")) return NND__MODEL_NETWORK2;
+        if (nnd__skip(&J, 0)) break;
+    }
+    return NND__MODEL_UNKNOWN;
+}
+
 /* A name among n into *out; an error naming the field otherwise. */
 static int nnd__enum(nnd__json *J, const char *const *names, int n, int *out, const char *where)
 {
@@ -5278,6 +5510,11 @@ NND_DEF nnd_net *nnd_network2_parse(const char *text, size_t len, nnd_error *err
     size_t wi = 0, bi = 0;
     int st, l, j, k;
     if (!F) return NULL;
+    if (nnd__model_format(text, len) == NND__MODEL_NND) {
+        NND_FREE(F);
+        nnd__fail(err, NND_ERR_FORMAT, 1, "this is an nnd model file, not network2.py's: read it with nnd_load or nnd_parse");
+        return NULL;
+    }
     F->n_sizes = -1;
     while ((st = nnd__json_next(&J, &it)) > 0)
         if ((st = nnd__n2_field(&J, F, it.key))) break;
@@ -5813,6 +6050,7 @@ static nnd_net *nnd__nnd_build(const nnd__nndfile *P, nnd_error *err)
         nnd_free(net);
         return NULL;
     }
+    net->params_set = 1;
     nnd__ok(err);
     return net;
 }
@@ -5825,6 +6063,10 @@ NND_DEF nnd_net *nnd_parse(const char *text, size_t len, nnd_error *err)
     nnd_net *net = NULL;
     int st;
     if (!P) return NULL;
+    if (nnd__model_format(text, len) == NND__MODEL_NETWORK2) { /* network2.py's file: its own reader */
+        NND_FREE(P);
+        return nnd_network2_parse(text, len, err);
+    }
     P->n_input = P->version = P->cost = -1;
     while ((st = nnd__json_next(&J, &it)) > 0)
         if ((st = nnd__nnd_field(&J, P, it.key))) break;

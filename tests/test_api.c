@@ -927,6 +927,127 @@ static void expansion(void)
     nnd_dataset_free(NULL);
 }
 
+/* ------------------------------------------------- the calls a user reaches first */
+/* A net that was never given parameters is refused, by name, until it is. */
+static void unset_nets(void)
+{
+    nnd_layer_spec sp = nnd_dense_layer(3, NND_SIGMOID, 0.0);
+    nnd_real x[2] = {1, 2}, out[3];
+    nnd_rng r;
+    int st;
+    nnd_net *net = nnd_net_create(2, &sp, 1, NND_CROSS_ENTROPY, &st);
+    CHECK(nnd_net_error(net)->status == NND_OK && nnd_net_error(net)->message[0] == '\0', "fresh net's error is empty");
+    CHECK(nnd_feedforward(net, x, 1, out) == NND_ERR_ARG, "an unset net does not run");
+    CHECK(strstr(nnd_net_error(net)->message, "never set") != NULL, "the message says why: %s",
+          nnd_net_error(net)->message);
+    nnd_rng_seed(&r, 1);
+    nnd_default_weight_initializer(net, &r);
+    CHECK(nnd_feedforward(net, x, 1, out) == NND_OK, "an initialised net runs");
+    nnd_free(net);
+}
+
+/* Refusals that name the value at fault. */
+static void named_errors(void)
+{
+    int sizes[] = {2, 10}, labels[5] = {1, 2, 3, 10, 0}, st, correct;
+    nnd_real x[10] = {0};
+    unsigned char b[10] = {0};
+    nnd_rng r;
+    nnd_net *net;
+    nnd_data d;
+    nnd_sgd_options o = nnd_sgd_defaults();
+    nnd_rng_seed(&r, 2);
+    net = nnd_network2(sizes, 2, NND_CROSS_ENTROPY, &r, &st);
+    d = nnd_data_reals(x, 5, 2, labels);
+    CHECK(nnd_accuracy(net, &d, &correct) == NND_ERR_SHAPE, "label 10 of 10 classes refused");
+    CHECK(strcmp(nnd_net_error(net)->message, "data: label 10 of example 3 is outside 0..9") == 0, "message: %s",
+          nnd_net_error(net)->message);
+    labels[3] = 9;
+    o.eta = 0;
+    CHECK(nnd_sgd(net, &d, &o, NULL) == NND_ERR_ARG, "eta 0 refused");
+    CHECK(strstr(nnd_net_error(net)->message, "eta is 0") != NULL, "message: %s", nnd_net_error(net)->message);
+    o.eta = 1;
+    d = nnd_data_bytes(b, 5, 2, 0.0, labels); /* a forgotten scale */
+    CHECK(nnd_sgd(net, &d, &o, NULL) == NND_ERR_ARG, "bytes with scale 0 refused");
+    CHECK(strstr(nnd_net_error(net)->message, "training data: bytes with scale 0") != NULL, "message: %s",
+          nnd_net_error(net)->message);
+    d = nnd_data_reals(x, 5, 3, labels);
+    CHECK(nnd_accuracy(net, &d, &correct) == NND_ERR_SHAPE &&
+              strstr(nnd_net_error(net)->message, "3 inputs per example, the network takes 2") != NULL,
+          "wrong width named: %s", nnd_net_error(net)->message);
+    nnd_free(net);
+}
+
+/* The data constructors fill what a hand-made view would. */
+static void data_constructors(void)
+{
+    unsigned char b[4] = {0, 64, 128, 255};
+    nnd_real x[4] = {0}, y[2] = {1, 0};
+    int labels[2] = {0, 1};
+    nnd_data d = nnd_data_bytes(b, 2, 2, 1.0 / 256, labels);
+    CHECK(d.n == 2 && d.n_in == 2 && d.x8 == b && d.x == NULL && d.x8_scale == (nnd_real)(1.0 / 256) &&
+              d.labels == labels && d.y == NULL,
+          "nnd_data_bytes");
+    d = nnd_data_targets(nnd_data_reals(x, 2, 2, NULL), y, 1);
+    CHECK(d.x == x && d.x8 == NULL && d.labels == NULL && d.y == y && d.n_y == 1, "nnd_data_reals + targets");
+}
+
+/* One example: its length checked, its scores the output layer's values. */
+static void classify_one(void)
+{
+    nnd_layer_spec sp = nnd_softmax_layer(3, 0.0);
+    const double w[3][2] = {{1, -1}, {0.5, 2}, {-2, 0.25}}, bias[3] = {0.1, -0.2, 0.3};
+    nnd_real x[2] = {0.75, -0.5}, scores[3], small[100] = {0};
+    unsigned char px[2] = {192, 128};
+    double z[3], sum = 0, worst = 0;
+    int st, cls = -1, cls8 = -1, j, top[4] = {-1, -1, -1, -1};
+    nnd_net *net = nnd_net_create(2, &sp, 1, NND_LOG_LIKELIHOOD, &st);
+    for (j = 0; j < 3; ++j) {
+        nnd_set_weight(net, 0, j, 0, w[j][0]);
+        nnd_set_weight(net, 0, j, 1, w[j][1]);
+        nnd_biases(net, 0)[j] = (nnd_real)bias[j];
+        z[j] = w[j][0] * 0.75 + w[j][1] * -0.5 + bias[j]; /* z = w x + b (22), by hand */
+        sum += exp(z[j]);
+    }
+    CHECK(nnd_classify(net, x, 2, scores, 3, &cls) == NND_OK, "nnd_classify runs");
+    for (j = 0; j < 3; ++j) worst = fmax(worst, fabs(scores[j] - exp(z[j]) / sum));
+    CHECK(worst < 10 * TOL && cls == 0, "softmax scores off by %g, class %d (z = %g %g %g)", worst, cls, z[0], z[1], z[2]);
+    CHECK(nnd_classify(net, small, 100, scores, 3, &cls) == NND_ERR_SHAPE, "100 values into 2 inputs refused");
+    CHECK(nnd_classify(net, x, 2, scores, 2, &cls) == NND_ERR_SHAPE, "room for 2 of 3 scores refused");
+    CHECK(nnd_classify_bytes(net, px, 2, scores, 3, &cls8) == NND_OK, "nnd_classify_bytes runs");
+    for (j = 0, sum = 0; j < 3; ++j) sum += exp(z[j] = w[j][0] * 0.75 + w[j][1] * 0.5 + bias[j]); /* 192/256, 128/256 */
+    for (j = 0, worst = 0; j < 3; ++j) worst = fmax(worst, fabs(scores[j] - exp(z[j]) / sum));
+    CHECK(worst < 10 * TOL && cls8 == 1, "byte input read as byte/256: off by %g, class %d", worst, cls8);
+    scores[0] = (nnd_real)0.1, scores[1] = (nnd_real)0.7, scores[2] = (nnd_real)0.7;
+    CHECK(nnd_top_k(scores, 3, 4, top) == 3 && top[0] == 1 && top[1] == 2 && top[2] == 0 && top[3] == -1,
+          "top-k: %d %d %d %d", top[0], top[1], top[2], top[3]);
+    nnd_free(net);
+}
+
+/* nnd_parse takes network2.py's file as well; network2's reader names an
+   nnd file for what it is. */
+static void either_format(void)
+{
+    static const char n2[] = "{\"sizes\": [2, 1], \"weights\": [[[0.5, -1.0]]], \"biases\": [[[0.25]]], "
+                             "\"cost\": \"CrossEntropyCost\"}";
+    nnd_error e;
+    size_t len;
+    char *text;
+    nnd_net *net = nnd_parse(n2, sizeof n2 - 1, &e), *again;
+    CHECK(net != NULL, "nnd_parse reads network2 JSON: %s", e.message);
+    if (!net) return;
+    CHECK(nnd_weight(net, 0, 0, 0) == 0.5 && nnd_weight(net, 0, 0, 1) == -1 && nnd_biases(net, 0)[0] == (nnd_real)0.25 &&
+              nnd_net_cost(net) == NND_CROSS_ENTROPY,
+          "its numbers");
+    text = nnd_write(net, &len, &e);
+    again = nnd_network2_parse(text, len, &e);
+    CHECK(again == NULL && e.status == NND_ERR_FORMAT && strstr(e.message, "this is an nnd model file") != NULL,
+          "network2's reader names an nnd file: %s", e.message);
+    nnd_free_text(text);
+    nnd_free(net);
+    CHECK(strlen(NND_VERSION) >= 5 && NND_VERSION_MAJOR == 0 && NND_VERSION_MINOR == 2, "version %s", NND_VERSION);
+}
+
 int main(void)
 {
     random_numbers();
@@ -942,5 +1063,10 @@ int main(void)
     plateau();
     transforms();
     expansion();
+    unset_nets();
+    named_errors();
+    data_constructors();
+    classify_one();
+    either_format();
     return check_summary();
 }

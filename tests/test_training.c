@@ -523,6 +523,7 @@ static void regression(void)
     o.epochs = 2000;
     o.mini_batch_size = 20;
     o.eta = 1.0;
+    nnd_set_weight(net, 0, 0, 0, 0.0); /* start from w = b = 0, explicitly (an unset net is refused) */
     st = nnd_sgd(net, &d, &o, NULL);
     CHECK(st == NND_OK && fabs(nnd_weight(net, 0, 0, 0) - 2) < 1e-3 && fabs(nnd_biases(net, 0)[0] + 1) < 1e-3,
           "regression: w %g b %g", nnd_weight(net, 0, 0, 0), (double)nnd_biases(net, 0)[0]);
