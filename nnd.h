@@ -30,6 +30,21 @@
        nnd_network2_save(net, "net.json", &err);
        nnd_history_free(&hist);  nnd_free(net);  nnd_mnist_free(&mnist);
 
+   A network3-style stack - conv-pool, fully connected, softmax (R6-2):
+
+       nnd_layer_spec layers[3];
+       layers[0] = nnd_conv_pool_layer(20, 5, 5, 2, 2, NND_SIGMOID);
+       layers[1] = nnd_fully_connected_layer(100, NND_SIGMOID, 0.0);
+       layers[2] = nnd_softmax_layer(10, 0.0);
+       nnd_net *conv = nnd_net_create(784, layers, 3, NND_LOG_LIKELIHOOD, &status);
+       nnd_network3_initializer(conv, &rng, 0);          (parameters: required)
+       opt = nnd_network3_options(60, 10, 0.1, &mnist.validation, &mnist.test, 0.0);
+       status = nnd_sgd(conv, &mnist.training, &opt, &hist);
+       (hist.best_test_accuracy; on failure nnd_net_error(conv)->message)
+       nnd_save(conv, "conv.json", &err);   ...   conv = nnd_load("conv.json", &err);
+       nnd_classify_bytes(conv, pixels, 784, scores, 10, &cls);   (784 bytes,
+                                            white on black; scores sum to 1)
+
    The library never prints, never exits and keeps no global state. Every
    function that can fail returns a status (NND_OK = 0, negative on error;
    nnd_strerror() says what it means); loaders also fill an nnd_error with
@@ -161,7 +176,8 @@
          nnd JSON for any layer stack ......... "14. nnd JSON"
    Under the hood: the random numbers of every initialiser and of dropout
    ("1. Random numbers"), the loops everything runs on ("2. Kernels"), and
-   the per-batch thread plan (nnd__plan_batch, "6. Forward").
+   the per-batch thread plan (nnd__plan_batch, "6. Forward") and its pacing
+   on a busy machine (nnd__pace_batch, "9. Training").
 
    ==========================================================================
    CONVENTIONS
@@ -440,11 +456,12 @@ NND_DEF void nnd_set_train_mode(nnd_net *net, int on);
    fewer when its work is too small to share (one thread per 2^20
    multiply-adds of its forward pass: the book's [784,30,10] at mini-batch
    10 runs on one). Results are bit for bit the same for every thread count.
-   Without OpenMP this does nothing. OpenMP's threads spin while they wait
-   unless the program starts with OMP_WAIT_POLICY=passive: on a quiet
-   machine spinning is the faster, on one whose other cores are busy a
-   spinning thread holds the core the thread it waits for needs - there,
-   give the net one thread per free core or start with the passive policy. */
+   Without OpenMP this does nothing. The count is a ceiling: nnd_sgd times
+   its batches and now and then tries the other setting, one thread or the
+   full count, and keeps the faster - on a machine whose other cores are
+   busy, threads that wait for each other can make a step several times
+   slower than one thread. (OpenMP's threads also spin while they wait,
+   unless the program starts with OMP_WAIT_POLICY=passive.) */
 NND_DEF void nnd_set_threads(nnd_net *net, int threads);
 /* What the most recent call on net that failed found at fault, naming the
    value ("training data: label 10 of example 3 is outside 0..9",
@@ -2051,6 +2068,25 @@ typedef struct nnd__layer {
     int K;         /* conv: fh fw ic, the length of a patch (a filter) */
 } nnd__layer;
 
+/* Pacing: the thread count a busy machine allows. The threads of a step
+   meet several times in it; when another program holds a core, each meeting
+   waits for the thread that lost its core, and two threads can take many
+   times as long as one. So training starts on one thread, times its full
+   batches, and after NND__PACE_WARM + NND__PACE_TRIAL of them, then every
+   NND__PACE_EVERY, tries the other setting (one thread, or all the plan
+   allows) for NND__PACE_TRIAL batches: the trial's setting is kept when they
+   took less than 0.9 of the NND__PACE_TRIAL batches before it, and the
+   trial ends as soon as it can no longer win - so a trial costs at most
+   about those batches' time again. No plan changes a result
+   (nnd__plan_batch), so pacing changes none either. */
+enum { NND__PACE_WARM = 8, NND__PACE_TRIAL = 16, NND__PACE_EVERY = 4096 };
+typedef struct nnd__pace {
+    int one;            /* batches run on one thread */
+    int count, next;    /* full batches timed since the last trial; the trial starts at next */
+    int trial;          /* batches of a running trial still to go (0: none) */
+    double kept, tried; /* seconds: the NND__PACE_TRIAL batches before the trial, and the trial's */
+} nnd__pace;
+
 struct nnd_net {
     int n_layers, n_in, n_out, max_width;
     nnd_cost cost;
@@ -2061,6 +2097,7 @@ struct nnd_net {
     nnd_rng dropout_rng;
     int sparse_mode;  /* an nnd_input_mode (nnd_set_sparse_input) */
     int threads;      /* 0: OpenMP's default; ignored without OpenMP */
+    nnd__pace pace;   /* one thread or all, as training measures (nnd__pace_batch) */
     int train_mode;   /* nnd_backprop / nnd_batch_cost draw dropout masks */
     int params_set;   /* an initialiser, a loader or the caller set the parameters */
     nnd_error error;  /* the most recent failure's detail (nnd_net_error) */
@@ -2709,6 +2746,7 @@ NND_DEF void nnd_set_sparse_input(nnd_net *net, int mode) { net->sparse_mode = m
 NND_DEF void nnd_set_threads(nnd_net *net, int threads)
 {
     net->threads = threads > 0 ? threads : 0;
+    memset(&net->pace, 0, sizeof net->pace);
 }
 
 /* The number of threads the kernels may use. */
@@ -3429,12 +3467,18 @@ typedef struct nnd__plan {
     unsigned char split[NND__MAX_LAYERS], fused[NND__MAX_LAYERS];
 } nnd__plan;
 
-static void nnd__plan_batch(const nnd_net *net, int m, int fuse, nnd__plan *P)
+/* The threads a batch of m may use: the caller's count, clamped by its work. */
+static int nnd__batch_threads(const nnd_net *net, int m)
 {
     const double most = m * net->work / NND__STEP_WORK;
-    int l, nt = nnd__threads(net);
-    if (nt > most) nt = most >= 2 ? (int)most : 1;
-    if (NND__REFERENCE) nt = 1; /* section 5: one slab, no split, nothing fused (no sparse lists) */
+    const int nt = nnd__threads(net);
+    return nt <= most ? nt : most >= 2 ? (int)most : 1;
+}
+
+static void nnd__plan_batch(const nnd_net *net, int m, int fuse, nnd__plan *P)
+{
+    int l, nt = nnd__batch_threads(net, m);
+    if (net->pace.one || NND__REFERENCE) nt = 1; /* section 5: one slab, no split, nothing fused (no sparse lists) */
     P->m = m;
     P->nt = nt;
     P->slabs = nt < net->slab_cap ? nt : net->slab_cap;
@@ -4420,6 +4464,44 @@ static int nnd__history_alloc(nnd_history *h, const nnd_sgd_options *o)
     return NND_OK;
 }
 
+/* Seconds on a wall clock (pacing needs OpenMP: without it there is one
+   thread and nothing to pace). */
+static double nnd__now(void)
+{
+#if defined(_OPENMP)
+    return omp_get_wtime();
+#else
+    return 0.0;
+#endif
+}
+
+/* Pacing (nnd__pace) from the start of a training run. */
+static void nnd__pace_start(nnd__pace *p)
+{
+    memset(p, 0, sizeof *p);
+    p->one = 1;
+    p->next = NND__PACE_WARM + NND__PACE_TRIAL;
+}
+
+/* Pacing: one full batch took `seconds`. */
+static void nnd__pace_batch(nnd__pace *p, double seconds)
+{
+    if (p->trial > 0) {
+        const int lost = !((p->tried += seconds) < 0.9 * p->kept);
+        if (--p->trial > 0 && !lost) return;
+        if (lost) p->one = !p->one; /* back to the kept setting */
+        p->trial = p->count = 0;
+        p->kept = 0;
+        p->next = NND__PACE_EVERY;
+        return;
+    }
+    if (++p->count > p->next - NND__PACE_TRIAL) p->kept += seconds;
+    if (p->count < p->next) return;
+    p->one = !p->one; /* the trial */
+    p->trial = NND__PACE_TRIAL;
+    p->tried = 0;
+}
+
 /* What nnd_sgd keeps from one epoch to the next: the training order, the
    parameters before the epoch (put back if it diverges), momentum's
    velocities, the augmentation buffer, the data sets' nonzero indexes and
@@ -4440,6 +4522,7 @@ static int nnd__sgd_begin(nnd_net *net, const nnd_data *tr, const nnd_sgd_option
     int i, st;
     R->n = n;
     R->m = m;
+    nnd__pace_start(&net->pace); /* each run measures the machine afresh */
     /* network3's L2 divides by the number of mini-batches, network2's by n */
     R->n_l2 = opt->network3 ? (n / m > 0 ? n / m : 1) : n;
     R->fuse = opt->momentum == 0; /* see nnd__update */
@@ -4502,10 +4585,12 @@ static void nnd__augment_batch(nnd_net *net, const nnd_sgd_options *opt, nnd_rea
 static void nnd__train_epoch(nnd_net *net, const nnd_data *tr, const nnd_sgd_options *opt,
                              nnd__sgd_run *R, double eta)
 {
+    const int paced = !NND__REFERENCE && nnd__batch_threads(net, R->m) > 1; /* two settings to choose from */
     int k;
     if (opt->rng) nnd_shuffle(opt->rng, R->order, R->n);
     for (k = 0; k < R->n; k += R->m) {
         const int b = R->n - k < R->m ? R->n - k : R->m;
+        const double t0 = paced ? nnd__now() : 0.0;
         nnd__plan P;
         nnd__gather(net, tr, &R->tix, R->order, k, b);
         if (R->augment) nnd__augment_batch(net, opt, R->aug, b);
@@ -4513,6 +4598,7 @@ static void nnd__train_epoch(nnd_net *net, const nnd_data *tr, const nnd_sgd_opt
         nnd__forward(net, &P, 1);
         nnd__backward(net, &P, net->grad, 1);
         nnd__update(net, &P, eta, opt->lmbda, R->n_l2, opt->regularization, opt->momentum, R->vel);
+        if (paced && b == R->m) nnd__pace_batch(&net->pace, nnd__now() - t0);
     }
 }
 

@@ -12,7 +12,12 @@ OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 export OMP_WAIT_POLICY
 CC=${CC:-cc}
 STRICT="-std=c99 -pedantic -Wall -Wextra -Werror"
-B=build
+# `sh tests/run.sh unit` (make check) runs only the unit tests, from
+# $B (build/check: make check's -O1 builds).
+MODE=${1:-all}
+B=${B:-build}
+T=$B/tests
+[ "$MODE" = unit ] && T=$B
 total_pass=0
 total_fail=0
 mkdir -p $B/variants $B/asan $B/exercises
@@ -72,9 +77,14 @@ echo "== unit tests (float and double)"
 UNIT=${UNIT:-$(cd tests && ls test_*.c | sed 's/\.c$//' | grep -v -e '^test_mnist' -e '^test_reference$')}
 SLOW=${SLOW:-$(cd tests && ls test_mnist*.c | sed 's/\.c$//')}
 for t in $UNIT; do
-    run "$t (float)" $B/tests/$t
-    run "$t (double)" $B/tests/${t}_double
+    run "$t (float)" $T/$t
+    run "$t (double)" $T/${t}_double
 done
+if [ "$MODE" = unit ]; then
+    echo "$total_pass passed, $total_fail failed"
+    [ "$total_fail" -eq 0 ]
+    exit
+fi
 for t in $SLOW; do
     run "$t (real MNIST)" $B/tests/$t
 done
@@ -149,7 +159,8 @@ for cc in gcc clang; do
         "$cc $STRICT -O2 -DNND_NO_VECTOR_EXTENSIONS tests/test_gradients.c -o $B/variants/novec -lm && $B/variants/novec && \
          $cc $STRICT -O2 -DNND_NO_VECTOR_EXTENSIONS -DNND_DOUBLE tests/test_gradients.c -o $B/variants/novec -lm && $B/variants/novec"
 done
-# Every ```c block of README.md must compile and link (README examples stay true).
+# Every ```c block of README.md must compile, link and run (README
+# examples stay true).
 rm -f $B/variants/readme_*.c
 awk '/^```c$/ { n++; f = sprintf("build/variants/readme_%d.c", n); skip = 1 }
      /^```$/ { f = "" } { if (f != "" && !skip) print > f; skip = 0 }' README.md
@@ -157,9 +168,21 @@ for src in $B/variants/readme_*.c; do
     [ -f "$src" ] || continue
     for cc in gcc clang; do
         command -v $cc >/dev/null 2>&1 || continue
-        variant "$cc README.md snippet $(basename "$src")" $cc $STRICT -I. "$src" -o $B/variants/readme -lm
+        variant "$cc README.md snippet $(basename "$src")" $cc $STRICT -O3 -march=native -I. "$src" \
+            -o $B/variants/readme_$cc -lm
     done
+    # (in a folder of its own, where it reads data/ and writes its model)
+    mkdir -p $B/variants/run && ln -sfn ../../../data $B/variants/run/data
+    variant "README.md snippet $(basename "$src") runs" sh -c "cd $B/variants/run && ../readme_gcc"
 done
+# make install's header and pkg-config file compile the first snippet.
+rm -rf $B/prefix
+command -v pkg-config >/dev/null 2>&1 ||
+    echo "(pkg-config not installed: the make install check is skipped)"
+command -v pkg-config >/dev/null 2>&1 &&
+    variant "make install + pkg-config" sh -c "make --no-print-directory install PREFIX=$PWD/$B/prefix >/dev/null &&
+    $CC $STRICT \$(PKG_CONFIG_PATH=$PWD/$B/prefix/lib/pkgconfig pkg-config --cflags nnd) \
+    $B/variants/readme_1.c -o $B/variants/readme_pc -lm"
 for cxx in g++ clang++; do
     command -v $cxx >/dev/null 2>&1 || continue
     variant "$cxx C++ build" sh -c \
