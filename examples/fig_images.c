@@ -10,17 +10,25 @@
                           training image 1 (a 0): its top-left quadrant, the
                           other three quadrants, the whole digit
      mnist_2_and_1        training images 5 (a 2) and 3 (a 1)
-     mnist_really_bad_images  the 18 hard digits of fig/mnist.py (training-set
-                          indices; which set they refer to is unverified), 2 x 9
+     mnist_really_bad_images  the 18 hard digits of fig/mnist.py, 2 x 9, from
+                          the 10,000 TEST images: the book picked them from its 621
+                          digits misclassified by a net of over 93 % (indices up to 9982),
+                          and those are test images - a [784,30,10] net trained for
+                          5 epochs gets 52 % of them wrong in the test set, against
+                          5 % (its error rate) at the same indices of the validation
+                          set or of the training set. plots/mnist_really_bad_images.dat
+                          lists them with their labels and the trained net's answers
      more_data_5, more_data_rotated_5  training image 0 and the same rotated by
                           15 degrees (bilinear, about pixel (13,14), x1.3 brightness)
-     weights_before, weights_after  the 30 first-layer weight images of
+   and gnuplot data:
+     weights_before.dat, weights_after.dat  the 30 first-layer weight images of
                           [784,30,10] at initialisation and after 10 epochs
-                          (cross-entropy, eta 0.5, lambda 5, mini-batch 10);
-                          red positive, blue negative, white 0, each image scaled
-                          to its largest |w|
-   and plots/confusion.dat (the trained network on the 10,000 test images),
-   drawn by plots/confusion.gp. Seed 12345678. */
+                          (cross-entropy, eta 0.5, lambda 5, mini-batch 10), drawn
+                          by plots/weights_before.gp and weights_after.gp (red
+                          positive, blue negative, white 0, with a colour key)
+     confusion.dat        the trained network on the 10,000 test images, drawn by
+                          plots/confusion.gp
+   Seed 12345678. */
 #define NND_IMPLEMENTATION
 #include "../nnd.h"
 #include "fig_common.h"
@@ -32,11 +40,19 @@
 
 static const nnd_mnist *M;
 
-static void image(int index, nnd_real *out) /* training image index as 784 reals */
+/* The book's hard digits: indices into the 10,000 test images. */
+static const int really_bad[18] = {324,  582,  659,  726,  846,  956,  1124, 1393, 1773,
+                                   1868, 2018, 2109, 2654, 4199, 4201, 4620, 5457, 5642};
+
+static void image_of(const nnd_data *d, int index, nnd_real *out) /* image index of d, 784 reals */
 {
-    const nnd_data *d = &M->training;
     int k;
     for (k = 0; k < 784; k++) out[k] = d->x8[(size_t)index * 784 + (size_t)k] * d->x8_scale;
+}
+
+static void image(int index, nnd_real *out) /* training image index */
+{
+    image_of(&M->training, index, out);
 }
 
 /* crop [r0, r0+h) x [c0, c0+w) of a 28x28 image */
@@ -56,8 +72,9 @@ static void write_grid(imgrid *g, const char *name)
     printf("wrote %s\n", path);
 }
 
-static void grid_of(const char *name, const int *idx, int n, int cols, int r0, int c0, int h,
-                    int w, int scale, int pad)
+/* Images idx[0..n) of d, cropped to [r0, r0+h) x [c0, c0+w), cols to a row. */
+static void grid_from(const nnd_data *d, const char *name, const int *idx, int n, int cols, int r0,
+                      int c0, int h, int w, int scale, int pad)
 {
     imgrid g;
     nnd_real img[784], part[784];
@@ -65,17 +82,21 @@ static void grid_of(const char *name, const int *idx, int n, int cols, int r0, i
     if (imgrid_init(&g, n, cols, w, h, scale, pad)) fig_die("imgrid_init failed");
     imgrid_set_background(&g, 255, 255, 255);
     for (i = 0; i < n; i++) {
-        image(idx[i], img);
+        image_of(d, idx[i], img);
         crop(img, r0, c0, h, w, part);
         imgrid_put(&g, i, part, 0.0, 1.0);
     }
     write_grid(&g, name);
 }
 
+static void grid_of(const char *name, const int *idx, int n, int cols, int r0, int c0, int h,
+                    int w, int scale, int pad) /* training images */
+{
+    grid_from(&M->training, name, idx, n, cols, r0, c0, h, w, scale, pad);
+}
+
 static void digits(void)
 {
-    static const int bad[18] = {324,  582,  659,  726,  846,  956,  1124, 1393, 1773,
-                                1868, 2018, 2109, 2654, 4199, 4201, 4620, 5457, 5642};
     int first[100], i;
     for (i = 0; i < 100; i++) first[i] = i;
     grid_of("mnist_100_digits", first, 100, 10, 3, 3, 22, 22, 3, 4);
@@ -86,7 +107,7 @@ static void digits(void)
         int two_one[2] = {5, 3};
         grid_of("mnist_2_and_1", two_one, 2, 2, 0, 0, 28, 28, 8, 20);
     }
-    grid_of("mnist_really_bad_images", bad, 18, 9, 0, 0, 28, 28, 4, 6);
+    grid_from(&M->test, "mnist_really_bad_images", really_bad, 18, 9, 0, 0, 28, 28, 4, 6);
     {   /* quadrants of training image 1 (a 0) */
         nnd_real img[784], q[784];
         imgrid g;
@@ -141,18 +162,40 @@ static void digits(void)
     }
 }
 
-static void weights_png(nnd_net *net, const char *name)
+/* The first layer's weights w_jk (hidden neuron j, pixel k = 28 r + c) as
+   30 gnuplot blocks (index j), each a 28 x 28 matrix in image order. */
+static void weights_dat(nnd_net *net, const char *name, const char *when)
 {
-    imgrid g;
-    nnd_real w[784];
-    const nnd_real *W = nnd_weights(net, 0); /* [784 x 30], W^T */
+    FILE *f;
+    double m = 0;
     int j, k;
-    if (imgrid_init(&g, 30, 10, 28, 28, 3, 4)) fig_die("imgrid_init failed");
+    for (j = 0; j < 30; j++)
+        for (k = 0; k < 784; k++) m = fmax(m, fabs(nnd_weight(net, 0, j, k)));
+    f = fig_open(name,
+                 "first-layer weights of [784,30,10] %s (seed %d); largest |w| %.4f\n"
+                 "30 blocks (gnuplot index j = hidden neuron j), each 28 rows of 28 weights "
+                 "w_jk, k = 28 row + column",
+                 when, SEED, m);
     for (j = 0; j < 30; j++) {
-        for (k = 0; k < 784; k++) w[k] = W[k * 30 + j];
-        imgrid_put_signed(&g, j, w, 0.0); /* each image on its own scale */
+        for (k = 0; k < 784; k++)
+            fprintf(f, "%.6g%c", nnd_weight(net, 0, j, k), k % 28 == 27 ? '\n' : ' ');
+        if (j < 29) fputs("\n\n", f);
     }
-    write_grid(&g, name);
+    fig_close(f, name);
+}
+
+/* The hard digits with their labels and the trained net's answers. */
+static void really_bad_dat(const int *pred)
+{
+    FILE *f = fig_open("mnist_really_bad_images",
+                       "the digits of plots/mnist_really_bad_images.png (fig/mnist.py's "
+                       "really_bad_image_indices), 9 to a row: MNIST TEST images (t10k)\n"
+                       "predicted: network [784,30,10] of plots/confusion.dat\n"
+                       "columns: tile test_index label predicted");
+    int i;
+    for (i = 0; i < 18; i++)
+        fprintf(f, "%d %d %d %d\n", i, really_bad[i], M->test.labels[really_bad[i]], pred[really_bad[i]]);
+    fig_close(f, "mnist_really_bad_images");
 }
 
 static void trained(void)
@@ -165,7 +208,7 @@ static void trained(void)
     nnd_rng_seed(&rng, SEED);
     net = nnd_network2(sizes, 3, NND_CROSS_ENTROPY, &rng, &st);
     if (!net) fig_die("nnd_network2: %s", nnd_strerror(st));
-    weights_png(net, "weights_before");
+    weights_dat(net, "weights_before", "at initialisation (default_weight_initializer)");
     opt.epochs = 10;
     opt.mini_batch_size = 10;
     opt.eta = 0.5;
@@ -177,7 +220,8 @@ static void trained(void)
     opt.user = (void *)"";
     st = nnd_sgd(net, &M->training, &opt, NULL);
     if (st != NND_OK) fig_die("nnd_sgd: %s", nnd_strerror(st));
-    weights_png(net, "weights_after");
+    weights_dat(net, "weights_after",
+                "after 10 epochs (cross-entropy, mini-batch 10, eta 0.5, lambda 5.0)");
     pred = (int *)malloc(sizeof(int) * (size_t)M->test.n);
     if (!pred) fig_die("out of memory");
     if (nnd_predict(net, &M->test, pred) != NND_OK) fig_die("nnd_predict failed");
@@ -197,6 +241,7 @@ static void trained(void)
         if (i % 10 == 9) fputc('\n', f);
     }
     fig_close(f, "confusion");
+    really_bad_dat(pred);
     free(pred);
     nnd_free(net);
 }

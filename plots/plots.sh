@@ -4,13 +4,18 @@
 #
 #   sh plots/plots.sh        the quick figures: functions, chapter 4's networks,
 #                            image grids, chapter 3's toy neuron, chapter 5's
-#                            gradients (about a minute)
+#                            gradients, and chapter 6's two pictures: the R6-8
+#                            ensemble's misclassified digits (voted again from the
+#                            committed plots/runs/R6-8.pred.*) and the filters of
+#                            network3's conv preset trained for 4 epochs (about
+#                            a minute, half of it the conv net's training)
 #   sh plots/plots.sh all    also the long training runs (overfitting, full-data
 #                            overlays, more data, weight initialisation, multiple
-#                            eta, tanh vs sigmoid, and build/network3's ensemble
-#                            figures if that program exists). A long run is
-#                            skipped when its plots/*.dat is already there:
-#                            delete the .dat to recompute it.
+#                            eta, tanh vs sigmoid). A long run is skipped when its
+#                            plots/*.dat is already there: delete the .dat to
+#                            recompute it. (The R6-8 ensemble itself, five nets of
+#                            about an hour each, is not rerun here: its commands
+#                            are in plots/runs/README.md.)
 #
 # Programs write plots/*.dat (and the image grids' PNGs); every plots/*.gp
 # whose data files all exist is then rendered to plots/*.png. Program output
@@ -29,7 +34,7 @@ LOG=build/plots-log
 mkdir -p "$LOG" plots
 T0=$(date +%s)
 
-for p in fig_functions fig_universality fig_images fig_vanishing fig_overfitting fig_training; do
+for p in fig_functions fig_universality fig_images fig_vanishing fig_overfitting fig_training fig_filters network3; do
   [ -x build/$p ] || { echo "plots.sh: error: build/$p is missing (run make)" >&2; exit 1; }
 done
 [ -f data/mnist/train-images-idx3-ubyte ] || { echo "plots.sh: error: data/mnist is missing (run make data)" >&2; exit 1; }
@@ -56,6 +61,19 @@ run fig_functions functions
 run fig_universality universality
 run fig_images images
 run fig_vanishing vanishing saturation initial_gradient training_speed
+# Chapter 6. The ensemble's errors with their true and voted labels (the book's
+# ensemble_errors): the plurality vote of the five R6-8 nets' saved predictions,
+# drawn by plots/ensemble_errors_labelled.gp.
+P=plots/runs/R6-8.pred
+run network3 ensemble_vote --preset ensemble --vote $P.0,$P.1,$P.2,$P.3,$P.4 \
+  --errors-png plots/ensemble_errors.png
+# The learned filters (the book's net_full_layer_0) of a trained net: network3's
+# conv preset (R6-2) after 4 epochs on the 50,000 training images, about 97 % on
+# the test set; drawn by plots/net_full_layer_0.gp.
+CONV_FLAGS="--preset conv --epochs 4"
+# shellcheck disable=SC2086
+run network3 conv_filters $CONV_FLAGS --save "$LOG/conv_filters.json"
+run fig_filters filters "$LOG/conv_filters.json" "build/network3 $CONV_FLAGS"
 
 if [ $ALL = 1 ]; then
   echo "== long training runs"
@@ -68,31 +86,6 @@ if [ $ALL = 1 ]; then
   cached multiple_eta     fig_training multiple_eta multiple_eta
   cached more_data        fig_training more_data more_data
   cached tanh_sigmoid     fig_vanishing tanh_sigmoid tanh_sigmoid
-  # Chapter 6 (issue 3's program): the ensemble's misclassified digits (with their
-  # labels in plots/ensemble_errors.dat) and net 0's filters. The book's ensemble
-  # (5 nets x 40 epochs on 250,000 expanded images) takes hours here, so by default
-  # this runs a reduced one - 3 dropout nets, 2 epochs on the expansion of the first
-  # 2,000 training images - whose .dat header and log say so. NETWORK3_FLAGS=" "
-  # runs the full preset; any other flags of build/network3 can go there too.
-  N3FLAGS=${NETWORK3_FLAGS---nets 3 --train-size 2000 --epochs 2}
-  if [ -x build/network3 ]; then
-    if [ -s plots/ensemble_errors.png ] && [ -s plots/net_full_layer_0.png ]; then
-      echo "build/network3 --preset ensemble            cached (plots/ensemble_errors.png)"
-    else
-      printf '%-44s ' "build/network3 --preset ensemble $N3FLAGS"
-      t=$(date +%s)
-      # shellcheck disable=SC2086
-      if build/network3 --preset ensemble $N3FLAGS \
-           --errors-png plots/ensemble_errors.png --filters-png plots/net_full_layer_0.png \
-           > "$LOG/network3_ensemble.log" 2>&1; then
-        echo " $(( $(date +%s) - t )) s"
-      else
-        echo " FAILED (see $LOG/network3_ensemble.log; continuing)"
-      fi
-    fi
-  else
-    echo "build/network3 not built: skipping the chapter 6 ensemble figures"
-  fi
 fi
 
 echo "== gnuplot"
@@ -116,3 +109,13 @@ for gp in plots/*.gp; do
 done
 echo "rendered $made gnuplot figures; $(ls plots/*.png | wc -l) PNGs in plots/ ($(( $(date +%s) - T0 )) s)"
 [ -z "$skipped" ] || echo "not rendered (no data yet; make plots-all makes them):$skipped"
+
+# The README's gallery: committed copies of a few figures, so that it shows
+# on a fresh checkout (plots/*.png themselves are generated, not committed).
+mkdir -p plots/gallery
+for f in softmax saturation4 approximation initial_gradient mnist_really_bad_images weights_after \
+         ensemble_errors_labelled net_full_layer_0; do
+  if [ -s plots/$f.png ]; then cp plots/$f.png plots/gallery/$f.png
+  else echo "plots.sh: error: plots/$f.png was not made, so plots/gallery/ is not updated" >&2; exit 1; fi
+done
+echo "plots/gallery/: the README's thumbnails updated"

@@ -6,6 +6,7 @@ set terminal pngcairo size 900,420 enhanced font 'DejaVu Sans,11'
 set output 'plots/saturation4.png'
 set multiplot layout 1,2 title "Cross-entropy cost, w = 2.0, b = 2.0, {/Symbol h} = 0.005"
 set xlabel 'Epoch'
+set ylabel 'Cost'
 set xrange [0:300]
 set yrange [0:*]
 set title "Book's rule: w, b -= {/Symbol h}/(1-a)"
