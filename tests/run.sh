@@ -90,6 +90,7 @@ for t in $SLOW; do
 done
 run "test_cli (build/network2)" sh tests/test_cli.sh $B/network2
 run "test_cli3 (build/network3)" sh tests/test_cli3.sh $B/network3
+run "test_classify (build/classify)" sh tests/test_classify.sh $B
 run "interop with network2.py" sh tests/interop.sh
 run "test_faults (saves that fail or are killed)" sh tests/test_faults.sh $B/network2 $B/network3
 run "fuzz corpus and findings replayed" sh tests/fuzz/replay.sh
