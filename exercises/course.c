@@ -8,8 +8,9 @@
    repository root (MNIST in data/mnist; Fashion-MNIST in data/fashion is used
    by course-15 when present, MNIST otherwise).
 
-   Where a seed's arithmetic is wrong the check asserts the correct value and
-   the comment says what the seed has (course-3, -6, -11, -12, -14, -17).
+   Where a problem's own arithmetic is wrong the check asserts the correct
+   value and the comment says what the problem has (course-3, -6, -11, -14,
+   -17; course-12's counts, which no library code computes, are notes).
    Pieces nnd.h does not have are small static helpers here, each marked
    "helper (library gap)"; the LSTM of course-19 is one, written in double
    whatever nnd_real is. */
@@ -22,6 +23,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +37,20 @@
 
 static nnd_mnist mnist;
 static int have_mnist;
+
+/* A line that only illustrates: printed as "# ...", not counted. */
+static void note(const char *fmt, ...)
+{
+    va_list ap;
+    printf("# ");
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf("\n");
+}
+
+/* The logistic function by hand (the expected values of the checks). */
+static double sigma_by_hand(double z) { return 1 / (1 + exp(-z)); }
 
 static void need_mnist(const char *id)
 {
@@ -103,36 +119,48 @@ static void course_1(void)
     nnd_softmax(z, a, 3);
     nnd_softmax(z0, a0, 3);
     for (j = 0; j < 3; ++j) finite &= isfinite((double)a[j]) ? 1 : 0;
-    CHECK_CLOSE("course-1", finite, 1, 0); /* no inf / NaN at z ~ 1000 */
+    note("z ~ 1000: %s", finite ? "no inf or NaN" : "inf or NaN"); /* the values are checked next */
     for (j = 0; j < 3; ++j) CHECK_CLOSE("course-1", a[j], exp((double)j) / s, PREC(1e-15, 1e-7));
-    for (j = 0; j < 3; ++j) CHECK_CLOSE("course-1", a[j], a0[j], PREC(1e-15, 1e-7)); /* shift invariance */
+    /* shift invariance: z - 1000 gives the same values */
+    for (j = 0; j < 3; ++j) CHECK_CLOSE("course-1", a0[j], exp((double)j) / s, PREC(1e-15, 1e-7));
 }
 
 /* ------------------------------------------------------------- course-2 */
 /* Every output is e^{z_j} / sum > 0 and at most 1, and they sum to 1. In
    floating point an output can only reach 0 by underflow: with z in
-   [-50, 50] the smallest is e^{-100} = 3.7e-44, a float denormal, still > 0. */
+   [-50, 50] the smallest is e^{-100} = 3.7e-44, a float denormal, still > 0.
+   nnd_softmax over 10,000 random z's against e^{z_j - max z} / sum in
+   double: every output, and the smallest of them all. */
 static void course_2(void)
 {
     nnd_rng rng;
     nnd_real z[10], a[10];
-    double lo = 1, hi = 0, worst_sum = 0;
+    double lo = 1, hi = 0, lo_hand = 1, hi_hand = 0, worst = 0, worst_sum = 0;
     int t, j;
     nnd_rng_seed(&rng, 2);
     for (t = 0; t < 10000; ++t) {
-        double s = 0;
+        double s = 0, mx = -HUGE_VAL, sum = 0, want[10];
         for (j = 0; j < 10; ++j) z[j] = (nnd_real)(-50 + 100 * nnd_rng_uniform(&rng));
         nnd_softmax(z, a, 10);
+        for (j = 0; j < 10; ++j) mx = fmax(mx, z[j]);
+        for (j = 0; j < 10; ++j) sum += exp(z[j] - mx);
         for (j = 0; j < 10; ++j) {
+            want[j] = exp(z[j] - mx) / sum;
+            if (want[j] >= PREC(DBL_MIN, FLT_MIN)) /* normal numbers: full relative precision */
+                worst = fmax(worst, fabs(a[j] - want[j]) / want[j]);
             s += a[j];
-            if (a[j] < lo) lo = a[j];
-            if (a[j] > hi) hi = a[j];
+            lo = fmin(lo, a[j]), hi = fmax(hi, a[j]);
+            lo_hand = fmin(lo_hand, want[j]), hi_hand = fmax(hi_hand, want[j]);
         }
-        if (fabs(s - 1) > worst_sum) worst_sum = fabs(s - 1);
+        worst_sum = fmax(worst_sum, fabs(s - 1));
     }
-    CHECK_AT_LEAST("course-2", lo, DBL_MIN * DBL_EPSILON); /* min output > 0 */
-    CHECK_AT_MOST("course-2", hi, 1.0);
-    CHECK_CLOSE("course-2", worst_sum, 0, PREC(1e-14, 1e-6));
+    note("smallest output %.3g (by hand %.3g), largest %.9f (by hand %.9f)", lo, lo_hand, hi, hi_hand);
+    /* float: z_j - max z rounds by up to 2e-6 (|z| <= 50), e^x carries
+       it: measured 4.0e-6 relative; double 1e-15 */
+    CHECK_CLOSE("course-2", worst, 0, PREC(1e-14, 1e-5));
+    /* the smallest is a float denormal (spacing 1.4e-45): within 2 spacings */
+    CHECK_CLOSE("course-2", lo, lo_hand, PREC(1e-14 * lo_hand, 3e-45));
+    note("largest |sum - 1| = %.2g; the largest output is within the relative error above", worst_sum);
 }
 
 /* ------------------------------------------------------------- course-3 */
@@ -140,7 +168,7 @@ static void course_2(void)
    compose: W3(W2(W1 x + b1) + b2) + b3 = (W3 W2 W1) x + (W3 W2 b1 + W3 b2 + b3).
    The problem's statement writes the composite weight as a SUM of the W_i (and the
    bias with sums of them too); it is their PRODUCT. Square 4x4 layers here,
-   so that the seed's sum is at least defined - and the check shows it is not
+   so that the problem's sum is at least defined - and the check shows it is not
    the network's map. */
 static void course_3(void)
 {
@@ -193,24 +221,69 @@ static void course_3(void)
             worst_sum = fmax(worst_sum, fabs(out[t * N + j] - ysum));
         }
     CHECK_CLOSE("course-3", worst / scale, 0, PREC(1e-12, 1e-5)); /* net == one affine map */
-    CHECK_AT_LEAST("course-3", worst_sum / scale, 0.1);            /* the seed's sum is not it */
+    note("the problem's sum W1 + W2 + W3 misses the network's map by %.2f of its scale", worst_sum / scale);
     nnd_free(net);
 }
 
 /* ------------------------------------------------------------- course-4 */
 /* sigma' = e^{-z}/(1+e^{-z})^2 = sigma - sigma^2: the derivative needs only the
-   neuron's output. nnd_activation_prime(NND_SIGMOID, a) is exactly what the
-   library's backward pass calls with the stored activation a. */
+   neuron's output. The public helpers nnd_activation_prime(NND_SIGMOID, a)
+   and nnd_sigmoid_prime(z) compute it so; the backward pass of the default
+   build does not call them (it multiplies by a (1 - a), the stored output,
+   in its own loop; only the -DNND_REFERENCE build calls
+   nnd_activation_prime), so it is checked on its own, through nnd_backprop. */
+static double sigma_prime_by_hand(double z) { return exp(-z) / ((1 + exp(-z)) * (1 + exp(-z))); }
+
+/* max over z of |dC/db_j / expected factor - sigma'(z_j)| / sigma'(z_j) for
+   201 sigmoid neurons with z_j in [-4, 4] (input 0, biases z_j), quadratic
+   cost, target 0: hidden = 0 - they are the outputs, BP1 delta_j = (a_j - 0)
+   sigma'(z_j); hidden = 1 - they feed one linear output with weights 1,
+   BP2 delta_j = 1 * delta_out sigma'(z_j), delta_out = sum_j a_j. */
+static double engine_sigma_prime_error(int hidden)
+{
+    enum { N = 201 };
+    nnd_layer_spec spec[2];
+    nnd_real x = 0, y[N] = {0}, *g;
+    double zs[N], delta_out = 0, worst = 0;
+    int j, status, n = hidden ? 2 : 1;
+    nnd_net *net;
+    spec[0] = dense(N, NND_SIGMOID);
+    spec[1] = dense(1, NND_LINEAR);
+    net = nnd_net_create(1, spec, n, NND_QUADRATIC, &status);
+    if (!net) return NAN;
+    g = (nnd_real *)malloc(nnd_param_count(net) * sizeof *g);
+    for (j = 0; j < N; ++j) {
+        zs[j] = (nnd_real)(-4 + 0.04 * j);
+        nnd_biases(net, 0)[j] = (nnd_real)zs[j];
+        if (hidden) nnd_set_weight(net, 1, 0, j, 1.0);
+        delta_out += sigma_by_hand(zs[j]);
+    }
+    nnd_backprop(net, &x, y, NULL, 1, g, NULL);
+    for (j = 0; j < N; ++j) {
+        const double factor = hidden ? delta_out : sigma_by_hand(zs[j]);
+        const double want = sigma_prime_by_hand(zs[j]);
+        worst = fmax(worst, fabs(g[b_at(net, 0, j)] / factor - want) / want);
+    }
+    free(g);
+    nnd_free(net);
+    return worst;
+}
+
 static void course_4(void)
 {
-    double worst = 0, z;
+    double worst = 0, worst_z = 0, z;
     for (z = -20; z <= 20; z += 0.01) {
-        double e = exp(-z), zform = e / ((1 + e) * (1 + e));
+        double zform = sigma_prime_by_hand(z);
         double aform = nnd_activation_prime(NND_SIGMOID, nnd_sigmoid(z));
-        if (fabs(aform - zform) > worst) worst = fabs(aform - zform);
+        worst = fmax(worst, fabs(aform - zform));
+        worst_z = fmax(worst_z, fabs(nnd_sigmoid_prime(z) - zform));
     }
-    CHECK_CLOSE("course-4", worst, 0, 1e-15);
-    CHECK_CLOSE("course-4", nnd_sigmoid_prime(1.5), nnd_activation_prime(NND_SIGMOID, nnd_sigmoid(1.5)), 1e-16);
+    CHECK_CLOSE("course-4", worst, 0, 1e-15);   /* the helpers, from a: measured 3e-17 */
+    CHECK_CLOSE("course-4", worst_z, 0, 1e-15); /* and from z */
+    /* the backward pass: float rounds 1 - a to ~6e-8 (measured 3.4e-6
+       relative near z = 4, where 1 - a = 0.018); double 6.4e-15 */
+    CHECK_CLOSE("course-4", engine_sigma_prime_error(0), 0, PREC(1e-13, 5e-6)); /* BP1 */
+    CHECK_CLOSE("course-4", engine_sigma_prime_error(1), 0, PREC(1e-13, 5e-6)); /* BP2 */
 }
 
 /* ------------------------------------------------------------- course-5 */
@@ -266,8 +339,10 @@ static void course_5(void)
     printf("course-5: max |grad| = %.4g (errors below are relative to it)\n", gmax);
     CHECK_AT_MOST("course-5", e_formula / gmax, PREC(1e-14, 1e-6)); /* dJ/dW = x delta^T */
     CHECK_AT_MOST("course-5", e_db / gmax, PREC(1e-14, 1e-6));      /* dJ/db = delta */
-    CHECK_AT_MOST("course-5", e_fd / gmax, PREC(1e-7, 1e-3));       /* both vs differences */
-    CHECK_AT_MOST("course-5", e_dx / gmax, PREC(1e-7, 1e-3));       /* dJ/dx = W delta */
+    /* the cost is quadratic in w and x, so the central difference is exact
+       but for rounding: float measured 5e-6 (1e-7 / h), double 1.3e-12 */
+    CHECK_AT_MOST("course-5", e_fd / gmax, PREC(1e-10, 5e-5));      /* both vs differences */
+    CHECK_AT_MOST("course-5", e_dx / gmax, PREC(1e-10, 5e-5));      /* dJ/dx = W delta */
     nnd_free(net);
 }
 
@@ -312,7 +387,7 @@ static void course_6(void)
         worst_d = fmax(worst_d, fabs(nnd_activation_prime(NND_TANH, tanh(x)) - 1 / (cosh(x) * cosh(x))));
         xr = (nnd_real)x;
         nnd_activate(NND_TANH, &xr, &ar, 1);
-        worst_lib = fmax(worst_lib, fabs(ar - (2 * nnd_sigmoid(2.0 * xr) - 1)));
+        worst_lib = fmax(worst_lib, fabs(ar - (2 * sigma_by_hand(2.0 * xr) - 1)));
     }
     CHECK_CLOSE("course-6", worst_id, 0, 1e-12);             /* tanh = 2 sigma(2x) - 1 */
     CHECK_CLOSE("course-6", worst_d, 0, 1e-12);              /* tanh' = 1 - tanh^2 */
@@ -355,7 +430,7 @@ static void course_7(void)
     nnd_rng rng;
     nnd_data d;
     nnd_net *zero, *rnd;
-    double moved = 0;
+    double moved = 0, moved_out = 0;
     nnd_rng_seed(&rng, 7);
     for (i = 0; i < 80; ++i) x[i] = (nnd_real)nnd_rng_uniform(&rng);
     for (i = 0; i < 20; ++i) labels[i] = (int)nnd_rng_below(&rng, 3);
@@ -368,10 +443,13 @@ static void course_7(void)
     train_and_score(zero, &d, &d, 40, 4, 0.5, 0.0, 0.0, 70);
     train_and_score(rnd, &d, &d, 40, 4, 0.5, 0.0, 0.0, 70);
     for (i = 0; i < 4; ++i) moved = fmax(moved, fabs(nnd_weight(zero, 0, 0, i)));
-    CHECK_AT_LEAST("course-7", moved, 1e-3);           /* training did move the hidden weights */
-    CHECK_CLOSE("course-7", spread_hidden(zero), 0, 1e-12); /* ... but all rows alike */
-    CHECK_CLOSE("course-7", spread_out(zero), 0, 1e-12);
-    CHECK_AT_LEAST("course-7", spread_hidden(rnd), 0.1); /* random start: different units */
+    for (i = 0; i < 3; ++i) moved_out = fmax(moved_out, fabs(nnd_weight(zero, 1, i, 0)));
+    CHECK_AT_LEAST("course-7", moved, 1e-3); /* training did move the hidden weights */
+    /* ... but every hidden unit moved alike: the spread between them, per
+       unit of movement (0/0, a failure, if nothing moved); measured 0 */
+    CHECK_CLOSE("course-7", spread_hidden(zero) / moved, 0, 1e-9);
+    CHECK_CLOSE("course-7", spread_out(zero) / moved_out, 0, 1e-9);
+    note("from a random start the hidden units differ by up to %.2f", spread_hidden(rnd));
     nnd_free(zero);
     nnd_free(rnd);
 }
@@ -379,7 +457,11 @@ static void course_7(void)
 /* ------------------------------------------------------------- course-8 */
 /* z = sum_k w_k a_k + b has variance n_in E[a^2] var(w) + var(b). With
    w ~ N(0,1) and 100 inputs that is tens (std > 5: saturated neurons); with
-   w ~ N(0,1/n_in) it is E[a^2] + 1, about 1 to 2, in every layer. */
+   w ~ N(0,1/n_in) it is E[a^2] + 1, about 1 to 2, in every layer. The
+   weights' share is checked layer by layer: the variance over the examples
+   of sum_k w_jk a_k (z without its bias) over that of the layer's inputs
+   a_k is n_in var(w), averaged over the neurons - 1 for N(0, 1/n_in), 100
+   for N(0, 1). */
 static double z_std(nnd_net *full, nnd_activation f, int depth, const nnd_real *x, int m)
 {
     nnd_layer_spec spec[10];
@@ -407,6 +489,39 @@ static double z_std(nnd_net *full, nnd_activation f, int depth, const nnd_real *
     nnd_free(net);
     return sqrt(fmax(0.0, s2 / n - (s / n) * (s / n)));
 }
+/* The variance over the m examples of each output of the first `depth`
+   layers (the last one linear, and without its biases when bare), averaged
+   over the 100 outputs. */
+static double prefix_var(nnd_net *full, nnd_activation f, int depth, int last_linear, int bare, const nnd_real *x,
+                         int m)
+{
+    nnd_layer_spec spec[10];
+    nnd_layer_desc last = nnd_layer_info(full, depth - 1);
+    int status, l;
+    nnd_net *net;
+    nnd_real *out = (nnd_real *)malloc((size_t)m * 100 * sizeof *out);
+    double v = 0;
+    int i, j;
+    for (l = 0; l < depth; ++l) spec[l] = dense(100, l == depth - 1 && last_linear ? NND_LINEAR : f);
+    net = nnd_net_create(100, spec, depth, NND_QUADRATIC, &status);
+    if (!net || !out) {
+        free(out);
+        nnd_free(net);
+        return NAN;
+    }
+    memcpy(nnd_params(net), nnd_params(full), (last.bias_offset + last.n_biases) * sizeof(nnd_real));
+    if (bare) memset(nnd_biases(net, depth - 1), 0, 100 * sizeof(nnd_real));
+    nnd_feedforward(net, x, m, out);
+    for (j = 0; j < 100; ++j) {
+        double s = 0, s2 = 0;
+        for (i = 0; i < m; ++i) s += out[i * 100 + j], s2 += (double)out[i * 100 + j] * out[i * 100 + j];
+        v += (s2 / m - (s / m) * (s / m)) / 100;
+    }
+    free(out);
+    nnd_free(net);
+    return v;
+}
+
 static void course_8(void)
 {
     static const nnd_activation fs[2] = {NND_SIGMOID, NND_TANH};
@@ -414,13 +529,19 @@ static void course_8(void)
     nnd_layer_spec spec[10];
     nnd_real x[200 * 100];
     nnd_rng rng;
-    int a, init, l, status;
+    double var_x = 0;
+    int a, init, l, i, status;
     nnd_rng_seed(&rng, 8);
     for (l = 0; l < 200 * 100; ++l) x[l] = (nnd_real)nnd_rng_normal(&rng);
+    for (l = 0; l < 100; ++l) { /* the inputs' variance, as prefix_var takes it */
+        double s = 0, s2 = 0;
+        for (i = 0; i < 200; ++i) s += x[i * 100 + l], s2 += (double)x[i * 100 + l] * x[i * 100 + l];
+        var_x += (s2 / 200 - (s / 200) * (s / 200)) / 100;
+    }
     for (a = 0; a < 2; ++a)
         for (init = 0; init < 2; ++init) {
             nnd_net *full;
-            double sd[10];
+            double sd[10], var_in, worst = 0;
             for (l = 0; l < 10; ++l) spec[l] = dense(100, fs[a]);
             full = nnd_net_create(100, spec, 10, NND_QUADRATIC, &status);
             if (!full) return;
@@ -431,11 +552,22 @@ static void course_8(void)
                 sd[l] = z_std(full, fs[a], l + 1, x, 200);
                 printf(" %.2f", sd[l]);
             }
+            printf("\n           n_in var(w) seen by each layer:");
+            for (l = 0; l < 10; ++l) {
+                double r;
+                var_in = l ? prefix_var(full, fs[a], l, 0, 0, x, 200) : var_x;
+                r = prefix_var(full, fs[a], l + 1, 1, 1, x, 200) / var_in;
+                printf(" %.2f", r);
+                worst = fmax(worst, fabs(r / (init ? 1.0 : 100.0) - 1));
+            }
             printf("\n");
-            if (init) {
-                CHECK_AT_LEAST("course-8", sd[9], 0.5);
-                CHECK_AT_MOST("course-8", sd[9], 2.0);
-            } else CHECK_AT_LEAST("course-8", sd[9], 5.0);
+            /* the largest relative deviation from n_in var(w) over the 10
+               layers: measured 0.11 and 0.05 (sigmoid, tanh) with N(0,1/n_in),
+               0.05 and 0.04 with N(0,1), float and double alike (100 neurons
+               and 200 examples per layer); N(0, 1/n_in^2) would give 0.99 */
+            CHECK_CLOSE("course-8", worst, 0, 0.15);
+            if (init) note("std of z in layer 10: %.2f, ~sqrt(E[a^2] + var(b))", sd[9]);
+            else CHECK_AT_LEAST("course-8", sd[9], 5.0); /* saturated: measured 6.5, 9.6 */
             nnd_free(full);
         }
 }
@@ -458,25 +590,70 @@ static double neighbour_corr(const nnd_real *w, int n_hidden) /* w: [784 x n_hid
                 }
     return (sab / n - sa / n * sb / n) / sqrt((saa / n - sa / n * sa / n) * (sbb / n - sb / n * sb / n));
 }
+/* The class a dense sigmoid network (network2's) gives each of the n
+   examples of d, by hand: its weights read with nnd_weight, the forward
+   pass in double (zero pixels skipped), the first largest output. */
+static void predict_by_hand(nnd_net *net, const nnd_data *d, int *pred)
+{
+    const int L = nnd_num_layers(net);
+    double *W[4], *a[5];
+    int l, i, j, k, w[5];
+    w[0] = nnd_input_size(net);
+    a[0] = (double *)malloc(sizeof(double) * w[0]);
+    for (l = 0; l < L; ++l) {
+        w[l + 1] = nnd_layer_info(net, l).n_out;
+        W[l] = (double *)malloc(sizeof(double) * w[l] * w[l + 1]); /* input-major: k w[l+1] + j */
+        a[l + 1] = (double *)malloc(sizeof(double) * w[l + 1]);
+        for (k = 0; k < w[l]; ++k)
+            for (j = 0; j < w[l + 1]; ++j) W[l][k * w[l + 1] + j] = nnd_weight(net, l, j, k);
+    }
+    for (i = 0; i < d->n; ++i) {
+        for (k = 0; k < w[0]; ++k) a[0][k] = d->x8[(size_t)i * w[0] + k] * (double)d->x8_scale;
+        for (l = 0; l < L; ++l) {
+            for (j = 0; j < w[l + 1]; ++j) a[l + 1][j] = nnd_biases(net, l)[j];
+            for (k = 0; k < w[l]; ++k)
+                if (a[l][k] != 0)
+                    for (j = 0; j < w[l + 1]; ++j) a[l + 1][j] += W[l][k * w[l + 1] + j] * a[l][k];
+            for (j = 0; j < w[l + 1]; ++j) a[l + 1][j] = sigma_by_hand(a[l + 1][j]);
+        }
+        pred[i] = 0;
+        for (j = 1; j < w[L]; ++j)
+            if (a[L][j] > a[L][pred[i]]) pred[i] = j;
+    }
+    for (l = 0; l < L; ++l) free(W[l]), free(a[l + 1]);
+    free(a[0]);
+}
+
 static void course_9(void)
 {
     static const double etas[3] = {0.005, 0.5, 50.0};
-    int sizes[] = {784, 30, 10}, conf[10][10], count[10], *pred, i, j, correct = 0, trace = 0, status;
+    int sizes[] = {784, 30, 10}, conf[10][10], hand[10][10], count[10], *pred, *want, i, j, correct = 0, trace = 0,
+        trace_hand = 0, status, same = 0, cells_off = 0, worst_i = 0, worst_j = 1;
     double acc[3], rows_off = 0, before, after;
     nnd_data small;
     nnd_net *net = shared_digit_net();
     need_mnist("course-9");
     if (!net || !digit_init) return;
-    /* confusion matrix of the test set */
+    /* confusion matrix of the test set: from nnd_predict (every class set
+       to -1 first) and by hand */
     pred = (int *)malloc((size_t)mnist.test.n * sizeof *pred);
-    if (!pred) return;
+    want = (int *)malloc((size_t)mnist.test.n * sizeof *want);
+    if (!pred || !want) {
+        free(pred), free(want);
+        return;
+    }
+    for (i = 0; i < mnist.test.n; ++i) pred[i] = -1;
     nnd_predict(net, &mnist.test, pred);
     nnd_accuracy(net, &mnist.test, &correct);
+    predict_by_hand(net, &mnist.test, want);
     memset(conf, 0, sizeof conf);
+    memset(hand, 0, sizeof hand);
     memset(count, 0, sizeof count);
     for (i = 0; i < mnist.test.n; ++i) {
-        conf[mnist.test.labels[i]][pred[i]]++;
+        if (pred[i] >= 0 && pred[i] < 10) conf[mnist.test.labels[i]][pred[i]]++;
+        hand[mnist.test.labels[i]][want[i]]++;
         count[mnist.test.labels[i]]++;
+        same += pred[i] == want[i];
     }
     printf("course-9: confusion matrix (rows: true digit, columns: predicted)\n");
     for (i = 0; i < 10; ++i) {
@@ -489,15 +666,26 @@ static void course_9(void)
         printf("\n");
         rows_off += abs(s - count[i]);
         trace += conf[i][i];
+        trace_hand += hand[i][i];
+        for (j = 0; j < 10; ++j) {
+            cells_off += abs(conf[i][j] - hand[i][j]);
+            if (i != j && hand[i][j] > hand[worst_i][worst_j]) worst_i = i, worst_j = j;
+        }
     }
     free(pred);
-    CHECK_CLOSE("course-9", rows_off, 0, 0);     /* rows sum to the class counts */
-    CHECK_CLOSE("course-9", trace, correct, 0);  /* trace = nnd_accuracy's count */
+    free(want);
+    note("rows sum to the class counts (off by %g); the most frequent confusion, by hand: %d read as %d (%d times)",
+         rows_off, worst_i, worst_j, hand[worst_i][worst_j]);
+    CHECK_CLOSE("course-9", same, mnist.test.n, 0);  /* nnd_predict = the net's definition, every image */
+    CHECK_CLOSE("course-9", cells_off, 0, 0);        /* every cell of the matrix */
+    CHECK_CLOSE("course-9", correct, trace_hand, 0); /* nnd_accuracy = the diagonal by hand */
+    /* 3 epochs of [784,100,10]: measured 96.65%; far from chance (10%) */
+    CHECK_AT_LEAST("course-9", trace / (double)mnist.test.n, 0.96);
     /* first-layer weights: noise before training, strokes after */
     before = neighbour_corr(digit_init, 100);
     after = neighbour_corr(nnd_weights(net, 0), 100);
-    CHECK_AT_MOST("course-9", fabs(before), 0.05);
-    CHECK_AT_LEAST("course-9", after, 0.3);
+    CHECK_AT_MOST("course-9", fabs(before), 0.05); /* measured 0.0003 */
+    CHECK_AT_LEAST("course-9", after, 0.7);        /* measured 0.79 */
     /* learning-rate sweep: 1 epoch of [784,30,10] on 10,000 images */
     small = nnd_data_slice(&mnist.training, 0, 10000);
     for (i = 0; i < 3; ++i) {
@@ -509,8 +697,8 @@ static void course_9(void)
         printf("course-9: eta %-6g validation accuracy after 1 epoch on 10k images: %.4f\n", etas[i], acc[i]);
         nnd_free(n2);
     }
-    CHECK_AT_LEAST("course-9", acc[1] - acc[0], 0.05); /* too small: slow */
-    CHECK_AT_LEAST("course-9", acc[1] - acc[2], 0.05); /* too large: fails */
+    CHECK_AT_LEAST("course-9", acc[1] - acc[0], 0.2); /* too small: slow (measured 0.30) */
+    CHECK_AT_LEAST("course-9", acc[1] - acc[2], 0.5); /* too large: fails (0.81) */
 }
 
 /* ------------------------------------------------------------ course-10 */
@@ -532,7 +720,7 @@ static void course_10(void)
     CHECK_AT_LEAST("course-10", f, 0.95);
     g = strip_trial(net, &mnist.test, 300, 300, 50, 0.7, 1.4, 0.002, 11, &found, NULL);
     printf("course-10: harder page (sizes 0.7-1.4x, salt noise): %d found, %.1f%% read\n", found, 100 * g);
-    CHECK_AT_LEAST("course-10", g, 0.85);
+    CHECK_AT_LEAST("course-10", g, 0.9); /* measured 0.96 (the clean page 0.98) */
 }
 
 /* ------------------------------------------------------------ course-11 */
@@ -540,7 +728,7 @@ static void course_10(void)
    net with those weights (absent connections and biases are 0). The loss is
    L = (y - yhat)^2 = 2 C for the library's C = 0.5 (yhat - y)^2, so
    dL/dw3 = 2 dC/dw3 = 2 (yhat - y) sigma'(s3) w6 sigma'(s2) x3.
-   Seed's error: it uses sigma'(s3) = 0.2178 (its e^{-s3} is 2.1192; the right
+   The problem's error: it uses sigma'(s3) = 0.2178 (its e^{-s3} is 2.1192; the right
    value is e^{-0.5991} = 0.5493), while sigma'(s3) = yhat (1 - yhat) = 0.22885;
    so its "approximately 0.0006" is 5.9e-4 where the answer is 6.21578e-4. */
 static void course_11(void)
@@ -558,10 +746,26 @@ static void course_11(void)
     nnd_set_weight(net, 1, 0, 1, -0.2);  /* w6 */
     nnd_feedforward(net, x, 1, &yhat);
     nnd_backprop(net, x, &y, NULL, 1, g, NULL);
-    CHECK_CLOSE("course-11", 0.75 * 0.9 - 0.63 * -1.1, 1.368, 1e-12);  /* s1 */
-    CHECK_CLOSE("course-11", 0.24 * -0.3 - 1.7 * 0.8, -1.432, 1e-12);  /* s2 */
+    {
+        /* s1 = 0.75 0.9 - 0.63 (-1.1) = 1.368 and s2 = 0.24 (-0.3) - 1.7 0.8
+           = -1.432: the first layer's z, read through a linear copy of it */
+        nnd_layer_spec lin = dense(2, NND_LINEAR);
+        nnd_net *first = nnd_net_create(4, &lin, 1, NND_QUADRATIC, &status);
+        nnd_real s12[2] = {0, 0};
+        if (first) {
+            int j, k;
+            for (j = 0; j < 2; ++j)
+                for (k = 0; k < 4; ++k) nnd_set_weight(first, 0, j, k, nnd_weight(net, 0, j, k));
+            nnd_feedforward(first, x, 1, s12);
+            nnd_free(first);
+        }
+        CHECK_CLOSE("course-11", s12[0], 1.368, PREC(1e-12, 1e-6));
+        CHECK_CLOSE("course-11", s12[1], -1.432, PREC(1e-12, 1e-6));
+    }
     CHECK_CLOSE("course-11", yhat, 0.645448, PREC(1e-6, 2e-6));
-    CHECK_CLOSE("course-11", yhat * (1 - yhat), 0.22885, 1e-5);        /* sigma'(s3), not 0.2178 */
+    /* sigma'(s3) as the backward pass applies it: dC/db_out = (yhat - y)
+       sigma'(s3); 0.645448 (1 - 0.645448) = 0.228845, not 0.2178 */
+    CHECK_CLOSE("course-11", g[b_at(net, 1, 0)] / (yhat - y), 0.228845, 1e-5);
     CHECK_CLOSE("course-11", 2 * g[w_at(net, 0, 1, 2)], 6.21578e-4, 6.21578e-4 * 1e-5);
     nnd_free(net);
 }
@@ -569,67 +773,110 @@ static void course_11(void)
 /* ------------------------------------------------------------ course-12 */
 /* helper (library gap): output size of a convolution or pooling window with
    stride and zero padding, (in - k + 2 pad) / stride + 1. nnd.h's conv layers
-   are network3's (stride 1, no padding) and have no FLOP counter. */
+   are network3's (stride 1, no padding) and have no FLOP counter: the
+   problem's sizes and counts (stride 2, padding 1, overlapping 3x3 pooling)
+   are worked out below and printed as notes; what is checked is nnd.h's
+   convolution itself on the problem's layer (50 maps of 12x12, 20 filters
+   4x4) at stride 1 without padding, against the same direct loop. */
 static int conv_out_size(int in, int k, int pad, int stride) { return (in - k + 2 * pad) / stride + 1; }
 
-/* A direct convolution that counts its floating-point operations as it does
+enum { C12 = 50, H12 = 12, F12 = 20, K12 = 4 };
+
+/* A direct cross-correlation with stride S and zero padding P, out
+   [F][ho][ho] (ho <= 9), counting its floating-point operations as it does
    them: per output C K K multiplications, C K K - 1 additions to sum them,
-   one bias addition (positions in the zero padding are multiplied like any
-   other, as the counting convention assumes). Then 3x3 max-pooling, stride 1,
-   counting 8 comparisons per output. */
-static void course_12(void)
+   one bias addition (positions in the padding are multiplied like any
+   other, as the counting convention assumes). */
+static void direct_conv(const double *in, const double *w, int S, int P, int ho, double out[F12][9][9],
+                        long *flops, long *bias_adds)
 {
-    enum { C = 50, H = 12, F = 20, K = 4, S = 2, P = 1, PK = 3 };
-    int ho = conv_out_size(H, K, P, S), hp = conv_out_size(ho, PK, 0, 1), o, i, j, c, u, v;
-    double *in = (double *)malloc(sizeof(double) * C * H * H), *w = (double *)malloc(sizeof(double) * F * C * K * K);
-    double out[F][6][6];
-    long mults = 0, adds = 0, bias_adds = 0, cmps = 0;
-    nnd_rng rng;
-    CHECK_CLOSE("course-12", ho, 6, 0);
-    CHECK_CLOSE("course-12", hp, 4, 0);
-    if (!in || !w || ho != 6) {
-        free(in);
-        free(w);
-        return;
-    }
-    nnd_rng_seed(&rng, 12);
-    for (i = 0; i < C * H * H; ++i) in[i] = nnd_rng_normal(&rng);
-    for (i = 0; i < F * C * K * K; ++i) w[i] = nnd_rng_normal(&rng);
-    for (o = 0; o < F; ++o)
+    int o, i, j, c, u, v;
+    for (o = 0; o < F12; ++o)
         for (i = 0; i < ho; ++i)
             for (j = 0; j < ho; ++j) {
                 double acc = 0;
                 int first = 1;
-                for (c = 0; c < C; ++c)
-                    for (u = 0; u < K; ++u)
-                        for (v = 0; v < K; ++v) {
+                for (c = 0; c < C12; ++c)
+                    for (u = 0; u < K12; ++u)
+                        for (v = 0; v < K12; ++v) {
                             int r = i * S - P + u, q = j * S - P + v;
-                            double xv = r >= 0 && r < H && q >= 0 && q < H ? in[(c * H + r) * H + q] : 0.0;
-                            double prod = w[((o * C + c) * K + u) * K + v] * xv;
-                            ++mults;
+                            double xv = r >= 0 && r < H12 && q >= 0 && q < H12 ? in[(c * H12 + r) * H12 + q] : 0.0;
+                            double prod = w[((o * C12 + c) * K12 + u) * K12 + v] * xv;
+                            ++*flops;
                             if (first) acc = prod, first = 0;
-                            else acc += prod, ++adds;
+                            else acc += prod, ++*flops;
                         }
-                out[o][i][j] = acc + 0.1, ++bias_adds;
+                out[o][i][j] = acc + 0.1, ++*bias_adds;
             }
-    for (o = 0; o < F; ++o)
+}
+
+static void course_12(void)
+{
+    enum { PK = 3 };
+    const int ho = conv_out_size(H12, K12, 1, 2), hp = conv_out_size(ho, PK, 0, 1);
+    double *in = (double *)malloc(sizeof(double) * C12 * H12 * H12), *w = (double *)malloc(sizeof(double) * F12 * C12 * K12 * K12);
+    double out[F12][9][9], err = 0, top = 0;
+    long flops = 0, bias_adds = 0, cmps = 0, f1 = 0, b1 = 0;
+    nnd_layer_spec spec = nnd_conv_layer(F12, K12, K12, NND_LINEAR);
+    nnd_net *net;
+    nnd_real *x, *z;
+    nnd_rng rng;
+    int o, i, j, c, u, v, status;
+    if (!in || !w) {
+        free(in), free(w);
+        return;
+    }
+    nnd_rng_seed(&rng, 12);
+    for (i = 0; i < C12 * H12 * H12; ++i) in[i] = (nnd_real)nnd_rng_normal(&rng);
+    for (i = 0; i < F12 * C12 * K12 * K12; ++i) w[i] = (nnd_real)nnd_rng_normal(&rng);
+    /* the problem's layer: stride 2, padding 1, then 3x3 max-pooling at stride 1 */
+    direct_conv(in, w, 2, 1, ho, out, &flops, &bias_adds);
+    for (o = 0; o < F12; ++o)
         for (i = 0; i < hp; ++i)
-            for (j = 0; j < hp; ++j) {
-                double m = out[o][i][j];
+            for (j = 0; j < hp; ++j)
                 for (u = 0; u < PK; ++u)
-                    for (v = 0; v < PK; ++v)
-                        if (u || v) {
-                            ++cmps;
-                            if (out[o][i + u][j + v] > m) m = out[o][i + u][j + v];
-                        }
+                    for (v = 0; v < PK; ++v) cmps += u || v; /* 8 comparisons per pooled value */
+    note("stride 2, padding 1: %dx%d maps, pooled %dx%d (the problem: 6 and 4)", ho, ho, hp, hp);
+    note("%ld multiplications and additions (the problem: 1,151,280), %ld bias additions (720), %ld comparisons"
+         " (2,560): %ld in all - the problem's total reads 11,545,600, a slipped digit for 1,154,560",
+         flops, bias_adds, cmps, flops + bias_adds + cmps);
+    /* nnd.h's convolution: stride 1, no padding, 9x9 maps. A true
+       convolution, so the correlation's w(u, v) is its filter at
+       (K-1-u, K-1-v); input HWC */
+    spec.image_c = C12, spec.image_h = H12, spec.image_w = H12;
+    net = nnd_net_create(C12 * H12 * H12, &spec, 1, NND_QUADRATIC, &status);
+    if (!net) {
+        CHECK(0, "course-12: nnd_net_create: %s", nnd_strerror(status));
+        free(in), free(w);
+        return;
+    }
+    for (o = 0; o < F12; ++o) {
+        nnd_biases(net, 0)[o] = (nnd_real)0.1;
+        for (c = 0; c < C12; ++c)
+            for (u = 0; u < K12; ++u)
+                for (v = 0; v < K12; ++v)
+                    nnd_set_weight(net, 0, o, ((K12 - 1 - u) * K12 + (K12 - 1 - v)) * C12 + c,
+                                   w[((o * C12 + c) * K12 + u) * K12 + v]);
+    }
+    x = (nnd_real *)malloc(sizeof(nnd_real) * C12 * H12 * H12);
+    z = (nnd_real *)malloc(sizeof(nnd_real) * F12 * 9 * 9);
+    for (c = 0; c < C12; ++c)
+        for (i = 0; i < H12; ++i)
+            for (j = 0; j < H12; ++j) x[(i * H12 + j) * C12 + c] = (nnd_real)in[(c * H12 + i) * H12 + j];
+    nnd_feedforward(net, x, 1, z);
+    direct_conv(in, w, 1, 0, 9, out, &f1, &b1);
+    for (o = 0; o < F12; ++o)
+        for (i = 0; i < 9; ++i)
+            for (j = 0; j < 9; ++j) {
+                err = fmax(err, fabs(z[(i * 9 + j) * F12 + o] - out[o][i][j]));
+                top = fmax(top, fabs(out[o][i][j]));
             }
-    CHECK_CLOSE("course-12", (double)(mults + adds), 1151280, 0);
-    CHECK_CLOSE("course-12", (double)bias_adds, 720, 0);
-    CHECK_CLOSE("course-12", (double)cmps, 2560, 0);
-    /* the seed's total reads 11,545,600 - a slipped digit; the sum is: */
-    CHECK_CLOSE("course-12", (double)(mults + adds + bias_adds + cmps), 1154560, 0);
-    free(in);
-    free(w);
+    CHECK_CLOSE("course-12", nnd_layer_info(net, 0).out_h, conv_out_size(H12, K12, 0, 1), 0); /* 9 */
+    /* float: sums of 800 products, measured 7e-7 of the largest; double 1e-16 */
+    CHECK_CLOSE("course-12", err / top, 0, PREC(1e-13, 3e-6));
+    note("at stride 1 without padding: %ld multiplications and additions, %ld bias additions", f1, b1);
+    nnd_free(net);
+    free(x), free(z), free(in), free(w);
 }
 
 /* ------------------------------------------------------------ course-13 */
@@ -679,7 +926,7 @@ static void course_13(void)
     for (l = 0; l < 32 * 32; ++l) x[l] = (nnd_real)nnd_rng_uniform(&rng);
     nnd_feedforward(net, x, 1, out);
     for (l = 0; l < 10; ++l) sum += out[l];
-    CHECK_CLOSE("course-13", sum, 1.0, PREC(1e-12, 1e-5)); /* it runs: a softmax distribution */
+    note("it runs: the outputs sum to %.7f", sum);
     nnd_free(net);
 }
 
@@ -689,22 +936,30 @@ static void course_13(void)
    (The problem's statement writes (2 sigma(z) - 1)/2 = tanh(z/2); the /2 on the left is
    wrong: 2 sigma(z) - 1 = tanh(z/2), checked below.) Strictly inside the
    range only while the rounding allows: tanh(x) rounds to exactly 1 in double
-   for x > 19.1, so the range is checked on |x| <= 15. */
+   for x > 19.1 (in float for x > 9.01), so the ranges are reported on
+   |x| <= 15, and the library's tanh and sigmoid layers (nnd_activate) are
+   checked against (1 - e^{-2x}) / (1 + e^{-2x}) and 1 / (1 + e^{-x}). */
 static void course_14(void)
 {
-    double x, lo_t = 1, hi_t = -1, lo_s = 1, hi_s = 0, e1 = 0, e2 = 0, e3 = 0;
+    double x, lo_t = 1, hi_t = -1, lo_s = 1, hi_s = 0, e1 = 0, e2 = 0, e3 = 0, lt = 0, ls = 0;
     for (x = -15; x <= 15; x += 0.0005) {
+        const nnd_real xr = (nnd_real)x;
+        const double e2x = exp(-2.0 * xr);
         double t = tanh(x), s = nnd_sigmoid(x);
-        lo_t = fmin(lo_t, t), hi_t = fmax(hi_t, t), lo_s = fmin(lo_s, s), hi_s = fmax(hi_s, s);
+        nnd_real at, as;
+        nnd_activate(NND_TANH, &xr, &at, 1);
+        nnd_activate(NND_SIGMOID, &xr, &as, 1);
+        lt = fmax(lt, fabs(at - (1 - e2x) / (1 + e2x)));
+        ls = fmax(ls, fabs(as - sigma_by_hand(xr)));
+        lo_t = fmin(lo_t, at), hi_t = fmax(hi_t, at), lo_s = fmin(lo_s, as), hi_s = fmax(hi_s, as);
         e1 = fmax(e1, fabs(t - (2 * nnd_sigmoid(2 * x) - 1)));
-        e2 = fmax(e2, fabs(nnd_activation_prime(NND_TANH, t) - 4 * nnd_sigmoid_prime(2 * x)));
+        /* d tanh/dx = 1 - tanh^2 = 4 sigma'(2x) = 4 e^{-2x} / (1 + e^{-2x})^2 */
+        e2 = fmax(e2, fabs(nnd_activation_prime(NND_TANH, t) - 4 * exp(-2 * x) / ((1 + exp(-2 * x)) * (1 + exp(-2 * x)))));
         e3 = fmax(e3, fabs(2 * s - 1 - tanh(x / 2)));
     }
-    /* distances to the ends of the ranges: all > 0 */
-    CHECK_AT_LEAST("course-14", lo_t + 1, 1e-13); /* tanh > -1 */
-    CHECK_AT_LEAST("course-14", 1 - hi_t, 1e-13); /* tanh < 1 */
-    CHECK_AT_LEAST("course-14", lo_s, 1e-7);      /* sigma > 0 */
-    CHECK_AT_LEAST("course-14", 1 - hi_s, 1e-7);  /* sigma < 1 */
+    note("the layers' ranges on |x| <= 15: tanh %.9g .. %.9g, sigmoid %.3g .. %.9g", lo_t, hi_t, lo_s, hi_s);
+    CHECK_CLOSE("course-14", lt, 0, PREC(1e-15, 2e-7)); /* float: 1.5 ulps of 1, measured 8.8e-8 */
+    CHECK_CLOSE("course-14", ls, 0, PREC(1e-15, 2e-7));
     CHECK_CLOSE("course-14", e1, 0, 1e-12);
     CHECK_CLOSE("course-14", e2, 0, 1e-12);
     CHECK_CLOSE("course-14", e3, 0, 1e-12);
@@ -754,7 +1009,7 @@ static void course_15(void)
         nnd_accuracy(net, &ds->validation, &cv);
         printf("course-15: %-8s %-24s validation %.4f test %.4f\n", have_f ? "Fashion" : "MNIST", cfgs[i].what,
                cv / 10000.0, acc);
-        if (cfgs[i].eta < 1) CHECK_AT_LEAST("course-15", acc, 0.5);
+        if (cfgs[i].eta < 1) CHECK_AT_LEAST("course-15", acc, 0.7); /* measured 0.758 - 0.817 */
         nnd_free(net);
     }
     if (have_f) nnd_mnist_free(&fashion);
@@ -786,7 +1041,7 @@ static void course_16(void)
             train_acc = c / 1000.0;
             printf("course-16: 1,000 images, 40 epochs: training %.3f, test %.3f\n", train_acc, test_acc);
             CHECK_AT_LEAST("course-16", train_acc, 0.98);
-            CHECK_AT_LEAST("course-16", train_acc - test_acc, 0.08);
+            CHECK_AT_LEAST("course-16", train_acc - test_acc, 0.1); /* measured 0.126 */
             nnd_free(net);
         }
     }
@@ -847,13 +1102,16 @@ static double staircase_error(int N)
 }
 /* An m-dimensional tower on the box (0.3, 0.6)^m: 2m step neurons (w = 1000),
    output weights +h/-h and output bias `bias`. Returns the smallest output
-   inside (margin 0.02) and the largest outside, over a grid. */
-static void tower(int m, double h, double bias, double *min_in, double *max_out)
+   inside (margin 0.02) and the largest outside, over a grid; and the output
+   at two points: the box's centre (0.45, ..., 0.45), where it is
+   sigma(m h + bias), and (0.45, 0.1, ...), inside one interval only,
+   where it is sigma(h + bias). */
+static void tower(int m, double h, double bias, double *min_in, double *max_out, double *centre, double *one)
 {
     nnd_net *net = make_net(m, 2 * m, NND_SIGMOID);
     int g = m == 2 ? 60 : 24, total = 1, i, d, n;
     nnd_real *x, *y;
-    *min_in = 1, *max_out = 0;
+    *min_in = 1, *max_out = 0, *centre = *one = NAN;
     for (d = 0; d < m; ++d) total *= g;
     x = (nnd_real *)malloc((size_t)total * m * sizeof *x), y = (nnd_real *)malloc((size_t)total * sizeof *y);
     if (!net || !x || !y) {
@@ -869,6 +1127,13 @@ static void tower(int m, double h, double bias, double *min_in, double *max_out)
     for (i = 0; i < total; ++i)
         for (d = 0, n = i; d < m; ++d, n /= g) x[i * m + d] = (nnd_real)((n % g + 0.5) / g);
     nnd_feedforward(net, x, total, y);
+    {
+        nnd_real p[2][3] = {{(nnd_real)0.45, (nnd_real)0.45, (nnd_real)0.45}, {(nnd_real)0.45, (nnd_real)0.1, (nnd_real)0.1}};
+        nnd_real q[2];
+        nnd_feedforward(net, p[0], 1, &q[0]);
+        nnd_feedforward(net, p[1], 1, &q[1]);
+        *centre = q[0], *one = q[1];
+    }
     for (i = 0; i < total; ++i) {
         int inside = 1, near = 0;
         for (d = 0; d < m; ++d) {
@@ -886,7 +1151,7 @@ static void course_17(void)
 {
     nnd_net *step = make_net(1, 1, NND_LINEAR);
     nnd_real x[1001], y[1001];
-    double worst = 0, e10, e50, lo, hi, s = 0.4, h = 20;
+    double worst = 0, e10, e50, lo, hi, centre = NAN, one = NAN, s = 0.4, h = 20;
     int i;
     if (!step) return;
     /* a single step at s: hidden w = 1000, b = -1000 s, output = hidden */
@@ -897,21 +1162,31 @@ static void course_17(void)
     for (i = 0; i <= 1000; ++i)
         if (fabs(x[i] - s) >= 0.01) worst = fmax(worst, fabs(y[i] - (x[i] > s ? 1.0 : 0.0)));
     nnd_free(step);
-    CHECK_AT_MOST("course-17", worst, 1e-3);
+    /* 0.01 from the step the error is sigma(-1000 0.01) = sigma(-10) by hand
+       (float: x = 0.39 and 0.41 rounded move z by 1e-5, measured 1.4e-5
+       relative; double 1e-13) */
+    CHECK_CLOSE("course-17", worst, sigma_by_hand(-10), sigma_by_hand(-10) * PREC(1e-9, 1e-4));
     e10 = staircase_error(10), e50 = staircase_error(50);
     printf("course-17: max |N(x) - f(x)| on [0,1]: %.4f with 10 neurons, %.4f with 50 (ratio %.2f)\n", e10, e50,
            e10 / e50);
-    CHECK_AT_LEAST("course-17", e10 / e50, 3.0);
-    tower(2, h, -1.5 * h, &lo, &hi); /* 2-D: bias -3h/2 */
-    CHECK_AT_LEAST("course-17", lo, 0.99);
-    CHECK_AT_MOST("course-17", hi, 0.01);
-    tower(3, h, -2.5 * h, &lo, &hi); /* 3-D: bias -(m - 1/2) h */
-    CHECK_AT_LEAST("course-17", lo, 0.99);
-    CHECK_AT_MOST("course-17", hi, 0.01);
+    CHECK_AT_LEAST("course-17", e10 / e50, 4.5); /* error ~ 1/N: 5; measured 5.52 */
+    /* on the grid: at least 0.99 inside, at most 0.01 outside (measured
+       0.99995 and 4.5e-5); the two points against sigma by hand (float: the
+       output's z rounds to ~2e-6, 4.5e-5 sigma' of that at sigma(-10)) */
+    tower(2, h, -1.5 * h, &lo, &hi, &centre, &one); /* 2-D: bias -3h/2 */
+    CHECK_AT_LEAST("course-17", lo - hi, 0.98);
+    CHECK_CLOSE("course-17", centre, sigma_by_hand(0.5 * h), PREC(1e-12, 1e-6));
+    CHECK_CLOSE("course-17", one, sigma_by_hand(-0.5 * h), PREC(1e-15, 1e-9));
+    tower(3, h, -2.5 * h, &lo, &hi, &centre, &one); /* 3-D: bias -(m - 1/2) h */
+    CHECK_AT_LEAST("course-17", lo - hi, 0.98);
+    CHECK_CLOSE("course-17", centre, sigma_by_hand(0.5 * h), PREC(1e-12, 1e-6));
+    CHECK_CLOSE("course-17", one, sigma_by_hand(-1.5 * h), PREC(1e-15, 1e-9));
     /* the stated general bias -(2h - 1)/2 (~ -h) fails for m = 3: a point
-       inside two of the three intervals already gives sigma(2h - h) ~ 1 */
-    tower(3, h, -(2 * h - 1) / 2, &lo, &hi);
-    CHECK_AT_LEAST("course-17", hi, 0.99);
+       inside one of the three intervals gets sigma(h - h + 1/2) = 0.62, one
+       inside two sigma(h + 1/2) ~ 1 */
+    tower(3, h, -(2 * h - 1) / 2, &lo, &hi, &centre, &one);
+    CHECK_CLOSE("course-17", one, sigma_by_hand(0.5), PREC(1e-12, 1e-6));
+    note("with that bias the largest output outside the box is %.6f", hi);
 }
 
 /* ------------------------------------------------------------ course-18 */
@@ -948,7 +1223,7 @@ static void course_18(void)
 
 /* ------------------------------------------------------------ course-19 */
 /* helper (library gap: nnd.h has no recurrent layer): an LSTM cell in double,
-   whatever nnd_real is, with the gates of the seed's notation
+   whatever nnd_real is, with the gates of the problem's notation
      rem   = sigma(W_r x + U_r wm + b_r)     what of the old long-term memory to keep
      save  = sigma(W_s x + U_s wm + b_s)     how much of the candidate to write
      focus = sigma(W_f x + U_f wm + b_f)     what of the memory to show
@@ -1087,7 +1362,7 @@ static void course_19(void)
 
 /* ------------------------------------------------------------ course-20 */
 /* The course's measured points, ours beside them (no equality asserted):
-   Q8  [784,10], quadratic cost, eta 0.875, mini-batch 20: seed best 91.93%;
+   Q8  [784,10], quadratic cost, eta 0.875, mini-batch 20: the problem's best 91.93%;
    Q34 early stopping "improvement = accuracy > factor x best" (factor < 1 is
        more patient than the no-improvement-in-n rule); nnd_plateau has no
        factor, so the rule is an on_epoch callback here (library gap);
@@ -1123,9 +1398,9 @@ static void course_20(void)
     net = nnd_network2(sizes1, 2, NND_QUADRATIC, &rng, &status);
     if (!net) return;
     acc = train_and_score(net, &mnist.training, &mnist.test, 3, 20, 0.875, 0.0, 0.0, 200);
-    printf("course-20: [784,10] quadratic, eta 0.875, m 20, 3 epochs: test %.2f%% (seed: 91.93%% best)\n",
+    printf("course-20: [784,10] quadratic, eta 0.875, m 20, 3 epochs: test %.2f%% (the problem: 91.93%% best)\n",
            100 * acc);
-    CHECK_AT_LEAST("course-20", acc, 0.85);
+    CHECK_AT_LEAST("course-20", acc, 0.9); /* measured 91.55% */
     nnd_free(net);
     /* Q34: factor 1 (= no-improvement-in-5) against factor 0.98 */
     small = nnd_data_slice(&mnist.training, 0, 1000);
@@ -1134,6 +1409,7 @@ static void course_20(void)
         int stop[2];
         for (k = 0; k < 2; ++k) {
             factor_rule r;
+            nnd_history hist;
             nnd_sgd_options opt = nnd_sgd_defaults();
             r.factor = k ? 0.98 : 1.0, r.best = 0, r.patience = 5, r.since = 0, r.stopped_at = 0;
             nnd_rng_seed(&rng, 21);
@@ -1142,13 +1418,18 @@ static void course_20(void)
             opt.epochs = 60, opt.mini_batch_size = 10, opt.eta = 0.5, opt.lmbda = 0.1, opt.rng = &rng;
             opt.evaluation_data = &val, opt.monitor_evaluation_accuracy = 1;
             opt.on_epoch = factor_rule_epoch, opt.user = &r;
-            nnd_sgd(net, &small, &opt, NULL);
+            nnd_sgd(net, &small, &opt, &hist);
             stop[k] = r.stopped_at ? r.stopped_at : 60;
             printf("course-20: early stopping, factor %.2f: stopped after %d epochs, best %.1f%%\n", r.factor,
                    stop[k], r.best / 10.0);
+            /* the trainer ends right after the epoch whose callback asked */
+            CHECK_CLOSE("course-20", hist.epochs, stop[k], 0);
+            nnd_history_free(&hist);
             nnd_free(net);
         }
-        CHECK_AT_LEAST("course-20", stop[1] - stop[0], 0); /* a factor < 1 never stops sooner */
+        /* the same accuracies reach both rules, and a factor < 1 counts as
+           an improvement all the factor-1 rule does: it never stops sooner */
+        note("factor 0.98 ran %d epochs more than factor 1", stop[1] - stop[0]);
     }
     /* Q39: momentum */
     small = nnd_data_slice(&mnist.training, 0, 10000);
@@ -1164,7 +1445,8 @@ static void course_20(void)
         printf("course-20: momentum %.1f, eta 0.1, validation accuracy per epoch:", opt.momentum);
         for (e = 0; e < hist.epochs; ++e) printf(" %.1f%%", hist.evaluation_accuracy[e] / 10.0);
         printf("\n");
-        CHECK_AT_LEAST("course-20", hist.epochs ? hist.evaluation_accuracy[hist.epochs - 1] / 1000.0 : 0, 0.5);
+        /* measured 89.4% and 90.5% */
+        CHECK_AT_LEAST("course-20", hist.epochs ? hist.evaluation_accuracy[hist.epochs - 1] / 1000.0 : 0, 0.85);
         nnd_history_free(&hist);
         nnd_free(net);
     }
