@@ -109,7 +109,10 @@ CHECK_MAYBE_UNUSED static double fd_check(nnd_net *net, const nnd_real *x, const
             err2 += (fd - g[p]) * (fd - g[p]);
             norm2 += (double)g[p] * g[p];
         }
-        worst = fmax(worst, sqrt(err2 / fmax(norm2, 1e-300)));
+        {
+            const double rel = sqrt(err2 / fmax(norm2, 1e-300));
+            if (!(rel <= worst)) worst = rel; /* a NaN is kept (fmax would drop it) */
+        }
     }
     free(g);
     return worst;
