@@ -201,10 +201,15 @@
 
    * Feature maps are stored position-major with channels innermost (HWC):
      value (c, y, x) of an example is at index (y w + x) C + c. A conv
-     layer's weights are one filter per row, [filters x fh fw C], element
-     (ky fw + kx) C + c; the kernel is applied flipped (a true convolution,
-     as network3/Theano), so learned filters match network3's pictures. The
-     nnd JSON file stores filters in network3's (filters, C, fh, fw) order.
+     layer computes a true convolution (the kernel flipped, as
+     network3/Theano), so learned filters match network3's pictures:
+     nnd_weight / nnd_set_weight(net, l, f, k) address kernel element
+     k = (ky fw + kx) C + c of filter f in that (convolution) orientation.
+     The raw block (nnd_weights, nnd_params and the gradients) keeps one
+     filter per row, [filters x fh fw C], each stored flipped - element k
+     at ((fh-1-ky) fw + fw-1-kx) C + c - so that the kernels run it as a
+     correlation. The nnd JSON file stores filters in network3's
+     (filters, C, fh, fw) order.
 
    LIMITATIONS: CPU only; stride 1 and no padding for convolutions, max
    pooling only with non-overlapping blocks; dropout only on dense layers'
@@ -426,7 +431,8 @@ NND_DEF nnd_layer_desc nnd_layer_info(const nnd_net *net, int l);
 NND_DEF size_t nnd_param_count(const nnd_net *net);
 NND_DEF nnd_real *nnd_params(nnd_net *net);        /* the contiguous block */
 NND_DEF nnd_real *nnd_weights(nnd_net *net, int l); /* dense: [n_in x n_out], W^T;
-                        conv: [filters x (fh fw c)], see CONVENTIONS */
+                        conv: [filters x (fh fw c)], each filter
+                        stored flipped: see CONVENTIONS */
 NND_DEF nnd_real *nnd_biases(nnd_net *net, int l);  /* [n_out] */
 /* w^l_jk: dense j = neuron, k = input; conv j = filter, k = (ky fw + kx) c_in + c */
 NND_DEF double nnd_weight(const nnd_net *net, int l, int j, int k);
