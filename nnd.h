@@ -637,6 +637,11 @@ typedef struct nnd_sgd_options {
     double (*eta_schedule)(int epoch, double eta0, void *user);
     /* Called after each epoch; return non-zero to stop training. */
     int (*on_epoch)(const nnd_epoch *e, void *user);
+    /* Called after each mini-batch's update, on the calling thread (NULL:
+       never): epoch 0-based, done = this epoch's examples trained so far
+       (n after the last batch), n = the training set's size. For progress
+       reports; it may not change the net. */
+    void (*on_batch)(int epoch, int done, int n, void *user);
     void *user;
     /* network3.py's regime when non-zero: the L2 term is
        0.5 lmbda sum w^2 / num_training_batches (num = n / mini_batch_size,
@@ -660,6 +665,7 @@ typedef struct nnd_sgd_options {
    train as it does), no early stopping, no schedule, no callback,
    network2's regime, no augmentation. */
 NND_DEF nnd_sgd_options nnd_sgd_defaults(void);
+#define NND_HAS_ON_BATCH 1 /* nnd_sgd_options.on_batch exists (version 0.2) */
 /* network3's SGD(training_data, epochs, mini_batch_size, eta,
    validation_data, test_data, lmbda) as options for nnd_sgd: network3 = 1,
    evaluation_data = validation (accuracy monitored), test_data = test, no
@@ -4589,7 +4595,7 @@ static void nnd__augment_batch(nnd_net *net, const nnd_sgd_options *opt, nnd_rea
 /* One epoch of SGD (20)-(21): shuffle (random.shuffle(training_data)), then
    a step per mini-batch [k, k+m) - forward, backpropagation, update. */
 static void nnd__train_epoch(nnd_net *net, const nnd_data *tr, const nnd_sgd_options *opt,
-                             nnd__sgd_run *R, double eta)
+                             nnd__sgd_run *R, int epoch, double eta)
 {
     const int paced = !NND__REFERENCE && nnd__batch_threads(net, R->m) > 1; /* two settings to choose from */
     int k;
@@ -4605,6 +4611,7 @@ static void nnd__train_epoch(nnd_net *net, const nnd_data *tr, const nnd_sgd_opt
         nnd__backward(net, &P, net->grad, 1);
         nnd__update(net, &P, eta, opt->lmbda, R->n_l2, opt->regularization, opt->momentum, R->vel);
         if (paced && b == R->m) nnd__pace_batch(&net->pace, nnd__now() - t0);
+        if (opt->on_batch) opt->on_batch(epoch, k + b, R->n, opt->user);
     }
 }
 
@@ -4719,7 +4726,7 @@ NND_DEF int nnd_sgd(nnd_net *net, const nnd_data *training, const nnd_sgd_option
             break;
         }
         memcpy(R.snapshot, net->params, net->n_params * sizeof *R.snapshot);
-        nnd__train_epoch(net, training, opt, &R, eta);
+        nnd__train_epoch(net, training, opt, &R, epoch, eta);
         hist->eta[epoch] = eta;
         nnd__epoch_report(opt, R.n, epoch, eta, &rep);
         st = nnd__all_finite(net->params, net->n_params) ? nnd__monitor(net, training, opt, &R, hist, &rep)

@@ -1,6 +1,8 @@
 /* cli_files.h - the files build/network2 and build/network3 write and read
    besides models: text built in memory and saved through nnd_save_file, the
-   network3 checkpoint, and network3's predictions files. Include after
+   network3 checkpoint, and network3's predictions files; and what the two
+   programs share so that they speak alike: their options and the messages
+   about them, the description of a net, the progress line. Include after
    nnd.h (with NND_IMPLEMENTATION defined in the program). The readers take
    (bytes, length), check every field, and report a one-line message in an
    nnd_error; tests/fuzz/ runs them on hostile input.
@@ -9,10 +11,14 @@
    output_check                 whether a file could be saved at a path
    cli_warn_diverging           the one-line warning of a finite blow-up
    ckpt_write / ckpt_parse      the network3 checkpoint
-   predictions_parse            a --predictions file: one class per line */
+   predictions_parse            a --predictions file: one class per line
+   cli_parse / cli_fail         options and their one-line errors
+   cli_describe_net             a net's layer stack in one line
+   cli_progress_*               the progress line of a long epoch */
 #ifndef CLI_FILES_H
 #define CLI_FILES_H
 
+#include <ctype.h>
 #include <errno.h>
 #include <float.h>
 #include <limits.h>
@@ -368,6 +374,334 @@ CLI_DEF int predictions_parse(const char *bytes, size_t len, int n, int classes,
     err->status = NND_OK;
     err->message[0] = '\0';
     return NND_OK;
+}
+
+/* --------------------------------------------------------------- options */
+/* The options of build/network2 and build/network3, parsed alike: "--name
+   value" or "--name=value". A value may not start with "--" (a forgotten
+   value would otherwise take the next option as, say, a file name), and an
+   option that takes a value may be given once (a second one would silently
+   replace the first). Every error is one line on stderr,
+       PROGRAM: --name: what is wrong
+   and exit status 2; a name that is not an option is answered with the
+   nearest option when one is close (cli_distance). */
+#if defined(__GNUC__)
+#define CLI_NORETURN __attribute__((noreturn))
+#else
+#define CLI_NORETURN
+#endif
+
+typedef enum cli_kind {
+    CLI_SWITCH, /* no value */
+    CLI_TEXT,   /* any text that is not empty: a file, a folder, a list */
+    CLI_COUNT,  /* a decimal integer in [min, max] */
+    CLI_REAL,   /* a number in [lo, hi], or (lo, hi] when lo_open */
+    CLI_CHOICE  /* one of choices (NULL-terminated) */
+} cli_kind;
+
+typedef struct cli_opt {
+    const char *name; /* "--eta" */
+    cli_kind kind;
+    const char *what; /* CLI_TEXT, CLI_REAL: the value in messages ("a file name") */
+    unsigned long long min, max;
+    double lo, hi;
+    int lo_open;
+    const char *const *choices;
+    /* set by cli_parse */
+    int given;                /* times given */
+    const char *text;         /* the value as given */
+    unsigned long long count; /* CLI_COUNT */
+    double real;              /* CLI_REAL */
+    int choice;               /* CLI_CHOICE: the index in choices */
+} cli_opt;
+
+/* "1 epoch", "2 epochs": the plural's s for n. */
+CLI_DEF const char *cli_s(long n) { return n == 1 ? "" : "s"; }
+
+CLI_DEF CLI_NORETURN void cli_fail(const char *program, const char *name, const char *fmt, ...)
+{
+    va_list ap;
+    fflush(stdout);
+    fprintf(stderr, "%s: ", program);
+    if (name) fprintf(stderr, "%s: ", name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(2);
+}
+
+/* The Levenshtein distance of a and b (the fewest insertions, deletions and
+   substitutions that turn one into the other); words over 63 characters
+   are far from every name here (64). */
+CLI_DEF int cli_distance(const char *a, const char *b)
+{
+    int row[64], i, j;
+    const int la = (int)strlen(a), lb = (int)strlen(b);
+    if (la > 63 || lb > 63) return 64;
+    for (j = 0; j <= lb; ++j) row[j] = j; /* row i = 0: j insertions */
+    for (i = 1; i <= la; ++i) {
+        int diag = row[0]; /* d(i-1, j-1) */
+        row[0] = i;
+        for (j = 1; j <= lb; ++j) {
+            int best = diag + (a[i - 1] != b[j - 1]);
+            if (row[j] + 1 < best) best = row[j] + 1;         /* delete a[i-1] */
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1; /* insert b[j-1] */
+            diag = row[j];
+            row[j] = best;
+        }
+    }
+    return row[lb];
+}
+
+/* The index of the word of names (n of them, or NULL-terminated when n < 0)
+   nearest to word, if it is close - at most 1 + len/5 edits, so "--epoch"
+   finds "--epochs" and "--x" nothing; the first of equally near ones; -1
+   when none is close. */
+CLI_DEF int cli_nearest(const char *word, const char *const *names, int n)
+{
+    int i, best = -1, best_d = 1 + (int)strlen(word) / 5 + 1;
+    for (i = 0; n < 0 ? names[i] != NULL : i < n; ++i) {
+        const int d = cli_distance(word, names[i]);
+        if (d < best_d) best_d = d, best = i;
+    }
+    return best;
+}
+
+/* What an option's value must be, for messages. */
+CLI_DEF const char *cli_what(const cli_opt *o, char *buf, size_t cap)
+{
+    int i;
+    size_t len = 0;
+    switch (o->kind) {
+    case CLI_COUNT:
+        if (o->max == ULLONG_MAX) snprintf(buf, cap, "an integer >= %llu", o->min);
+        else snprintf(buf, cap, "an integer %llu..%llu", o->min, o->max);
+        return buf;
+    case CLI_CHOICE: /* "a, b or c" */
+        buf[0] = '\0';
+        for (i = 0; o->choices[i] && len + 1 < cap; ++i) {
+            const char *sep = i == 0 ? "" : o->choices[i + 1] ? ", " : " or ";
+            snprintf(buf + len, cap - len, "%s%s", sep, o->choices[i]);
+            len += strlen(buf + len);
+        }
+        return buf;
+    default:
+        return o->what ? o->what : "a value";
+    }
+}
+
+/* Read v as the value of o (a missing value is NULL), or fail. */
+CLI_DEF void cli_value(const char *program, cli_opt *o, const char *v)
+{
+    char buf[256], *end;
+    const char *what = cli_what(o, buf, sizeof buf);
+    int ok = 0;
+    if (!v) cli_fail(program, o->name, "expected %s, got nothing", what);
+    if (v[0] == '-' && v[1] == '-') cli_fail(program, o->name, "expected %s, got the option '%s'", what, v);
+    o->text = v;
+    errno = 0;
+    switch (o->kind) {
+    case CLI_COUNT: /* digits only: strtoull alone would take " 5", "+5" and wrap "-5" */
+        ok = v[0] >= '0' && v[0] <= '9' && (o->count = strtoull(v, &end, 10), !*end) && !errno &&
+             o->count >= o->min && o->count <= o->max;
+        break;
+    case CLI_REAL:
+        ok = *v && !isspace((unsigned char)v[0]) && (o->real = strtod(v, &end), !*end) &&
+             (o->lo_open ? o->real > o->lo : o->real >= o->lo) && o->real <= o->hi;
+        break;
+    case CLI_CHOICE: {
+        int i;
+        for (i = 0; o->choices[i] && !ok; ++i)
+            if (!strcmp(v, o->choices[i])) ok = 1, o->choice = i;
+        if (!ok && (i = cli_nearest(v, o->choices, -1)) >= 0)
+            cli_fail(program, o->name, "expected %s, got '%s'; did you mean %s?", what, v, o->choices[i]);
+        break;
+    }
+    default:
+        ok = *v != '\0';
+    }
+    if (!ok) cli_fail(program, o->name, "expected %s, got '%s'", what, v);
+}
+
+/* Parse argv into opts (n of them). Returns 1 at --help (or -h), which
+   ends the parse, else 0; fails with a message at the first error. */
+CLI_DEF int cli_parse(const char *program, cli_opt *opts, int n, int argc, char **argv)
+{
+    const char *names[64];
+    int i, k;
+    for (k = 0; k < n && k < 64; ++k) names[k] = opts[k].name;
+    for (i = 1; i < argc; ++i) {
+        const char *a = argv[i], *eq = strchr(a, '='), *v;
+        char name[64];
+        size_t len = eq ? (size_t)(eq - a) : strlen(a);
+        cli_opt *o = NULL;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) return 1;
+        if (a[0] != '-') {
+            const cli_opt *prev = NULL;
+            for (k = 0; i > 1 && k < n; ++k)
+                if (!strcmp(argv[i - 1], opts[k].name) && opts[k].kind == CLI_SWITCH) prev = &opts[k];
+            if (prev) cli_fail(program, prev->name, "takes no value, got '%s'", a);
+            cli_fail(program, NULL, "'%s': expected an option (--name), got a word with none before it (see --help)",
+                     a);
+        }
+        if (len >= sizeof name) len = sizeof name - 1; /* too long for any name: unknown below */
+        memcpy(name, a, len);
+        name[len] = '\0';
+        for (k = 0; k < n && !o; ++k)
+            if (!strcmp(name, opts[k].name)) o = &opts[k];
+        if (!o) {
+            k = cli_nearest(name, names, n < 64 ? n : 64);
+            if (k >= 0) cli_fail(program, name, "unknown option; did you mean %s?", names[k]);
+            cli_fail(program, name, "unknown option (see --help)");
+        }
+        if (o->kind == CLI_SWITCH) {
+            if (eq) cli_fail(program, o->name, "takes no value, got '%s'", eq + 1);
+            ++o->given;
+            continue;
+        }
+        v = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
+        if (o->given) cli_fail(program, o->name, "given twice ('%s', then '%s')", o->text, v ? v : "");
+        cli_value(program, o, v);
+        o->given = 1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------- describing a net */
+CLI_DEF const char *cli_activation_name(nnd_activation f)
+{
+    static const char *const names[] = {"sigmoid", "tanh", "relu", "linear", "softmax"};
+    return (unsigned)f < 5 ? names[f] : "?";
+}
+
+CLI_DEF const char *cli_cost_name(nnd_cost c)
+{
+    static const char *const names[] = {"quadratic", "cross-entropy", "log-likelihood"};
+    return (unsigned)c < 3 ? names[c] : "?";
+}
+
+/* net's layer stack in one line:
+     784 inputs -> dense(30, sigmoid) -> dense(10, sigmoid); cross-entropy cost; 23860 parameters
+     1x28x28 input -> conv-pool(20 filters 5x5, pool 2x2, sigmoid) -> ...  */
+CLI_DEF void cli_describe_net(const nnd_net *net, char *out, size_t cap)
+{
+    const int layers = nnd_num_layers(net);
+    nnd_layer_desc d = nnd_layer_info(net, 0);
+    size_t len;
+    int l;
+    if (d.kind == NND_LAYER_DENSE) snprintf(out, cap, "%d input%s", d.n_in, cli_s(d.n_in));
+    else snprintf(out, cap, "%dx%dx%d input", d.in_c, d.in_h, d.in_w);
+    for (l = 0; l < layers && (len = strlen(out)) + 1 < cap; ++l) {
+        char drop[32] = "";
+        d = nnd_layer_info(net, l);
+        if (d.p_dropout > 0) snprintf(drop, sizeof drop, ", dropout %g", d.p_dropout);
+        if (d.kind == NND_LAYER_DENSE && d.activation == NND_SOFTMAX)
+            snprintf(out + len, cap - len, " -> softmax(%d%s)", d.n_out, drop);
+        else if (d.kind == NND_LAYER_DENSE)
+            snprintf(out + len, cap - len, " -> dense(%d, %s%s)", d.n_out, cli_activation_name(d.activation), drop);
+        else if (d.kind == NND_LAYER_CONV_POOL)
+            snprintf(out + len, cap - len, " -> conv-pool(%d filters %dx%d, pool %dx%d, %s)", d.out_c, d.filter_h,
+                     d.filter_w, d.pool_h, d.pool_w, cli_activation_name(d.activation));
+        else if (d.kind == NND_LAYER_CONV)
+            snprintf(out + len, cap - len, " -> conv(%d filters %dx%d, %s)", d.out_c, d.filter_h, d.filter_w,
+                     cli_activation_name(d.activation));
+        else
+            snprintf(out + len, cap - len, " -> pool(%dx%d)", d.pool_h, d.pool_w);
+    }
+    len = strlen(out);
+    snprintf(out + len, cap - len, "; %s cost; %lu parameters", cli_cost_name(nnd_net_cost(net)),
+             (unsigned long)nnd_param_count(net));
+}
+
+/* ------------------------------------------------------------- progress */
+/* The progress line of a long epoch, for a terminal: after an epoch has
+   trained for a while (CLI_PROGRESS_AFTER seconds, or the environment's
+   NND_PROGRESS_AFTER), a line "epoch 3: 21340 / 50000 images, 4210
+   images/s, 7 s left" redrawn in place ('\r') at most every
+   CLI_PROGRESS_EVERY seconds, and erased before the epoch's own lines. Only
+   when the output is a terminal: a log gets the per-epoch lines alone. It
+   needs nnd_sgd to call back after each mini-batch (nnd_sgd_options.on_batch,
+   announced by NND_HAS_ON_BATCH); CLI_PROGRESS_NOTE says, for --help,
+   whether this build's nnd.h does. Times are the caller's clock, in
+   seconds. */
+#define CLI_PROGRESS_AFTER 2.0
+#define CLI_PROGRESS_EVERY 0.25
+#ifdef NND_HAS_ON_BATCH
+#define CLI_PROGRESS_NOTE "in this build (nnd.h calls back after each mini-batch)"
+#else
+#define CLI_PROGRESS_NOTE "not in this build (its nnd.h does not call back after each mini-batch)"
+#endif
+
+typedef struct cli_progress {
+    int on;          /* draw at all */
+    double after;    /* seconds into an epoch before the first draw */
+    double t0;       /* when the epoch's training began */
+    double drawn_at; /* the last draw of this epoch */
+    int width;       /* characters on the line now (0: none) */
+} cli_progress;
+
+/* On when terminal is non-zero; NND_PROGRESS_AFTER, when set, must be a
+   number of seconds >= 0 (else the program fails, as for a bad option). */
+CLI_DEF void cli_progress_init(cli_progress *p, int terminal, const char *program)
+{
+    const char *env = getenv("NND_PROGRESS_AFTER");
+    memset(p, 0, sizeof *p);
+    p->on = terminal;
+    p->after = CLI_PROGRESS_AFTER;
+    if (env) {
+        char *end;
+        double v = strtod(env, &end);
+        if (!*env || *end || !(v >= 0 && v <= 1e9))
+            cli_fail(program, "NND_PROGRESS_AFTER", "expected a number of seconds >= 0, got '%s'", env);
+        p->after = v;
+    }
+}
+
+CLI_DEF void cli_progress_start(cli_progress *p, double now)
+{
+    p->t0 = now;
+    p->drawn_at = now;
+}
+
+CLI_DEF void cli_progress_draw(cli_progress *p, const char *line, FILE *out)
+{
+    const int w = (int)strlen(line);
+    fprintf(out, "\r%s%*s", line, p->width > w ? p->width - w : 0, ""); /* blanks over a longer line */
+    if (p->width > w) fprintf(out, "\r%s", line);
+    fflush(out);
+    p->width = w;
+}
+
+/* After a mini-batch: done of the epoch's n examples trained. */
+CLI_DEF void cli_progress_batch(cli_progress *p, int epoch, int done, int n, double now, FILE *out)
+{
+    const double elapsed = now - p->t0;
+    char line[160], left[32];
+    double rate, rest;
+    if (!p->on || elapsed < p->after || (now - p->drawn_at < CLI_PROGRESS_EVERY && done < n)) return;
+    p->drawn_at = now;
+    if (done >= n) { /* the monitors run next, and may take a while too */
+        snprintf(line, sizeof line, "epoch %d: %d images trained; evaluating ...", epoch, n);
+        cli_progress_draw(p, line, out);
+        return;
+    }
+    rate = done / elapsed;
+    rest = (n - done) / (rate > 0 ? rate : 1);
+    if (rest < 90) snprintf(left, sizeof left, "%.0f s", rest);
+    else if (rest < 5400) snprintf(left, sizeof left, "%.0f min", rest / 60);
+    else snprintf(left, sizeof left, "%.1f h", rest / 3600);
+    snprintf(line, sizeof line, "epoch %d: %d / %d images, %.0f images/s, %s left", epoch, done, n, rate, left);
+    cli_progress_draw(p, line, out);
+}
+
+/* Erase the line, if one is drawn, before other output. */
+CLI_DEF void cli_progress_clear(cli_progress *p, FILE *out)
+{
+    if (!p->width) return;
+    fprintf(out, "\r%*s\r", p->width, "");
+    fflush(out);
+    p->width = 0;
 }
 
 #endif /* CLI_FILES_H */
