@@ -1,15 +1,19 @@
 /* Chapter 1 of the book, checked: every exercise (ch1-ex1 .. ch1-ex8) and the
-   chapter's numeric claims (perceptrons, NAND adder, quadratic cost and the
-   mini-batch rule), each by a function named after its id in
-   exercises/README.md.
+   chapter's numeric claims (perceptrons, NAND adder, the MNIST data as the
+   chapter uses it, quadratic cost and stochastic gradient descent), each by
+   a function named after its id in exercises/README.md. Expected values
+   come from this file: a perceptron evaluator (the library has no step
+   neuron), a forward pass, BP1-BP4 and the SGD step written out in double,
+   the raw MNIST files read with stdio.
 
    Build from the repository root (MNIST in data/mnist, `make data`):
      cc -std=c99 -pedantic -Wall -Wextra -Werror -O3 exercises/ch1.c -o ch1 -lm
    Every line reads "id  measured  expected  tol  PASS|FAIL"; lines starting
-   with '#' say what the next check measures. The last line is
-   "N passed, N failed". Runs in float (default) or with -DNND_DOUBLE; where
-   the library's own arithmetic is in nnd_real the tolerance follows the
-   precision (TOL(double, float)). */
+   with '#' say what the next check measures, or print a value that is not
+   counted (arithmetic that holds whatever the library does). The last line
+   is "N passed, N failed". Runs in float (default) or with -DNND_DOUBLE;
+   where the library's own arithmetic is in nnd_real the tolerance follows
+   the precision (TOL(double, float)). */
 #define NND_IMPLEMENTATION
 #include "../nnd.h"
 #include "../tests/check.h"
@@ -19,6 +23,8 @@
 #include <string.h>
 #include <time.h>
 
+/* sigma(z) written out, for the expected values (not the library's nnd_sigmoid). */
+static double hand_sigmoid(double z) { return 1.0 / (1.0 + exp(-z)); }
 
 /* A stack of dense sigmoid layers on n_in inputs, all parameters zero. */
 static nnd_net *sigmoid_net(int n_in, const int *widths, int n_layers, nnd_cost cost)
@@ -169,6 +175,34 @@ static double adder_sigmoid_error(double c)
     return worst;
 }
 
+/* ch1-ex2's failure case: w = (c, -c), b = 0. At x = (1, 1), z = 0 and the
+   sigmoid neuron stays at 1/2 for every c (the perceptron says 0); at
+   x = (1, 0) the same neuron gives sigma(c), which does tend to the step. */
+static void ch1_ex2_failure(void)
+{
+    static const double big[] = {1, 1e3, 1e6};
+    int i, widths[] = {1};
+    nnd_net *net = sigmoid_net(2, widths, 1, NND_QUADRATIC);
+    nnd_real x[4] = {1, 1, 1, 0}, out[2] = {0, 0};
+    double at_zero = 0.0, off_zero = 0.0, p, xd[2] = {1, 1};
+    for (i = 0; i < 3; ++i) {
+        const double w[] = {big[i], -big[i]};
+        set_neuron(net, 0, 0, w, 0);
+        nnd_feedforward(net, x, 2, out);
+        at_zero = fmax(at_zero, fabs((double)out[0] - 0.5));
+        off_zero = fmax(off_zero, fabs((double)out[1] - hand_sigmoid(big[i])));
+    }
+    perceptron_forward(net, xd, &p);
+    note("ch1-ex2: failure case w = (c, -c), b = 0, x = (1, 1): max |sigmoid output - 0.5| over c = 1, 1e3, 1e6");
+    /* z = c - c = 0 exactly in float and double, and sigma(0) = 1/2 exactly */
+    CHECK_CLOSE("ch1-ex2", at_zero, 0, 0);
+    note("ch1-ex2: ... where the perceptron outputs %g (the evaluator of this file, not the library)", p);
+    note("ch1-ex2: the same neurons at x = (1, 0): max |output - sigma(c)| (sigma written out here)");
+    /* measured 0 (double) and 1.9e-8 (float: sigma(1) rounded to float) */
+    CHECK_CLOSE("ch1-ex2", off_zero, 0, TOL(1e-15, 1e-7));
+    nnd_free(net);
+}
+
 /* ch1-ex2: sigmoid neurons with parameters c w, c b tend to the perceptrons as
    c grows (when no w.x + b is 0); a neuron sitting at w.x + b = 0 stays at
    1/2 for every c, while the perceptron says 0. */
@@ -176,7 +210,7 @@ static void ch1_ex2(void)
 {
     static const double cs[] = {1, 5, 10, 50};
     double err[4];
-    int i, falling = 1, widths[] = {1};
+    int i, falling = 1;
     for (i = 0; i < 4; ++i) {
         err[i] = adder_sigmoid_error(cs[i]);
         note("ch1-ex2: c = %-3g max |sigmoid adder - perceptron adder| = %.3g", cs[i], err[i]);
@@ -186,24 +220,7 @@ static void ch1_ex2(void)
     CHECK_CLOSE("ch1-ex2", falling, 1, 0);
     note("ch1-ex2: at c = 50 the error is below 1e-12 (smallest |z| is 1, sigma(-50) ~ 2e-22)");
     CHECK_AT_MOST("ch1-ex2", err[3], 1e-12);
-    {
-        static const double big[] = {1, 1e3, 1e6};
-        nnd_net *net = sigmoid_net(2, widths, 1, NND_QUADRATIC);
-        nnd_real x[2] = {1, 1}, out = 0;
-        double worst = 0.0, p, xd[2] = {1, 1};
-        for (i = 0; i < 3; ++i) {
-            const double w[] = {big[i], -big[i]};
-            set_neuron(net, 0, 0, w, 0);
-            nnd_feedforward(net, x, 1, &out);
-            worst = fmax(worst, fabs((double)out - 0.5));
-        }
-        perceptron_forward(net, xd, &p);
-        note("ch1-ex2: failure case w = (c, -c), b = 0, x = (1, 1): sigmoid output stays 0.5 for c = 1, 1e3, 1e6");
-        CHECK_CLOSE("ch1-ex2", 0.5 + worst, 0.5, 0);
-        note("ch1-ex2: ... while the perceptron outputs 0");
-        CHECK_CLOSE("ch1-ex2", p, 0, 0);
-        nnd_free(net);
-    }
+    ch1_ex2_failure();
 }
 
 /* ch1-ex3: a 4-neuron layer turning the 10 digit outputs into the digit's
@@ -253,15 +270,20 @@ static void ch1_ex3(void)
 }
 
 /* ch1-ex4: among steps of length eps, dv = -eps grad/|grad| minimises
-   grad . dv (Cauchy-Schwarz). The gradient is the library's: nnd_backprop of
-   a [4,2] network (10 parameters) on two examples. */
+   grad . dv (Cauchy-Schwarz). That inequality holds for any vector, so it is
+   printed, not counted. What the library must get right is that its
+   gradient (nnd_backprop of a [4,2] network, 10 parameters, two examples)
+   is the gradient of its cost (nnd_batch_cost): the cost then falls along
+   -grad/|grad| at the rate |grad|, faster than along any other direction. */
 static void ch1_ex4(void)
 {
     int widths[] = {2}, i, p, labels[2] = {0, 1};
     nnd_net *net = sigmoid_net(4, widths, 1, NND_CROSS_ENTROPY);
     nnd_rng rng;
     nnd_real x[8], g[10], keep[10];
-    double gn = 0.0, eps = 1e-3, worst = HUGE_VAL, c0 = 0.0, c1 = 0.0, best_random_drop = HUGE_VAL;
+    double gn = 0.0, eps = 1e-3, worst = HUGE_VAL, c0 = 0.0, c1, cs[4], best_random = HUGE_VAL;
+    static const double step[4] = {2, 1, -1, -2};
+    const double h = 1e-2;
     nnd_rng_seed(&rng, 4);
     nnd_default_weight_initializer(net, &rng);
     for (i = 0; i < 8; ++i) x[i] = (nnd_real)nnd_rng_uniform(&rng);
@@ -278,22 +300,20 @@ static void ch1_ex4(void)
         for (p = 0; p < 10; ++p) dot += g[p] * (eps * u[p] / un);
         worst = fmin(worst, dot);
     }
-    note("ch1-ex4: min over 1e5 random steps of length eps of grad.dv, minus the bound -eps|grad| (>= 0)");
-    CHECK_AT_LEAST("ch1-ex4", worst - (-eps * gn), -1e-12);
-    {
-        double dot = 0.0;
-        for (p = 0; p < 10; ++p) dot += g[p] * (-eps * g[p] / gn);
-        note("ch1-ex4: dv = -eps grad/|grad| attains grad.dv = -eps|grad| (ratio)");
-        CHECK_CLOSE("ch1-ex4", dot / (-eps * gn), 1.0, 1e-12);
-    }
-    /* The same on the cost itself: moving the network's parameters by that
-       step lowers C by eps |grad| to first order; random steps of the same
-       length lower it less. */
+    note("ch1-ex4: Cauchy-Schwarz: min over 1e5 random steps of length eps of grad.dv is %.4g, above the bound "
+         "-eps|grad| = %.4g, which dv = -eps grad/|grad| attains", worst, -eps * gn);
+    /* The cost along u = grad/|grad| at w + s h u, s = 2, 1, -1, -2 (cs[2] = C(w - h u) is the steepest step). */
     memcpy(keep, nnd_params(net), sizeof keep);
-    for (p = 0; p < 10; ++p) nnd_params(net)[p] = (nnd_real)(keep[p] - 1e-2 * g[p] / gn);
-    nnd_batch_cost(net, x, NULL, labels, 2, &c1);
-    note("ch1-ex4: cost change along the steepest step of length 1e-2, over -1e-2 |grad|");
-    CHECK_CLOSE("ch1-ex4", (c1 - c0) / (-1e-2 * gn), 1.0, TOL(1e-2, 2e-2));
+    for (i = 0; i < 4; ++i) {
+        for (p = 0; p < 10; ++p) nnd_params(net)[p] = (nnd_real)(keep[p] + step[i] * h * g[p] / gn);
+        nnd_batch_cost(net, x, NULL, labels, 2, &cs[i]);
+    }
+    c1 = cs[2];
+    note("ch1-ex4: slope of the cost along grad/|grad| (fourth-order central difference, h = 1e-2) over |grad| "
+         "(1 when grad is the cost's gradient)");
+    /* measured 1 - 3.5e-10 (double) and 1 + 8.3e-6 (float: C's rounding, 6e-8 of 1.4, over 12h|grad|/18);
+       a gradient off by 1 % in any layer moves it by ~1e-2 */
+    CHECK_CLOSE("ch1-ex4", (-cs[0] + 8 * cs[1] - 8 * cs[2] + cs[3]) / (12 * h * gn), 1.0, TOL(1e-8, 5e-5));
     for (i = 0; i < 200; ++i) {
         double u[10], un = 0.0, c2 = 0.0;
         for (p = 0; p < 10; ++p) {
@@ -301,12 +321,15 @@ static void ch1_ex4(void)
             un += u[p] * u[p];
         }
         un = sqrt(un);
-        for (p = 0; p < 10; ++p) nnd_params(net)[p] = (nnd_real)(keep[p] + 1e-2 * u[p] / un);
+        for (p = 0; p < 10; ++p) nnd_params(net)[p] = (nnd_real)(keep[p] + h * u[p] / un);
         nnd_batch_cost(net, x, NULL, labels, 2, &c2);
-        best_random_drop = fmin(best_random_drop, c2 - c0);
+        best_random = fmin(best_random, c2 - c0);
     }
-    note("ch1-ex4: best cost change of 200 random steps of the same length, minus the steepest one (>= 0)");
-    CHECK_AT_LEAST("ch1-ex4", best_random_drop - (c1 - c0), 0.0);
+    note("ch1-ex4: (best cost change of 200 random steps of length h) - (the steepest step's), over h |grad|");
+    /* measured 0.258 (float and double): the best of 200 random directions in 10 dimensions is at
+       cos 0.74 to the gradient; a cost that does not move, or a "gradient" that is not the cost's,
+       lands far below 0.1 */
+    CHECK_AT_LEAST("ch1-ex4", (best_random - (c1 - c0)) / (h * gn), 0.1);
     nnd_free(net);
 }
 
@@ -341,6 +364,8 @@ static void ch1_ex5(void)
     nnd_sgd_options opt = nnd_sgd_defaults();
     static trace t;
     double prev = 0.0;
+    nnd_set_weight(net, 0, 0, 0, 0.0); /* the start x = b = 0 (the weight never matters: its input is 0) */
+    nnd_biases(net, 0)[0] = 0;
     memset(&d, 0, sizeof d);
     d.n = 1;
     d.n_in = 1;
@@ -372,7 +397,10 @@ static void ch1_ex5(void)
 /* ch1-ex6: online learning (mini-batch 1) against mini-batches of 20, one
    epoch of [784,30,10] network.py-style (quadratic cost, N(0,1) weights),
    eta = 3.0 in both (the update already averages over the mini-batch).
-   No numeric claim: report accuracy and CPU time; assert well above chance. */
+   No numeric claim: report both accuracies and CPU times. The times (and
+   their ratio) are printed, not asserted - a CPU-time ratio moves with the
+   machine's load; the accuracies are asserted, each bound below what was
+   measured as said at the check. */
 static void ch1_ex6(const nnd_mnist *m)
 {
     static const int mbs[] = {1, 20};
@@ -400,9 +428,14 @@ static void ch1_ex6(const nnd_mnist *m)
     }
     note("ch1-ex6: online (m = 1) is %.2fx the CPU time of m = 20 per epoch", secs[0] / secs[1]);
     note("ch1-ex6: test accuracy after one online epoch (chance is 1000)");
-    CHECK_AT_LEAST("ch1-ex6", correct[0], 5000);
+    /* measured 8074 (float) and 6792 (double), gcc and clang alike: 50,000 steps at eta = 3 amplify
+       rounding, so the two precisions part; over seeds 1-12 in both precisions it lay in 6792-8312,
+       and the bound sits just below that range */
+    CHECK_AT_LEAST("ch1-ex6", correct[0], 6700);
     note("ch1-ex6: test accuracy after one epoch with m = 20");
-    CHECK_AT_LEAST("ch1-ex6", correct[1], 5000);
+    /* measured 7771 (float) and 7770 (double); over seeds 1-12 the precisions never differed by more
+       than 1, and seed 6 gives the lowest of the twelve (7771-8907) */
+    CHECK_AT_LEAST("ch1-ex6", correct[1], 7700);
 }
 
 /* ch1-ex7: the matrix feedforward a' = sigma(w a + b) (22) is, component by
@@ -427,7 +460,7 @@ static void ch1_ex7(void)
             for (j = 0; j < sizes[l + 1]; ++j) {
                 double z = nnd_biases(net, l)[j];
                 for (k = 0; k < n; ++k) z += nnd_weight(net, l, j, k) * a[k];
-                next[j] = nnd_sigmoid(z);
+                next[j] = hand_sigmoid(z);
             }
             n = sizes[l + 1];
             for (j = 0; j < n; ++j) a[j] = next[j];
@@ -445,7 +478,7 @@ static void ch1_ex7(void)
    cross-entropy with the 1/sqrt(n_in) initialisation, eta = 0.5, 5 epochs.
    With the quadratic cost the accuracy climbs in steps of roughly 10 %: each
    output neuron that starts saturated learns only once it leaves the flat
-   part of the sigmoid. Assert only well above chance. */
+   part of the sigmoid. The bounds sit just below what was measured. */
 static void ch1_ex8(const nnd_mnist *m)
 {
     int sizes[] = {784, 10}, st, e, best[2] = {0, 0}, v;
@@ -474,9 +507,11 @@ static void ch1_ex8(const nnd_mnist *m)
         nnd_free(net);
     }
     note("ch1-ex8: best test accuracy of [784,10], quadratic cost (percent; chance is 10)");
-    CHECK_AT_LEAST("ch1-ex8", best[0] / 100.0, 60.0);
+    /* measured 74.94 (float) and 74.97 (double), gcc and clang */
+    CHECK_AT_LEAST("ch1-ex8", best[0] / 100.0, 74.0);
     note("ch1-ex8: best test accuracy of [784,10], cross-entropy (percent)");
-    CHECK_AT_LEAST("ch1-ex8", best[1] / 100.0, 85.0);
+    /* measured 89.84 in both precisions (best of 5 epochs: 8984 8959 8970 8966 8980) */
+    CHECK_AT_LEAST("ch1-ex8", best[1] / 100.0, 89.5);
 }
 
 /* Section "Perceptrons": the cheese-festival perceptron, weights 6 (weather),
@@ -528,46 +563,375 @@ static void claim_ch1_nand(void)
     nnd_free(adder);
 }
 
-/* The quadratic cost (6), C = (1/2n) sum_x |y(x) - a|^2, is what
-   nnd_total_cost reports, and one mini-batch step (20)-(21) is
-   w -> w - (eta/m) sum_x grad C_x: checked on a [3,4,2] network and 6 examples. */
-static void claim_ch1_sgd(void)
+/* ---------------------------------------------------------------------------
+   ch1-claim-sgd: the quadratic cost (6) and stochastic gradient descent as
+   the chapter describes it - each epoch a fresh random order of the
+   training data, cut into mini-batches of m, the last one shorter when m
+   does not divide n, and for each the step (20)-(21)
+     w -> w - (eta/m') sum_x grad C_x,   m' = the mini-batch's own size
+   (network.py's len(mini_batch)). The expected values come from the plain
+   loops below, in double: forward pass, BP1-BP4 and the step, for a stack
+   of sigmoid layers up to 4 wide with the quadratic cost. */
+enum { HAND_L = 2, HAND_W = 4 };
+
+typedef struct hand_net {
+    int sizes[HAND_L + 1];
+    double w[HAND_L][HAND_W][HAND_W], b[HAND_L][HAND_W]; /* w[l][j][k] = w^{l+1}_jk */
+} hand_net;
+
+static void hand_from(hand_net *H, nnd_net *net, const int *sizes)
 {
+    int l, j, k;
+    for (l = 0; l <= HAND_L; ++l) H->sizes[l] = sizes[l];
+    for (l = 0; l < HAND_L; ++l)
+        for (j = 0; j < sizes[l + 1]; ++j) {
+            H->b[l][j] = nnd_biases(net, l)[j];
+            for (k = 0; k < sizes[l]; ++k) H->w[l][j][k] = nnd_weight(net, l, j, k);
+        }
+}
+
+/* a[l] = sigma(w a[l-1] + b) (22), a[0] = x. */
+static void hand_forward(const hand_net *H, const nnd_real *x, double a[HAND_L + 1][HAND_W])
+{
+    int l, j, k;
+    for (k = 0; k < H->sizes[0]; ++k) a[0][k] = x[k];
+    for (l = 0; l < HAND_L; ++l)
+        for (j = 0; j < H->sizes[l + 1]; ++j) {
+            double z = H->b[l][j];
+            for (k = 0; k < H->sizes[l]; ++k) z += H->w[l][j][k] * a[l][k];
+            a[l + 1][j] = hand_sigmoid(z);
+        }
+}
+
+/* Add grad C_x of C_x = |y - a^L|^2 / 2 to gw, gb: BP1 delta^L = (a - y) sigma'(z^L),
+   BP2 delta^l = (w^{l+1})^T delta^{l+1} sigma'(z^l), sigma' = a (1 - a); BP3, BP4. */
+static void hand_gradient(const hand_net *H, const nnd_real *x, const nnd_real *y,
+                          double gw[HAND_L][HAND_W][HAND_W], double gb[HAND_L][HAND_W])
+{
+    double a[HAND_L + 1][HAND_W], d[HAND_L][HAND_W];
+    int l, j, k;
+    hand_forward(H, x, a);
+    for (j = 0; j < H->sizes[HAND_L]; ++j)
+        d[HAND_L - 1][j] = (a[HAND_L][j] - y[j]) * a[HAND_L][j] * (1 - a[HAND_L][j]);
+    for (l = HAND_L - 2; l >= 0; --l)
+        for (k = 0; k < H->sizes[l + 1]; ++k) {
+            double s = 0.0;
+            for (j = 0; j < H->sizes[l + 2]; ++j) s += H->w[l + 1][j][k] * d[l + 1][j];
+            d[l][k] = s * a[l + 1][k] * (1 - a[l + 1][k]);
+        }
+    for (l = 0; l < HAND_L; ++l)
+        for (j = 0; j < H->sizes[l + 1]; ++j) {
+            gb[l][j] += d[l][j];
+            for (k = 0; k < H->sizes[l]; ++k) gw[l][j][k] += a[l][k] * d[l][j];
+        }
+}
+
+/* One epoch over the first n examples in their storage order: mini-batches
+   [k, k+m), the last of size m' = n - k when m does not divide n, each
+   stepped by eta/m'. */
+static void hand_epoch(hand_net *H, const nnd_real *x, const nnd_real *y, int n, int m, double eta)
+{
+    const int n_in = H->sizes[0], n_out = H->sizes[HAND_L];
+    int k, mb, i, l, j, q;
+    for (k = 0; k < n; k += mb) {
+        double gw[HAND_L][HAND_W][HAND_W], gb[HAND_L][HAND_W];
+        mb = n - k < m ? n - k : m;
+        memset(gw, 0, sizeof gw);
+        memset(gb, 0, sizeof gb);
+        for (i = k; i < k + mb; ++i) hand_gradient(H, x + i * n_in, y + i * n_out, gw, gb);
+        for (l = 0; l < HAND_L; ++l)
+            for (j = 0; j < H->sizes[l + 1]; ++j) {
+                H->b[l][j] -= eta / mb * gb[l][j];
+                for (q = 0; q < H->sizes[l]; ++q) H->w[l][j][q] -= eta / mb * gw[l][j][q];
+            }
+    }
+}
+
+/* Largest |library parameter - hand parameter| / max(1, |hand parameter|). */
+static double hand_diff(nnd_net *net, const hand_net *H)
+{
+    double worst = 0.0;
+    int l, j, k;
+    for (l = 0; l < HAND_L; ++l)
+        for (j = 0; j < H->sizes[l + 1]; ++j) {
+            worst = fmax(worst, fabs(nnd_biases(net, l)[j] - H->b[l][j]) / fmax(1.0, fabs(H->b[l][j])));
+            for (k = 0; k < H->sizes[l]; ++k)
+                worst = fmax(worst, fabs(nnd_weight(net, l, j, k) - H->w[l][j][k]) / fmax(1.0, fabs(H->w[l][j][k])));
+        }
+    return worst;
+}
+
+/* The cost (6), C = (1/2n) sum_x |y(x) - a|^2, and one epoch of 7 examples
+   in mini-batches of 3, 3 and 1 (rng NULL: the storage order), on [3,4,2]. */
+static void sgd_cost_and_step(void)
+{
+    enum { N = 7, M = 3 };
     int sizes[] = {3, 4, 2}, st, i, j;
     nnd_rng rng;
     nnd_net *net;
-    nnd_real x[18], y[12], out[12], g[26], before[26];
+    nnd_real x[3 * N], y[2 * N];
     nnd_data d;
     nnd_sgd_options opt = nnd_sgd_defaults();
-    double sum = 0.0, cost, worst = 0.0;
-    size_t p, n;
+    hand_net H, H_short_dropped;
+    double sum = 0.0, cost, a[HAND_L + 1][HAND_W];
     nnd_rng_seed(&rng, 21);
     net = nnd_network2(sizes, 3, NND_QUADRATIC, &rng, &st);
-    n = nnd_param_count(net);
-    for (i = 0; i < 18; ++i) x[i] = (nnd_real)nnd_rng_uniform(&rng);
-    for (i = 0; i < 12; ++i) y[i] = (nnd_real)nnd_rng_uniform(&rng);
-    memset(&d, 0, sizeof d);
-    d.n = 6;
-    d.n_in = 3;
-    d.x = x;
-    d.y = y;
-    d.n_y = 2;
-    nnd_feedforward(net, x, 6, out);
-    for (i = 0; i < 6; ++i)
-        for (j = 0; j < 2; ++j) sum += ((double)y[2 * i + j] - out[2 * i + j]) * ((double)y[2 * i + j] - out[2 * i + j]);
+    fill(&rng, x, 3 * N, 0, 1);
+    fill(&rng, y, 2 * N, 0, 1);
+    d = nnd_data_targets(nnd_data_reals(x, N, 3, NULL), y, 2);
+    hand_from(&H, net, sizes);
+    for (i = 0; i < N; ++i) {
+        hand_forward(&H, x + 3 * i, a);
+        for (j = 0; j < 2; ++j) sum += (y[2 * i + j] - a[HAND_L][j]) * (y[2 * i + j] - a[HAND_L][j]);
+    }
     nnd_total_cost(net, &d, 0.0, 0, &cost);
-    note("ch1-claim-sgd: nnd_total_cost against (1/2n) sum |y - a|^2 (6)");
-    CHECK_CLOSE("ch1-claim-sgd", cost, sum / 12, TOL(1e-14, 1e-6));
-    memcpy(before, nnd_params(net), n * sizeof(nnd_real));
-    nnd_backprop(net, x, y, NULL, 6, g, NULL);
+    note("ch1-claim-sgd: nnd_total_cost against (1/2n) sum |y - a|^2 (6), a by the plain forward pass");
+    /* measured 0 (double) and 1.9e-9 (float) on a cost of 0.052 */
+    CHECK_CLOSE("ch1-claim-sgd", cost, sum / (2 * N), TOL(1e-15, 2e-8));
+    H_short_dropped = H;
+    hand_epoch(&H, x, y, N, M, 0.7);
+    hand_epoch(&H_short_dropped, x, y, N - N % M, M, 0.7); /* the same epoch without its last mini-batch */
     opt.epochs = 1;
-    opt.mini_batch_size = 6;
+    opt.mini_batch_size = M;
     opt.eta = 0.7;
     train(net, &d, &opt, NULL);
-    for (p = 0; p < n; ++p) worst = fmax(worst, fabs(nnd_params(net)[p] - (before[p] - 0.7 / 6 * g[p])));
-    note("ch1-claim-sgd: one mini-batch step against w - (eta/m) sum grad C_x (20)-(21), max difference");
-    CHECK_CLOSE("ch1-claim-sgd", worst, 0, TOL(1e-14, 1e-6));
+    note("ch1-claim-sgd: leaving out the last mini-batch (1 example) would move a parameter by up to %.3g",
+         hand_diff(net, &H_short_dropped));
+    note("ch1-claim-sgd: one epoch, n = 7 in mini-batches of 3, 3, 1 stepped by eta/m' (20)-(21): "
+         "max |library - plain loops| / max(1, |w|) over the parameters");
+    /* measured 1.1e-16 (double) and 9.1e-8 (float: the parameters' rounding); a rule that drops the
+       last batch (0.047, the note above) or steps it by eta/3 moves a parameter by 1e-2 or more */
+    CHECK_CLOSE("ch1-claim-sgd", hand_diff(net, &H), 0, TOL(1e-15, 5e-7));
     nnd_free(net);
+}
+
+/* The order of an epoch, seen through the weights. A linear neuron
+   a = w.x + b with quadratic cost, mini-batches of 1, eta = 1/2, on N
+   one-hot examples x_i = e_i with target 1, from w = 0, b = 0: the example
+   visited t-th (t = 0, 1, ...) finds b = 1 - 2^-t and w_i = 0, so its step
+   (dC/dw_i = dC/db = a - y = -2^-t) leaves w_i = 2^-(t+1) and
+   b = 1 - 2^-(t+1), all powers of two and exact in float. After each epoch
+   the callback reads every w_i as a position and puts w, b back to 0. */
+enum { N_ORDER = 16, E_ORDER = 400 };
+
+typedef struct order_log {
+    nnd_net *net;
+    int epochs;
+    int pos[E_ORDER][N_ORDER]; /* position of example i in epoch e; -1: not 2^-(t+1) */
+} order_log;
+
+static int record_order(const nnd_epoch *e, void *user)
+{
+    order_log *o = (order_log *)user;
+    int i, t;
+    if (e->epoch >= E_ORDER) return 1;
+    for (i = 0; i < N_ORDER; ++i) {
+        const double w = nnd_weight(o->net, 0, 0, i);
+        o->pos[e->epoch][i] = -1;
+        for (t = 0; t < N_ORDER; ++t)
+            if (w == ldexp(1.0, -(t + 1))) o->pos[e->epoch][i] = t;
+    }
+    o->epochs = e->epoch + 1;
+    memset(nnd_params(o->net), 0, nnd_param_count(o->net) * sizeof(nnd_real));
+    return 0;
+}
+
+/* 1 when pos gives each example its own position in 0..N-1. */
+static int is_permutation(const int *pos)
+{
+    int seen[N_ORDER] = {0}, i;
+    for (i = 0; i < N_ORDER; ++i) {
+        if (pos[i] < 0 || seen[pos[i]]) return 0;
+        seen[pos[i]] = 1;
+    }
+    return 1;
+}
+
+/* 1 when epoch e's order is neither the storage order nor epoch e-1's. */
+static int is_fresh(const order_log *o, int e)
+{
+    int i, same_prev = e > 0, identity = 1;
+    for (i = 0; i < N_ORDER; ++i) {
+        identity &= o->pos[e][i] == i;
+        if (e > 0) same_prev &= o->pos[e][i] == o->pos[e - 1][i];
+    }
+    return !identity && !same_prev;
+}
+
+static void sgd_order(void)
+{
+    static order_log o;
+    static nnd_real x[N_ORDER * N_ORDER], y[N_ORDER];
+    nnd_layer_spec spec = nnd_dense_layer(1, NND_LINEAR, 0.0);
+    int st, i, t, e, perms = 0, fresh = 0, count[N_ORDER][N_ORDER];
+    nnd_net *net = nnd_net_create(N_ORDER, &spec, 1, NND_QUADRATIC, &st);
+    nnd_rng rng;
+    nnd_sgd_options opt = nnd_sgd_defaults();
+    nnd_data d;
+    double chi2 = 0.0, expect = (double)E_ORDER / N_ORDER;
+    memset(nnd_params(net), 0, nnd_param_count(net) * sizeof(nnd_real));
+    for (i = 0; i < N_ORDER; ++i) {
+        x[i * N_ORDER + i] = 1;
+        y[i] = 1;
+    }
+    d = nnd_data_targets(nnd_data_reals(x, N_ORDER, N_ORDER, NULL), y, 1);
+    nnd_rng_seed(&rng, 15);
+    o.net = net;
+    opt.epochs = E_ORDER;
+    opt.mini_batch_size = 1;
+    opt.eta = 0.5;
+    opt.rng = &rng;
+    opt.on_epoch = record_order;
+    opt.user = &o;
+    train(net, &d, &opt, NULL);
+    memset(count, 0, sizeof count);
+    for (e = 0; e < o.epochs; ++e) {
+        perms += is_permutation(o.pos[e]);
+        fresh += is_fresh(&o, e);
+        for (i = 0; i < N_ORDER; ++i)
+            if (o.pos[e][i] >= 0) ++count[i][o.pos[e][i]];
+    }
+    for (i = 0; i < N_ORDER; ++i)
+        for (t = 0; t < N_ORDER; ++t) chi2 += (count[i][t] - expect) * (count[i][t] - expect) / expect;
+    note("ch1-claim-sgd: %d epochs of 16 one-hot examples, mini-batches of 1: epochs that visit every example "
+         "exactly once", E_ORDER);
+    CHECK_CLOSE("ch1-claim-sgd", perms, E_ORDER, 0);
+    note("ch1-claim-sgd: epochs whose order is neither the storage order nor the previous epoch's (a fresh shuffle)");
+    CHECK_CLOSE("ch1-claim-sgd", fresh, E_ORDER, 0);
+    note("ch1-claim-sgd: chi-squared of the 16 x 16 table (example, position) against a uniform shuffle "
+         "(225 degrees of freedom: mean 225, sd 21)");
+    /* measured 268.3 (float and double: the order does not depend on the precision, only on the rng);
+       the bound is the mean + 5 sd; an unshuffled order gives 96000 */
+    CHECK_AT_MOST("ch1-claim-sgd", chi2, 330);
+    nnd_free(net);
+}
+
+static void claim_ch1_sgd(void)
+{
+    sgd_cost_and_step();
+    sgd_order();
+}
+
+/* ---------------------------------------------------------------------------
+   ch1-claim-mnist: the data as the chapter uses it - 50,000 training and
+   10,000 validation images from MNIST's 60,000, the 10,000 test images,
+   and each pixel a grey level in [0, 1], byte / 256 as in mnist.pkl.gz
+   (255 reads 0.99609375). The expected values are read from the raw IDX
+   files here with stdio; the pixel values are seen through the engine. */
+
+/* count bytes of file data/mnist/name from offset, into buf; 1 on success. */
+static int raw_bytes(const char *name, long offset, unsigned char *buf, size_t count)
+{
+    char path[256];
+    FILE *f;
+    size_t got;
+    sprintf(path, "data/mnist/%s", name);
+    f = fopen(path, "rb");
+    if (!f) return 0;
+    got = fseek(f, offset, SEEK_SET) == 0 ? fread(buf, 1, count, f) : 0;
+    fclose(f);
+    return got == count;
+}
+
+/* Labels of a data set against the raw label file from example first on. */
+static int label_mismatches(const nnd_data *d, const char *file, int first)
+{
+    unsigned char *raw = (unsigned char *)malloc((size_t)d->n);
+    int i, bad = 0;
+    if (!raw || !raw_bytes(file, 8 + first, raw, (size_t)d->n)) bad = d->n;
+    else
+        for (i = 0; i < d->n; ++i) bad += d->labels[i] != raw[i];
+    free(raw);
+    return bad;
+}
+
+/* A linear net [784 -> 1], every weight 1 (w_k = 1 on pixel k only when
+   only_k >= 0), b = 0, so the output is the sum of the pixels it is given. */
+static nnd_net *pixel_sum_net(int only_k)
+{
+    nnd_layer_spec spec = nnd_dense_layer(1, NND_LINEAR, 0.0);
+    int st, k;
+    nnd_net *net = nnd_net_create(784, &spec, 1, NND_QUADRATIC, &st);
+    for (k = 0; k < 784; ++k) nnd_set_weight(net, 0, 0, k, only_k < 0 || k == only_k ? 1.0 : 0.0);
+    nnd_biases(net, 0)[0] = 0;
+    return net;
+}
+
+/* The first n examples of d without their labels (the pixel-sum net has one
+   output, so digit labels would be outside its classes), target 0 each. */
+static nnd_data unlabelled(const nnd_data *d, int n)
+{
+    static const nnd_real zero[1000];
+    nnd_data s = nnd_data_slice(d, 0, n);
+    s = s.x8 ? nnd_data_bytes(s.x8, s.n, s.n_in, s.x8_scale, NULL) : nnd_data_reals(s.x, s.n, s.n_in, NULL);
+    return nnd_data_targets(s, zero, 1);
+}
+
+/* The engine's total cost of the pixel-sum net with target 0 on the first
+   n <= 1000 examples of d, (1/2n) sum_x (sum_k x_k)^2, over the same from the
+   raw image file (examples from image first on) as bytes / 256; minus 1. */
+static double pixel_scale_error(const nnd_data *d, const char *file, int first, int n)
+{
+    unsigned char *raw = (unsigned char *)malloc((size_t)n * 784);
+    nnd_net *net = pixel_sum_net(-1);
+    nnd_data s = unlabelled(d, n);
+    double cost = 0.0, sum = 0.0, err = HUGE_VAL;
+    int i, k;
+    if (raw && raw_bytes(file, 16 + 784L * first, raw, (size_t)n * 784) &&
+        nnd_total_cost(net, &s, 0.0, 0, &cost) == NND_OK) {
+        for (i = 0; i < n; ++i) {
+            double z = 0.0;
+            for (k = 0; k < 784; ++k) z += raw[(size_t)i * 784 + k] / 256.0;
+            sum += z * z;
+        }
+        err = cost / (sum / (2 * n)) - 1;
+    }
+    free(raw);
+    nnd_free(net);
+    return err;
+}
+
+/* The value the engine reads for the first pixel of training image 0 whose
+   byte is 255: the output of a net with weight 1 on that pixel alone is
+   z = x_k, its cost z^2 / 2 (exact: 255/256 squared has 16 significant bits). */
+static double brightest_pixel(const nnd_mnist *m)
+{
+    unsigned char raw[784];
+    int k = 0;
+    double cost = -1.0;
+    nnd_net *net;
+    nnd_data s = unlabelled(&m->training, 1);
+    if (!raw_bytes("train-images-idx3-ubyte", 16, raw, 784)) return -1.0;
+    while (k < 783 && raw[k] != 255) ++k;
+    net = pixel_sum_net(k);
+    if (nnd_total_cost(net, &s, 0.0, 0, &cost) != NND_OK) cost = -1.0;
+    nnd_free(net);
+    return cost < 0 ? -1.0 : sqrt(2 * cost);
+}
+
+static void claim_ch1_mnist(const nnd_mnist *m)
+{
+    double worst;
+    note("ch1-claim-mnist: training, validation and test images (50000, 10000, 10000)");
+    CHECK_CLOSE("ch1-claim-mnist", m->training.n, 50000, 0);
+    CHECK_CLOSE("ch1-claim-mnist", m->validation.n, 10000, 0);
+    CHECK_CLOSE("ch1-claim-mnist", m->test.n, 10000, 0);
+    note("ch1-claim-mnist: labels unlike the raw files' (training = the first 50000, validation = the rest)");
+    CHECK_CLOSE("ch1-claim-mnist",
+                label_mismatches(&m->training, "train-labels-idx1-ubyte", 0) +
+                    label_mismatches(&m->validation, "train-labels-idx1-ubyte", 50000) +
+                    label_mismatches(&m->test, "t10k-labels-idx1-ubyte", 0),
+                0, 0);
+    worst = fabs(pixel_scale_error(&m->training, "train-images-idx3-ubyte", 0, 1000));
+    worst = fmax(worst, fabs(pixel_scale_error(&m->validation, "train-images-idx3-ubyte", 50000, 1000)));
+    worst = fmax(worst, fabs(pixel_scale_error(&m->test, "t10k-images-idx3-ubyte", 0, 1000)));
+    note("ch1-claim-mnist: pixels as the engine sees them: cost of a pixel-sum net on 1000 images of each set "
+         "against the raw bytes / 256 (worst relative difference)");
+    /* measured 0 in double and in float (sums of multiples of 1/256 below 1024 are exact in float);
+       reading byte/255 is off by (256/255)^2 - 1 = 7.9e-3 */
+    CHECK_CLOSE("ch1-claim-mnist", worst, 0, TOL(1e-14, 1e-6));
+    note("ch1-claim-mnist: the value the engine reads for a pixel of byte 255 (255/256)");
+    CHECK_CLOSE("ch1-claim-mnist", brightest_pixel(m), 0.99609375, 0);
 }
 
 int main(void)
@@ -583,6 +947,7 @@ int main(void)
     claim_ch1_nand();
     claim_ch1_sgd();
     if (load_mnist(&m)) {
+        claim_ch1_mnist(&m);
         ch1_ex6(&m);
         ch1_ex8(&m);
         nnd_mnist_free(&m);
