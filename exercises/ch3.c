@@ -1717,6 +1717,45 @@ static void claim_ch3_params(void)
     nnd_free(b);
 }
 
+/* network2.py's save(): json.dump of {"sizes", "weights", "biases", "cost"}
+   in that order, each weight matrix as rows of w[j][k] and each bias vector
+   as the column [[b_0], [b_1], ...] that numpy's tolist() gives for a
+   (n, 1) array. The expected text is written here by hand for values that
+   print exactly (multiples of 1/8), and read back it must give the same
+   parameters. */
+static void claim_ch3_network2_file(void)
+{
+    static const char want[] =
+        "{\"sizes\": [3, 2, 2], \"weights\": [[[0.5, 0.375, 0.25], [1.0, 0.875, 0.75]], "
+        "[[-0.5, -0.625], [0.0, -0.125]]], \"biases\": [[[0.25], [0.5]], [[-0.25], [-0.5]]], "
+        "\"cost\": \"CrossEntropyCost\"}";
+    int s[] = {3, 2, 2}, st, l, j, k, differ = -1, same = 1;
+    size_t n = 0, i;
+    nnd_error e;
+    char *text;
+    nnd_net *net = nnd_network2(s, 3, NND_CROSS_ENTROPY, NULL, &st), *back;
+    for (l = 0; l < 2; ++l)
+        for (j = 0; j < 2; ++j) {
+            nnd_biases(net, l)[j] = (nnd_real)(0.25 * (j + 1) * (l ? -1 : 1));
+            for (k = 0; k < s[l]; ++k) nnd_set_weight(net, l, j, k, 0.5 * (j + 1) - 0.125 * k - l);
+        }
+    text = nnd_network2_write(net, &n, &e);
+    for (i = 0; text && differ < 0 && i <= n && i < sizeof want; ++i)
+        if ((i < n ? text[i] : 0) != want[i]) differ = (int)i;
+    if (!text) differ = 0;
+    note("ch3-claim-network2-file: nnd_network2_write's text against network2.py's for a [3,2,2] net "
+         "(measured: the first differing byte, -1 when identical)");
+    if (differ >= 0 && text) note("  written: %.*s", (int)n, text);
+    CHECK_CLOSE("ch3-claim-network2-file", differ, -1, 0);
+    back = nnd_network2_parse(want, sizeof want - 1, &e);
+    for (i = 0; back && i < nnd_param_count(net); ++i) same &= nnd_params(back)[i] == nnd_params(net)[i];
+    note("ch3-claim-network2-file: the hand-written text read back by nnd_network2_parse (1: every parameter equal)");
+    CHECK_CLOSE("ch3-claim-network2-file", back ? same : 0, 1, 0);
+    nnd_free_text(text);
+    nnd_free(back);
+    nnd_free(net);
+}
+
 /* The least-squares line through the ten points: by nnd_sgd on a linear
    neuron, and in closed form (slope cov(x, y)/var(x), intercept
    mean(y) - slope mean(x)). */
@@ -1845,6 +1884,7 @@ int main(void)
     claim_ch3_ce_toy();
     claim_ch3_eta6();
     claim_ch3_params();
+    claim_ch3_network2_file();
     claim_ch3_polyfit();
     if (load_mnist(&m)) {
         ch3_ex7(&m);
