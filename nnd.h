@@ -141,6 +141,8 @@
                 nnd_save_file, nnd_save_check, nnd_load_file (safe saves of
                 any bytes); nnd_free_text frees the text nnd_write,
                 nnd_network2_write and nnd_load_file return
+   ONNX         nnd_onnx_write, nnd_onnx_save (the net for ONNX Runtime and
+                other runtimes: IR 7, opset 13)
 
    ==========================================================================
    CHAPTER MAP (where the book lives in this file)
@@ -174,6 +176,7 @@
          one JSON reader and writer ........... "11. JSON"
          network2.py's JSON ................... "12. network2 JSON"
          nnd JSON for any layer stack ......... "14. nnd JSON"
+         ONNX models for other runtimes ....... "15. ONNX"
    Under the hood: the random numbers of every initialiser and of dropout
    ("1. Random numbers"), the loops everything runs on ("2. Kernels"), and
    the per-batch thread plan (nnd__plan_batch, "6. Forward") and its pacing
@@ -792,6 +795,37 @@ NND_DEF int nnd_network2_save(const nnd_net *net, const char *path, nnd_error *e
    file, too, is named as such. */
 NND_DEF nnd_net *nnd_network2_parse(const char *text, size_t len, nnd_error *err);
 NND_DEF nnd_net *nnd_network2_load(const char *path, nnd_error *err);
+
+/* ------------------------------------------------------------------ ONNX */
+/* An ONNX model of the network, for the runtimes the field uses (ONNX
+   Runtime on CPUs, GPUs, phones and in browsers; any ONNX reader). The
+   model computes what nnd_feedforward computes, in evaluation mode:
+     input   "input", float [N, n_in], N a dynamic batch dimension; each row
+             as nnd_feedforward reads it (MNIST: pixel/256, the image row
+             by row; maps position-major, channels innermost);
+     output  "output", float [N, n_out]: the last layer's activations (a
+             softmax layer's class probabilities; maps in nnd's HWC order).
+   Dense layers are Gemm, with alpha = 1-p on a layer with dropout
+   (network3's evaluation pass, z = (1-p) a w + b); conv layers Conv with
+   the kernels flipped (ONNX's Conv is a cross-correlation, nnd's a true
+   convolution); pooling MaxPool over non-overlapping blocks; a conv-pool
+   layer Conv, MaxPool, then the bias Add and the activation, as nnd
+   computes it; activations Sigmoid, Tanh, Relu, Softmax. Where rows meet
+   maps the graph has Reshape, Transpose and Flatten nodes, so that ONNX's
+   NCHW maps hold the values of nnd's HWC maps and a dense layer reads them
+   in nnd's order. ONNX IR version 7 with the default domain's opset 13;
+   float tensors (an NND_DOUBLE build's parameters are rounded to float).
+   The producer is "nnd" at NND_VERSION; the doc string and the metadata
+   entry "description" describe the net layer by layer.
+   nnd_onnx_write returns the model's bytes, *len of them; free them with
+   nnd_free_text((char *)model). NULL, and err says why: NND_ERR_ARG for a
+   net whose parameters were never set or one too large for one protobuf
+   file (2 GB; the layer is named), NND_ERR_DIVERGED for NaN or infinite
+   parameters, NND_ERR_NOMEM. nnd_onnx_save writes through nnd_save_file
+   (the whole file or, on failure, the previous one untouched); it is left
+   out under NND_NO_STDIO. */
+NND_DEF unsigned char *nnd_onnx_write(const nnd_net *net, size_t *len, nnd_error *err);
+NND_DEF int nnd_onnx_save(const nnd_net *net, const char *path, nnd_error *err);
 
 /* ------------------------------------------------------------------ files */
 /* Save len bytes to path so that path holds, at every moment, either its
@@ -6201,6 +6235,563 @@ NND_DEF nnd_net *nnd_load(const char *path, nnd_error *err)
     NND_FREE(text);
     if (!net) nnd__prefix_path(err, path);
     return net;
+}
+#endif /* NND_NO_STDIO */
+
+
+/* -------------------------------------------------------------------------
+   15. ONNX: the model for other runtimes
+   ------------------------------------------------------------------------- */
+/* The protobuf wire format, as much of it as ONNX needs. A field is a key,
+   (number << 3) | wire type, and a value: a varint (type 0: 7 bits a byte,
+   low bits first, the high bit set on every byte but the last), 4 bytes
+   little-endian (type 5), or a varint length and that many bytes (type 2:
+   strings, bytes and nested messages). A nested message is written in
+   place and its length put in front of it when it is closed
+   (nnd__pb_close), so that nothing is sized twice. */
+enum { NND__PB_VARINT = 0, NND__PB_LEN = 2, NND__PB_FIXED32 = 5 };
+
+/* v as a varint in out (at most 10 bytes); returns its length. */
+static size_t nnd__pb_encode(unsigned char *out, uint64_t v)
+{
+    size_t n = 0;
+    while (v >= 0x80) {
+        out[n++] = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    out[n++] = (unsigned char)v;
+    return n;
+}
+
+static void nnd__pb_varint(nnd__buf *b, uint64_t v)
+{
+    unsigned char bytes[10];
+    nnd__put(b, (const char *)bytes, nnd__pb_encode(bytes, v));
+}
+
+static void nnd__pb_key(nnd__buf *b, int field, int type)
+{
+    nnd__pb_varint(b, (uint64_t)field << 3 | (uint64_t)type);
+}
+
+/* An int64 field (a negative value takes 10 bytes: two's complement). */
+static void nnd__pb_int(nnd__buf *b, int field, int64_t v)
+{
+    nnd__pb_key(b, field, NND__PB_VARINT);
+    nnd__pb_varint(b, (uint64_t)v);
+}
+
+static void nnd__pb_string(nnd__buf *b, int field, const char *s)
+{
+    size_t n = strlen(s);
+    nnd__pb_key(b, field, NND__PB_LEN);
+    nnd__pb_varint(b, n);
+    nnd__put(b, s, n);
+}
+
+/* The bytes of x, little-endian whatever the machine's order (nbytes 4 or 8). */
+static void nnd__pb_le(nnd__buf *b, uint64_t x, int nbytes)
+{
+    unsigned char bytes[8];
+    int i;
+    for (i = 0; i < nbytes; ++i) bytes[i] = (unsigned char)(x >> (8 * i));
+    nnd__put(b, (const char *)bytes, (size_t)nbytes);
+}
+
+/* A float's IEEE 754 bits, little-endian. */
+static void nnd__pb_le_float(nnd__buf *b, float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    nnd__pb_le(b, u, 4);
+}
+
+static void nnd__pb_float(nnd__buf *b, int field, float f)
+{
+    nnd__pb_key(b, field, NND__PB_FIXED32);
+    nnd__pb_le_float(b, f);
+}
+
+/* Open a nested message (or a bytes field written piece by piece): its key
+   now, its length at nnd__pb_close(b, returned position). */
+static size_t nnd__pb_open(nnd__buf *b, int field)
+{
+    nnd__pb_key(b, field, NND__PB_LEN);
+    return b->len;
+}
+
+static void nnd__pb_close(nnd__buf *b, size_t at)
+{
+    unsigned char bytes[10];
+    const size_t n = b->len - at, k = nnd__pb_encode(bytes, n);
+    nnd__put(b, (const char *)bytes, k); /* room for the length at the end ... */
+    if (b->nomem) return;
+    memmove(b->s + at + k, b->s + at, n); /* ... the message moves up over it */
+    memcpy(b->s + at, bytes, k);
+}
+
+/* The numbers of onnx.proto the writer uses: ModelProto.ir_version 7 goes
+   with opset 13 (ONNX 1.8); TensorProto.DataType FLOAT and INT64;
+   AttributeProto.AttributeType FLOAT, INT and INTS. */
+enum {
+    NND__ONNX_IR_VERSION = 7,
+    NND__ONNX_OPSET = 13,
+    NND__ONNX_FLOAT = 1,
+    NND__ONNX_INT64 = 7,
+    NND__ONNX_ATTR_FLOAT = 1,
+    NND__ONNX_ATTR_INT = 2,
+    NND__ONNX_ATTR_INTS = 7
+};
+
+/* The graph as it is built: its nodes and its initializers (GraphProto
+   fields 1 and 5), and the value the next node reads - either rows
+   [N, c h w] in nnd's order (map = 0) or NCHW maps [N, c, h, w] (map = 1). */
+typedef struct nnd__onnx {
+    nnd__buf nodes, inits;
+    char cur[48];
+    int map, c, h, w;
+} nnd__onnx;
+
+/* A value's name: layer l's `what` ("l2_z"); layer -1 is the graph's end. */
+static void nnd__onnx_name(char *out, int l, const char *what)
+{
+    if (l < 0) snprintf(out, 48, "out_%s", what);
+    else snprintf(out, 48, "l%d_%s", l, what);
+}
+
+/* Open a NodeProto: op reading in0, in1, in2 (NULL: fewer inputs) into
+   out, which becomes the current value; the node is named after out. Its
+   attributes follow (nnd__onnx_attr_*), then nnd__pb_close. */
+static size_t nnd__onnx_node(nnd__onnx *O, const char *op, const char *in0, const char *in1,
+                             const char *in2, const char *out)
+{
+    nnd__buf *b = &O->nodes;
+    const size_t at = nnd__pb_open(b, 1);    /* GraphProto.node */
+    if (in0) nnd__pb_string(b, 1, in0);      /* NodeProto.input */
+    if (in1) nnd__pb_string(b, 1, in1);
+    if (in2) nnd__pb_string(b, 1, in2);
+    nnd__pb_string(b, 2, out);               /* .output */
+    nnd__pb_string(b, 3, out);               /* .name */
+    nnd__pb_string(b, 4, op);                /* .op_type */
+    if (out != O->cur) snprintf(O->cur, sizeof O->cur, "%s", out);
+    return at;
+}
+
+/* A node of no attributes, closed. */
+static void nnd__onnx_node0(nnd__onnx *O, const char *op, const char *in0, const char *in1,
+                            const char *out)
+{
+    nnd__pb_close(&O->nodes, nnd__onnx_node(O, op, in0, in1, NULL, out));
+}
+
+/* AttributeProto (NodeProto field 5): name, type (field 20), and the value:
+   f (2), i (3) or ints (8, one field per number). */
+static void nnd__onnx_attr_ints(nnd__onnx *O, const char *name, const int *v, int n)
+{
+    nnd__buf *b = &O->nodes;
+    const size_t at = nnd__pb_open(b, 5);
+    int i;
+    nnd__pb_string(b, 1, name);
+    nnd__pb_int(b, 20, NND__ONNX_ATTR_INTS);
+    for (i = 0; i < n; ++i) nnd__pb_int(b, 8, v[i]);
+    nnd__pb_close(b, at);
+}
+
+static void nnd__onnx_attr_int(nnd__onnx *O, const char *name, int v)
+{
+    nnd__buf *b = &O->nodes;
+    const size_t at = nnd__pb_open(b, 5);
+    nnd__pb_string(b, 1, name);
+    nnd__pb_int(b, 20, NND__ONNX_ATTR_INT);
+    nnd__pb_int(b, 3, v);
+    nnd__pb_close(b, at);
+}
+
+static void nnd__onnx_attr_float(nnd__onnx *O, const char *name, float v)
+{
+    nnd__buf *b = &O->nodes;
+    const size_t at = nnd__pb_open(b, 5);
+    nnd__pb_string(b, 1, name);
+    nnd__pb_int(b, 20, NND__ONNX_ATTR_FLOAT);
+    nnd__pb_float(b, 2, v);
+    nnd__pb_close(b, at);
+}
+
+/* Open an initializer (a TensorProto: dims 1, data_type 2, name 8) whose
+   raw_data (field 9, little-endian) the caller appends: count values of
+   `size` bytes. Close it with nnd__onnx_tensor_close. */
+static void nnd__onnx_tensor_open(nnd__onnx *O, const char *name, int type, const int *dims, int nd,
+                                  size_t count, size_t size, size_t *at)
+{
+    nnd__buf *b = &O->inits;
+    int i;
+    *at = nnd__pb_open(b, 5); /* GraphProto.initializer */
+    for (i = 0; i < nd; ++i) nnd__pb_int(b, 1, dims[i]);
+    nnd__pb_int(b, 2, type);
+    nnd__pb_string(b, 8, name);
+    nnd__pb_key(b, 9, NND__PB_LEN);
+    nnd__pb_varint(b, count * size);
+}
+
+/* A layer's biases, shape dims[0..nd) (oc values). */
+static void nnd__onnx_biases(nnd__onnx *O, const nnd_net *net, int l, const int *dims, int nd)
+{
+    const nnd__layer *L = &net->layer[l];
+    char name[48];
+    size_t at, j;
+    nnd__onnx_name(name, l, "b");
+    nnd__onnx_tensor_open(O, name, NND__ONNX_FLOAT, dims, nd, L->n_b, 4, &at);
+    for (j = 0; j < L->n_b; ++j) nnd__pb_le_float(&O->inits, (float)net->params[L->b_off + j]);
+    nnd__pb_close(&O->inits, at);
+}
+
+/* A dense layer's weights as Gemm's B [n_in, n_out]: nnd's W^T as it is
+   stored (element (k, j) = w_jk). A conv layer's as Conv's W [oc, ic, fh,
+   fw], which a cross-correlation applies: element (f, c, ky, kx) is the
+   book's w_f(c, fh-1-ky, fw-1-kx), the kernel flipped, so that
+     sum w_f(c,ky,kx) in(c, y+fh-1-ky, x+fw-1-kx)   (nnd's true convolution)
+   is what Conv computes. */
+static void nnd__onnx_weights(nnd__onnx *O, const nnd_net *net, int l)
+{
+    const nnd__layer *L = &net->layer[l];
+    const nnd_real *W = net->params + L->w_off;
+    char name[48];
+    size_t at, t;
+    int f, c, ky, kx;
+    nnd__onnx_name(name, l, "W");
+    if (L->kind == NND_LAYER_DENSE) {
+        const int dims[2] = {L->n_in, L->n_out};
+        nnd__onnx_tensor_open(O, name, NND__ONNX_FLOAT, dims, 2, L->n_w, 4, &at);
+        for (t = 0; t < L->n_w; ++t) nnd__pb_le_float(&O->inits, (float)W[t]);
+    } else {
+        const int dims[4] = {L->oc, L->ic, L->fh, L->fw};
+        nnd__onnx_tensor_open(O, name, NND__ONNX_FLOAT, dims, 4, L->n_w, 4, &at);
+        for (f = 0; f < L->oc; ++f)
+            for (c = 0; c < L->ic; ++c)
+                for (ky = 0; ky < L->fh; ++ky)
+                    for (kx = 0; kx < L->fw; ++kx) {
+                        const int k = ((L->fh - 1 - ky) * L->fw + (L->fw - 1 - kx)) * L->ic + c;
+                        nnd__pb_le_float(&O->inits, (float)W[nnd__widx(L, f, k)]);
+                    }
+    }
+    nnd__pb_close(&O->inits, at);
+}
+
+/* The current value as rows [N, c h w] in nnd's order: NCHW maps go to
+   NHWC (Transpose, needless with one channel or one position) and are
+   flattened. The last node writes dst (NULL: a name of layer l's). */
+static void nnd__onnx_rows(nnd__onnx *O, int l, const char *dst)
+{
+    static const int nhwc[4] = {0, 2, 3, 1};
+    char name[48];
+    size_t at;
+    if (!O->map) return;
+    if (O->c > 1 && O->h * O->w > 1) {
+        nnd__onnx_name(name, l, "nhwc");
+        at = nnd__onnx_node(O, "Transpose", O->cur, NULL, NULL, name);
+        nnd__onnx_attr_ints(O, "perm", nhwc, 4);
+        nnd__pb_close(&O->nodes, at);
+    }
+    if (dst) snprintf(name, sizeof name, "%s", dst);
+    else nnd__onnx_name(name, l, "rows");
+    at = nnd__onnx_node(O, "Flatten", O->cur, NULL, NULL, name);
+    nnd__onnx_attr_int(O, "axis", 1);
+    nnd__pb_close(&O->nodes, at);
+    O->map = 0;
+}
+
+/* The current value as the NCHW maps c x h x w layer l reads: rows (in
+   nnd's order, value (c, y, x) at (y w + x) c_count + c) are reshaped to
+   NHWC and transposed to NCHW (with one channel the two orders agree and
+   one Reshape does). Maps of another shape become rows first (a layer
+   whose image_c/h/w reads its input anew). */
+static void nnd__onnx_maps(nnd__onnx *O, int l, int c, int h, int w)
+{
+    static const int nchw[4] = {0, 3, 1, 2};
+    const int64_t shape[4] = {-1, c == 1 ? 1 : h, c == 1 ? h : w, c == 1 ? w : c};
+    const int four = 4;
+    char name[48], out[48];
+    size_t at;
+    int i;
+    if (O->map && O->c == c && O->h == h && O->w == w) return;
+    nnd__onnx_rows(O, l, NULL);
+    nnd__onnx_name(name, l, "shape");
+    nnd__onnx_tensor_open(O, name, NND__ONNX_INT64, &four, 1, 4, 8, &at);
+    for (i = 0; i < 4; ++i) nnd__pb_le(&O->inits, (uint64_t)shape[i], 8);
+    nnd__pb_close(&O->inits, at);
+    nnd__onnx_name(out, l, c == 1 ? "nchw" : "nhwc");
+    nnd__onnx_node0(O, "Reshape", O->cur, name, out);
+    if (c > 1) {
+        nnd__onnx_name(out, l, "nchw");
+        at = nnd__onnx_node(O, "Transpose", O->cur, NULL, NULL, out);
+        nnd__onnx_attr_ints(O, "perm", nchw, 4);
+        nnd__pb_close(&O->nodes, at);
+    }
+    O->map = 1;
+    O->c = c;
+    O->h = h;
+    O->w = w;
+}
+
+/* Activation f from z into a (none for linear: then z is a). */
+static void nnd__onnx_activate(nnd__onnx *O, nnd_activation f, const char *z, const char *a)
+{
+    static const char *const ops[] = {"Sigmoid", "Tanh", "Relu", NULL, "Softmax"};
+    size_t at;
+    if (f == NND_LINEAR) return;
+    at = nnd__onnx_node(O, ops[f], z, NULL, NULL, a);
+    if (f == NND_SOFTMAX) nnd__onnx_attr_int(O, "axis", 1); /* over a row's n_out values */
+    nnd__pb_close(&O->nodes, at);
+}
+
+/* Layer l's nodes and initializers, its result named dst (NULL: "lN_a"). */
+static void nnd__onnx_layer(nnd__onnx *O, const nnd_net *net, int l, const char *dst)
+{
+    const nnd__layer *L = &net->layer[l];
+    const int kernel[2] = {L->fh, L->fw}, pool[2] = {L->ph, L->pw};
+    const int dense_b[1] = {L->oc}, map_b[3] = {L->oc, 1, 1};
+    char a[48], z[48], W[48], b[48], t[48];
+    size_t at;
+    if (dst) snprintf(a, sizeof a, "%s", dst);
+    else nnd__onnx_name(a, l, "a");
+    if (L->act == NND_LINEAR) memcpy(z, a, sizeof a);
+    else nnd__onnx_name(z, l, "z");
+    nnd__onnx_name(W, l, "W");
+    nnd__onnx_name(b, l, "b");
+    if (L->kind == NND_LAYER_DENSE) { /* z = (1-p) a W + b, Gemm's alpha A B + C */
+        nnd__onnx_rows(O, l, NULL);
+        nnd__onnx_weights(O, net, l);
+        nnd__onnx_biases(O, net, l, dense_b, 1);
+        at = nnd__onnx_node(O, "Gemm", O->cur, W, b, z);
+        if (L->p_dropout > 0) nnd__onnx_attr_float(O, "alpha", (float)(nnd_real)(1.0 - L->p_dropout));
+        nnd__pb_close(&O->nodes, at);
+    } else {
+        nnd__onnx_maps(O, l, L->ic, L->ih, L->iw);
+        if (L->kind != NND_LAYER_POOL) nnd__onnx_weights(O, net, l);
+        if (L->kind == NND_LAYER_CONV) { /* z = w * a + b */
+            nnd__onnx_biases(O, net, l, dense_b, 1);
+            at = nnd__onnx_node(O, "Conv", O->cur, W, b, z);
+            nnd__onnx_attr_ints(O, "kernel_shape", kernel, 2);
+            nnd__pb_close(&O->nodes, at);
+        } else if (L->kind == NND_LAYER_CONV_POOL) { /* z = max-pool(w * a) + b */
+            nnd__onnx_name(t, l, "conv");
+            at = nnd__onnx_node(O, "Conv", O->cur, W, NULL, t);
+            nnd__onnx_attr_ints(O, "kernel_shape", kernel, 2);
+            nnd__pb_close(&O->nodes, at);
+        }
+        if (L->kind != NND_LAYER_CONV) { /* non-overlapping blocks; a partial one is dropped */
+            if (L->kind == NND_LAYER_POOL) memcpy(t, a, sizeof a);
+            else nnd__onnx_name(t, l, "pool");
+            at = nnd__onnx_node(O, "MaxPool", O->cur, NULL, NULL, t);
+            nnd__onnx_attr_ints(O, "kernel_shape", pool, 2);
+            nnd__onnx_attr_ints(O, "strides", pool, 2);
+            nnd__pb_close(&O->nodes, at);
+        }
+        if (L->kind == NND_LAYER_CONV_POOL) {
+            nnd__onnx_biases(O, net, l, map_b, 3); /* [oc, 1, 1]: broadcast over the positions */
+            nnd__onnx_node0(O, "Add", O->cur, b, z);
+        }
+        O->map = 1;
+        O->c = L->oc;
+        O->h = L->oh;
+        O->w = L->ow;
+    }
+    nnd__onnx_activate(O, L->act, z, a);
+}
+
+/* A ValueInfoProto of the graph (field 11 input, 12 output): float
+   [N, n], N a named (dynamic) dimension. */
+static void nnd__onnx_value_info(nnd__buf *b, int field, const char *name, int n, const char *doc)
+{
+    size_t info = nnd__pb_open(b, field), type, tensor, shape, dim;
+    nnd__pb_string(b, 1, name);
+    type = nnd__pb_open(b, 2);   /* TypeProto */
+    tensor = nnd__pb_open(b, 1); /* .tensor_type */
+    nnd__pb_int(b, 1, NND__ONNX_FLOAT);
+    shape = nnd__pb_open(b, 2);  /* TensorShapeProto */
+    dim = nnd__pb_open(b, 1);
+    nnd__pb_string(b, 2, "N");   /* .dim_param */
+    nnd__pb_close(b, dim);
+    dim = nnd__pb_open(b, 1);
+    nnd__pb_int(b, 1, n);        /* .dim_value */
+    nnd__pb_close(b, dim);
+    nnd__pb_close(b, shape);
+    nnd__pb_close(b, tensor);
+    nnd__pb_close(b, type);
+    nnd__pb_string(b, 3, doc);
+    nnd__pb_close(b, info);
+}
+
+/* v as %g, with a '.' whatever the C locale's decimal separator. */
+static void nnd__onnx_put_g(nnd__buf *d, char *num, double v)
+{
+    size_t i;
+    snprintf(num, 48, "%g", v);
+    for (i = 0; num[i]; ++i)
+        if (num[i] == ',') num[i] = '.';
+    nnd__puts(d, num);
+}
+
+/* The net in words, for the model's doc string and metadata, e.g.
+   "784 inputs (1 x 28 x 28 maps); conv_pool 20 filters 5x5 pool 2x2 relu;
+   dense 100 relu, dropout 0.5 (its input scaled by 0.5); dense 10 softmax;
+   cost log_likelihood". A layer that reads its input as maps of another
+   shape than the layer below gives (image_c/h/w) says so ("on 3 x 8 x 8"). */
+static void nnd__onnx_describe(nnd__buf *d, const nnd_net *net)
+{
+    char num[48];
+    int l;
+    const nnd__layer *L0 = &net->layer[0];
+    nnd__put_int(d, "%d inputs", net->n_in);
+    if (L0->kind != NND_LAYER_DENSE) {
+        nnd__put_int(d, " (%d x ", L0->ic);
+        nnd__put_int(d, "%d x ", L0->ih);
+        nnd__put_int(d, "%d maps)", L0->iw);
+    }
+    for (l = 0; l < net->n_layers; ++l) {
+        const nnd__layer *L = &net->layer[l], *P = l ? L - 1 : NULL;
+        nnd__puts(d, "; ");
+        nnd__puts(d, nnd__kind_names[L->kind]);
+        if (P && L->kind != NND_LAYER_DENSE && (P->oc != L->ic || P->oh != L->ih || P->ow != L->iw)) {
+            nnd__put_int(d, " on %d x ", L->ic);
+            nnd__put_int(d, "%d x ", L->ih);
+            nnd__put_int(d, "%d", L->iw);
+        }
+        if (L->kind == NND_LAYER_DENSE) nnd__put_int(d, " %d", L->n_out);
+        if (L->fh) {
+            nnd__put_int(d, " %d filters ", L->oc);
+            nnd__put_int(d, "%dx", L->fh);
+            nnd__put_int(d, "%d", L->fw);
+        }
+        if (L->ph) {
+            nnd__put_int(d, L->kind == NND_LAYER_POOL ? " %dx" : " pool %dx", L->ph);
+            nnd__put_int(d, "%d", L->pw);
+        }
+        if (L->kind != NND_LAYER_POOL) {
+            nnd__puts(d, " ");
+            nnd__puts(d, nnd__act_names[L->act]);
+        }
+        if (L->p_dropout > 0) {
+            nnd__puts(d, ", dropout ");
+            nnd__onnx_put_g(d, num, L->p_dropout);
+            nnd__puts(d, " (its input scaled by ");
+            nnd__onnx_put_g(d, num, 1.0 - L->p_dropout);
+            nnd__puts(d, ")");
+        }
+    }
+    nnd__puts(d, "; cost ");
+    nnd__puts(d, nnd__cost_names[net->cost]);
+}
+
+/* Whether the model fits one protobuf file (under 2 GB, ONNX's limit
+   without external data): the first layer whose parameters cross it. */
+static int nnd__onnx_fits(const nnd_net *net, nnd_error *err)
+{
+    const double limit = 2147483647.0 - 1048576.0; /* 1 MB for the graph's own fields */
+    double bytes = 0;
+    int l;
+    for (l = 0; l < net->n_layers; ++l) {
+        bytes += 4.0 * ((double)net->layer[l].n_w + (double)net->layer[l].n_b);
+        if (bytes > limit)
+            return nnd__fail(err, NND_ERR_ARG, 0,
+                             "nnd_onnx_write: layer %d: the parameters up to it take %.0f bytes, "
+                             "more than one ONNX file holds (2 GB)", l, bytes);
+    }
+    return NND_OK;
+}
+
+/* The ModelProto: ir_version (1), producer_name (2) and _version (3),
+   doc_string (6), graph (7: node 1, name 2, initializer 5, input 11,
+   output 12), opset_import (8), metadata_props (14). */
+static void nnd__onnx_model(nnd__buf *m, nnd__onnx *O, const nnd_net *net, const char *desc)
+{
+    size_t at;
+    nnd__pb_int(m, 1, NND__ONNX_IR_VERSION);
+    at = nnd__pb_open(m, 8); /* OperatorSetIdProto: the default domain */
+    nnd__pb_int(m, 2, NND__ONNX_OPSET);
+    nnd__pb_close(m, at);
+    nnd__pb_string(m, 2, "nnd");
+    nnd__pb_string(m, 3, NND_VERSION);
+    nnd__pb_string(m, 6, desc);
+    at = nnd__pb_open(m, 7);
+    if (!O->nodes.nomem && !O->inits.nomem) {
+        nnd__put(m, O->nodes.s, O->nodes.len);
+        nnd__pb_string(m, 2, "nnd");
+        nnd__put(m, O->inits.s, O->inits.len);
+    } else
+        m->nomem = 1;
+    nnd__onnx_value_info(m, 11, "input", net->n_in,
+                         "one example per row, as nnd_feedforward reads it: an image's pixels "
+                         "row by row (channels innermost); MNIST pixel/256");
+    nnd__onnx_value_info(m, 12, "output", net->n_out, "the last layer's activations");
+    nnd__pb_close(m, at);
+    at = nnd__pb_open(m, 14); /* StringStringEntryProto: key 1, value 2 */
+    nnd__pb_string(m, 1, "description");
+    nnd__pb_string(m, 2, desc);
+    nnd__pb_close(m, at);
+    at = nnd__pb_open(m, 14);
+    nnd__pb_string(m, 1, "nnd_version");
+    nnd__pb_string(m, 2, NND_VERSION);
+    nnd__pb_close(m, at);
+}
+
+NND_DEF unsigned char *nnd_onnx_write(const nnd_net *net, size_t *len, nnd_error *err)
+{
+    nnd__onnx O;
+    nnd__buf m, d;
+    char *out;
+    int l;
+    if (!net) {
+        nnd__fail(err, NND_ERR_ARG, 0, "nnd_onnx_write: NULL network");
+        return NULL;
+    }
+    if (!net->params_set) {
+        nnd__fail(err, NND_ERR_ARG, 0,
+                  "nnd_onnx_write: the network's parameters were never set - call an "
+                  "initialiser or load a file");
+        return NULL;
+    }
+    if (!nnd__all_finite(net->params, net->n_params)) {
+        nnd__fail(err, NND_ERR_DIVERGED, 0, "the network has NaN or infinite parameters");
+        return NULL;
+    }
+    if (nnd__onnx_fits(net, err) != NND_OK) return NULL;
+    memset(&O, 0, sizeof O);
+    memset(&m, 0, sizeof m);
+    memset(&d, 0, sizeof d);
+    snprintf(O.cur, sizeof O.cur, "input"); /* rows [N, n_in] */
+    for (l = 0; l < net->n_layers; ++l) /* the last dense layer writes "output" itself */
+        nnd__onnx_layer(&O, net, l,
+                        l == net->n_layers - 1 && net->layer[l].kind == NND_LAYER_DENSE ? "output"
+                                                                                       : NULL);
+    nnd__onnx_rows(&O, -1, "output"); /* maps out: as nnd's rows */
+    nnd__puts(&d, "nnd " NND_VERSION " network: ");
+    nnd__onnx_describe(&d, net);
+    if (d.nomem) m.nomem = 1;
+    else nnd__onnx_model(&m, &O, net, d.s);
+    NND_FREE(O.nodes.s);
+    NND_FREE(O.inits.s);
+    NND_FREE(d.s);
+    if (!m.nomem && m.len > 2147483647u) {
+        NND_FREE(m.s);
+        nnd__fail(err, NND_ERR_ARG, 0, "nnd_onnx_write: the model takes more than 2 GB");
+        return NULL;
+    }
+    out = nnd__buf_finish(&m, len, err);
+    return (unsigned char *)out;
+}
+
+#ifndef NND_NO_STDIO
+NND_DEF int nnd_onnx_save(const nnd_net *net, const char *path, nnd_error *err)
+{
+    nnd_error own; /* the status when the caller passes no err */
+    size_t len;
+    unsigned char *model = nnd_onnx_write(net, &len, err ? err : &own);
+    int st;
+    if (!model) return (err ? err : &own)->status;
+    st = nnd_save_file(path, model, len, err);
+    NND_FREE(model);
+    return st;
 }
 #endif /* NND_NO_STDIO */
 
