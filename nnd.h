@@ -1222,6 +1222,17 @@ NND_DEF int nnd_save_file(const char *path, const void *data, size_t len, nnd_er
     return NND_OK;
 }
 
+/* The tail of every saver: bytes a writer made (NULL: it failed, and err -
+   or own when the caller passed none - says why) saved to path and freed. */
+static int nnd__save_made(const char *path, void *bytes, size_t len, nnd_error *err, const nnd_error *own)
+{
+    int st;
+    if (!bytes) return (err ? err : own)->status;
+    st = nnd_save_file(path, bytes, len, err);
+    NND_FREE(bytes);
+    return st;
+}
+
 NND_DEF char *nnd_load_file(const char *path, size_t *len, nnd_error *err)
 {
     FILE *f;
@@ -5676,14 +5687,10 @@ NND_DEF int nnd_network2_save(const nnd_net *net, const char *path, nnd_error *e
     nnd_error own; /* the status when the caller passes no err */
     size_t len;
     char *text;
-    int st;
     if (!path || strlen(path) + 5 > 4096)
         return nnd__fail(err, NND_ERR_ARG, 0, "nnd_network2_save: bad path");
     text = nnd_network2_write(net, &len, err ? err : &own);
-    if (!text) return (err ? err : &own)->status;
-    st = nnd_save_file(path, text, len, err);
-    NND_FREE(text);
-    return st;
+    return nnd__save_made(path, text, len, err, &own);
 }
 
 NND_DEF nnd_net *nnd_network2_load(const char *path, nnd_error *err)
@@ -6218,11 +6225,7 @@ NND_DEF int nnd_save(const nnd_net *net, const char *path, nnd_error *err)
     nnd_error own; /* the status when the caller passes no err */
     size_t len;
     char *text = nnd_write(net, &len, err ? err : &own);
-    int st;
-    if (!text) return (err ? err : &own)->status;
-    st = nnd_save_file(path, text, len, err);
-    NND_FREE(text);
-    return st;
+    return nnd__save_made(path, text, len, err, &own);
 }
 
 NND_DEF nnd_net *nnd_load(const char *path, nnd_error *err)
@@ -6385,36 +6388,30 @@ static void nnd__onnx_node0(nnd__onnx *O, const char *op, const char *in0, const
 }
 
 /* AttributeProto (NodeProto field 5): name, type (field 20), and the value:
-   f (2), i (3) or ints (8, one field per number). */
-static void nnd__onnx_attr_ints(nnd__onnx *O, const char *name, const int *v, int n)
+   f (2) for a FLOAT, i (3) for an INT (v[0]), ints (8, one field per
+   number) for INTS. */
+static void nnd__onnx_attr(nnd__onnx *O, const char *name, int type, const int *v, int n, float f)
 {
     nnd__buf *b = &O->nodes;
     const size_t at = nnd__pb_open(b, 5);
     int i;
     nnd__pb_string(b, 1, name);
-    nnd__pb_int(b, 20, NND__ONNX_ATTR_INTS);
-    for (i = 0; i < n; ++i) nnd__pb_int(b, 8, v[i]);
+    nnd__pb_int(b, 20, type);
+    if (type == NND__ONNX_ATTR_FLOAT) nnd__pb_float(b, 2, f);
+    else if (type == NND__ONNX_ATTR_INT) nnd__pb_int(b, 3, v[0]);
+    else
+        for (i = 0; i < n; ++i) nnd__pb_int(b, 8, v[i]);
     nnd__pb_close(b, at);
+}
+
+static void nnd__onnx_attr_ints(nnd__onnx *O, const char *name, const int *v, int n)
+{
+    nnd__onnx_attr(O, name, NND__ONNX_ATTR_INTS, v, n, 0);
 }
 
 static void nnd__onnx_attr_int(nnd__onnx *O, const char *name, int v)
 {
-    nnd__buf *b = &O->nodes;
-    const size_t at = nnd__pb_open(b, 5);
-    nnd__pb_string(b, 1, name);
-    nnd__pb_int(b, 20, NND__ONNX_ATTR_INT);
-    nnd__pb_int(b, 3, v);
-    nnd__pb_close(b, at);
-}
-
-static void nnd__onnx_attr_float(nnd__onnx *O, const char *name, float v)
-{
-    nnd__buf *b = &O->nodes;
-    const size_t at = nnd__pb_open(b, 5);
-    nnd__pb_string(b, 1, name);
-    nnd__pb_int(b, 20, NND__ONNX_ATTR_FLOAT);
-    nnd__pb_float(b, 2, v);
-    nnd__pb_close(b, at);
+    nnd__onnx_attr(O, name, NND__ONNX_ATTR_INT, &v, 1, 0);
 }
 
 /* Open an initializer (a TensorProto: dims 1, data_type 2, name 8) whose
@@ -6563,7 +6560,8 @@ static void nnd__onnx_layer(nnd__onnx *O, const nnd_net *net, int l, const char 
         nnd__onnx_weights(O, net, l);
         nnd__onnx_biases(O, net, l, dense_b, 1);
         at = nnd__onnx_node(O, "Gemm", O->cur, W, b, z);
-        if (L->p_dropout > 0) nnd__onnx_attr_float(O, "alpha", (float)(nnd_real)(1.0 - L->p_dropout));
+        if (L->p_dropout > 0)
+            nnd__onnx_attr(O, "alpha", NND__ONNX_ATTR_FLOAT, NULL, 0, (float)(nnd_real)(1.0 - L->p_dropout));
         nnd__pb_close(&O->nodes, at);
     } else {
         nnd__onnx_maps(O, l, L->ic, L->ih, L->iw);
@@ -6787,11 +6785,7 @@ NND_DEF int nnd_onnx_save(const nnd_net *net, const char *path, nnd_error *err)
     nnd_error own; /* the status when the caller passes no err */
     size_t len;
     unsigned char *model = nnd_onnx_write(net, &len, err ? err : &own);
-    int st;
-    if (!model) return (err ? err : &own)->status;
-    st = nnd_save_file(path, model, len, err);
-    NND_FREE(model);
-    return st;
+    return nnd__save_made(path, model, len, err, &own);
 }
 #endif /* NND_NO_STDIO */
 
