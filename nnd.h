@@ -5345,14 +5345,17 @@ static int nnd__json_end(nnd__json *J)
 
 /* Which model a text holds, from the first telling key of its top-level
    object: "format" (nnd's own file, which writes it first) or "sizes"
-   (network2.py's); NND__MODEL_UNKNOWN for neither, or for text that is
-   not an object, which nnd's reader then explains. */
-enum { NND__MODEL_UNKNOWN = 0, NND__MODEL_NND = 1, NND__MODEL_NETWORK2 = 2 };
+   (network2.py's); NND__MODEL_ONNX for bytes that begin as an ONNX
+   ModelProto does (field 1, ir_version, a one-byte varint: 0x08 then a
+   byte below 0x80 - no JSON text starts so); NND__MODEL_UNKNOWN for
+   anything else, which nnd's reader then explains. */
+enum { NND__MODEL_UNKNOWN = 0, NND__MODEL_NND = 1, NND__MODEL_NETWORK2 = 2, NND__MODEL_ONNX = 3 };
 static int nnd__model_format(const char *text, size_t len)
 {
     nnd__json J;
     nnd_error quiet;
     nnd__iter it = nnd__iter_init('{', "model");
+    if (len >= 2 && (unsigned char)text[0] == 0x08 && (unsigned char)text[1] < 0x80) return NND__MODEL_ONNX;
     J.p = text;
     J.end = text + len;
     J.line = 1;
@@ -5363,6 +5366,16 @@ static int nnd__model_format(const char *text, size_t len)
         if (nnd__skip(&J, 0)) break;
     }
     return NND__MODEL_UNKNOWN;
+}
+
+/* The readers' answer to an ONNX file: nnd writes ONNX for other runtimes
+   but reads back only its own JSON and network2.py's. */
+static int nnd__refuse_onnx(const char *text, size_t len, nnd_error *err)
+{
+    if (nnd__model_format(text, len) != NND__MODEL_ONNX) return NND_OK;
+    return nnd__fail(err, NND_ERR_FORMAT, 0,
+                     "this is an ONNX model: nnd writes ONNX for other runtimes but reads only its own "
+                     "and network2.py's JSON files - load the file the model was exported from");
 }
 
 /* A name among n into *out; an error naming the field otherwise. */
@@ -5654,6 +5667,10 @@ NND_DEF nnd_net *nnd_network2_parse(const char *text, size_t len, nnd_error *err
     size_t wi = 0, bi = 0;
     int st, l, j, k;
     if (!F) return NULL;
+    if (nnd__refuse_onnx(text, len, err)) {
+        NND_FREE(F);
+        return NULL;
+    }
     if (nnd__model_format(text, len) == NND__MODEL_NND) {
         NND_FREE(F);
         nnd__fail(err, NND_ERR_FORMAT, 1, "this is an nnd model file, not network2.py's: read it with nnd_load or nnd_parse");
@@ -6203,6 +6220,10 @@ NND_DEF nnd_net *nnd_parse(const char *text, size_t len, nnd_error *err)
     nnd_net *net = NULL;
     int st;
     if (!P) return NULL;
+    if (nnd__refuse_onnx(text, len, err)) {
+        NND_FREE(P);
+        return NULL;
+    }
     if (nnd__model_format(text, len) == NND__MODEL_NETWORK2) { /* network2.py's file: its own reader */
         NND_FREE(P);
         return nnd_network2_parse(text, len, err);

@@ -9,6 +9,7 @@
 
    text_printf / text_save      a growing text buffer, saved in one piece
    output_check                 whether a file could be saved at a path
+   cli_export_onnx              --export-onnx: the net as an ONNX model
    cli_warn_diverging           the one-line warning of a finite blow-up
    ckpt_write / ckpt_parse      the network3 checkpoint
    predictions_parse            a --predictions file: one class per line
@@ -92,6 +93,21 @@ CLI_DEF int text_save(const text *t, const char *path, nnd_error *err)
 /* Whether a file could be saved at path (nnd_save_check), checked before a
    long run so that it does not end in an unwritable path. */
 CLI_DEF int output_check(const char *path, nnd_error *err) { return nnd_save_check(path, err); }
+
+/* --export-onnx: the net as an ONNX model (nnd_onnx_save, the file whole
+   or the previous one untouched); prints what was written, "the net ..."
+   saying which (`what`), or the error on stderr. Returns the status. */
+CLI_DEF int cli_export_onnx(const char *program, const nnd_net *net, const char *path, const char *what)
+{
+    nnd_error err;
+    if (nnd_onnx_save(net, path, &err) != NND_OK) {
+        fprintf(stderr, "%s: error: %s\n", program, err.message);
+        return err.status;
+    }
+    printf("saved %s (ONNX, opset 13, input [N, %d], output [N, %d]): %s\n", path, nnd_input_size(net),
+           nnd_output_size(net), what);
+    return NND_OK;
+}
 
 /* One warning, the first time an epoch's parameters blow up while staying
    finite (NaN or infinity stops training with an error instead). */

@@ -50,16 +50,20 @@ static const char *usage =
     "                             accuracy, the one the 'Best accuracy' line names (the\n"
     "                             first of equal ones); written whenever an epoch beats\n"
     "                             the best so far, so it survives a run that fails later\n"
+    "  --export-onnx FILE         write the net that --save writes (after the last epoch,\n"
+    "                             or as loaded with --epochs 0) as an ONNX model for ONNX\n"
+    "                             Runtime and other runtimes (input [N, 784], pixel/256)\n"
     "  --load FILE                start from a saved network (network2.py JSON, or an nnd\n"
     "                             file of dense sigmoid layers) instead of a new one\n"
     "  --plot-data FILE           write the per-epoch monitors as gnuplot data\n"
     "  --dense                    use the dense kernels for the input layer too\n"
     "  --threads T                OpenMP threads (default: OpenMP's; results do not depend on\n"
     "                             it; at mini-batch 10 one thread is fastest)\n"
-    "  --help                     this text\n"
+    "  --help                     this text\n";
+static const char *usage_rules =
     "\n"
     "With --epochs 0 nothing is trained: the net (loaded, or new) is evaluated on the\n"
-    "test data (or the --evaluate-on data), and --save writes it as it is.\n"
+    "test data (or the --evaluate-on data), and --save and --export-onnx write it as it is.\n"
     "An option that cannot apply to the run is refused, never ignored:\n"
     "  with --load: --sizes, --cost and --init (the file gives the net), and --seed\n"
     "    when nothing is trained;\n"
@@ -84,7 +88,7 @@ static const char *const eval_sets[] = {"validation", "test", NULL};
 enum {
     O_DATA, O_SIZES, O_COST, O_INIT, O_EPOCHS, O_MINI_BATCH, O_ETA, O_LAMBDA, O_L1, O_MOMENTUM,
     O_EARLY, O_TRAIN_SIZE, O_SEED, O_EVAL_ON, O_MEA, O_MEC, O_MTA, O_MTC, O_SAVE, O_SAVE_BEST,
-    O_LOAD, O_PLOT, O_DENSE, O_THREADS, N_OPTS
+    O_EXPORT_ONNX, O_LOAD, O_PLOT, O_DENSE, O_THREADS, N_OPTS
 };
 
 static cli_opt opts[N_OPTS] = {
@@ -109,6 +113,7 @@ static cli_opt opts[N_OPTS] = {
     [O_MTC] = {.name = "--monitor-training-cost", .kind = CLI_SWITCH},
     [O_SAVE] = {.name = "--save", .kind = CLI_TEXT, .what = "a file name"},
     [O_SAVE_BEST] = {.name = "--save-best", .kind = CLI_TEXT, .what = "a file name"},
+    [O_EXPORT_ONNX] = {.name = "--export-onnx", .kind = CLI_TEXT, .what = "a file name"},
     [O_LOAD] = {.name = "--load", .kind = CLI_TEXT, .what = "a file name"},
     [O_PLOT] = {.name = "--plot-data", .kind = CLI_TEXT, .what = "a file name"},
     [O_DENSE] = {.name = "--dense", .kind = CLI_SWITCH},
@@ -224,7 +229,7 @@ static void check_combinations(void)
 {
     static const int training_only[] = {O_MINI_BATCH, O_ETA, O_LAMBDA, O_L1, O_MOMENTUM, O_EARLY,
                                         O_TRAIN_SIZE, O_MEA, O_MEC, O_MTA, O_MTC, O_SAVE_BEST, O_PLOT};
-    static const int outputs[] = {O_SAVE, O_SAVE_BEST, O_PLOT};
+    static const int outputs[] = {O_SAVE, O_SAVE_BEST, O_PLOT, O_EXPORT_ONNX};
     const int load = GIVEN(O_LOAD), train = !GIVEN(O_EPOCHS) || opts[O_EPOCHS].count > 0;
     const int any_monitor = GIVEN(O_MEA) || GIVEN(O_MEC) || GIVEN(O_MTA) || GIVEN(O_MTC);
     const int eval_acc = GIVEN(O_MEA) || !any_monitor; /* the default monitor */
@@ -247,7 +252,7 @@ static void check_combinations(void)
     if (GIVEN(O_SAVE_BEST) && !eval_acc)
         refuse(O_SAVE_BEST, "the best epoch is the one of the best evaluation accuracy: add "
                             "--monitor-evaluation-accuracy");
-    for (i = 0; i < 3; ++i)
+    for (i = 0; i < sizeof outputs / sizeof *outputs; ++i)
         for (j = 0; j < i; ++j)
             if (GIVEN(outputs[i]) && GIVEN(outputs[j]) && !strcmp(opts[outputs[i]].text, opts[outputs[j]].text))
                 cli_fail(PROG, opts[outputs[i]].name, "'%s' is also the file of %s", opts[outputs[i]].text,
@@ -305,7 +310,8 @@ static int classes_of(const nnd_data *d)
 }
 
 /* --epochs 0: the net's accuracy on the evaluation data; --save writes it. */
-static int evaluate_only(nnd_net *net, const nnd_data *data, const char *name, const char *save, int loaded)
+static int evaluate_only(nnd_net *net, const nnd_data *data, const char *name, const char *save, const char *onnx,
+                         int loaded)
 {
     nnd_error err;
     int correct = 0;
@@ -316,6 +322,8 @@ static int evaluate_only(nnd_net *net, const nnd_data *data, const char *name, c
         if (nnd_network2_save(net, save, &err) != NND_OK) fail("%s", err.message);
         printf("saved %s (network2.py JSON): the net %s, untrained\n", save, loaded ? "as loaded" : "as initialised");
     }
+    if (onnx && cli_export_onnx(PROG, net, onnx, loaded ? "the net as loaded" : "the net as initialised, untrained"))
+        return 1;
     return 0;
 }
 
@@ -359,8 +367,8 @@ static int write_plot(const char *path, const nnd_net *net, const nnd_history *h
 
 int main(int argc, char **argv)
 {
-    const char *data_dir, *save, *save_best, *plot, *eval_name;
-    int sizes[64], n_sizes = 0, st, train_size, diverged = 0, classes;
+    const char *data_dir, *save, *save_best, *plot, *eval_name, *onnx;
+    int sizes[64], n_sizes = 0, st, train_size, diverged = 0, classes, pst_onnx;
     nnd_sgd_options opt = nnd_sgd_defaults();
     nnd_mnist mnist;
     nnd_error err;
@@ -373,6 +381,7 @@ int main(int argc, char **argv)
 
     if (cli_parse(PROG, opts, N_OPTS, argc, argv)) {
         fputs(usage, stdout);
+        fputs(usage_rules, stdout);
         return 0;
     }
     check_combinations();
@@ -384,6 +393,7 @@ int main(int argc, char **argv)
     save = opts[O_SAVE].text;
     save_best = opts[O_SAVE_BEST].text;
     plot = opts[O_PLOT].text;
+    onnx = opts[O_EXPORT_ONNX].text;
     if (GIVEN(O_EPOCHS)) opt.epochs = (int)opts[O_EPOCHS].count;
     if (GIVEN(O_MINI_BATCH)) opt.mini_batch_size = (int)opts[O_MINI_BATCH].count;
     if (GIVEN(O_ETA)) opt.eta = opts[O_ETA].real;
@@ -402,7 +412,7 @@ int main(int argc, char **argv)
     if (!GIVEN(O_LOAD)) n_sizes = parse_sizes(GIVEN(O_SIZES) ? opts[O_SIZES].text : "784,30,10", sizes, 64);
     /* the outputs are checked before the run, not after it */
     if ((save && output_check(save, &err) != NND_OK) || (save_best && output_check(save_best, &err) != NND_OK) ||
-        (plot && output_check(plot, &err) != NND_OK))
+        (plot && output_check(plot, &err) != NND_OK) || (onnx && output_check(onnx, &err) != NND_OK))
         fail("%s", err.message);
     if (GIVEN(O_LOAD)) net = load_net(opts[O_LOAD].text);
 
@@ -446,10 +456,10 @@ int main(int argc, char **argv)
     if (GIVEN(O_THREADS)) nnd_set_threads(net, (int)opts[O_THREADS].count);
 
     if (opt.epochs == 0) {
-        evaluate_only(net, evaluation, eval_name, save, GIVEN(O_LOAD));
+        st = evaluate_only(net, evaluation, eval_name, save, onnx, GIVEN(O_LOAD));
         nnd_free(net);
         nnd_mnist_free(&mnist);
-        return 0;
+        return st;
     }
 
     memset(&r, 0, sizeof r);
@@ -505,6 +515,14 @@ int main(int argc, char **argv)
         } else
             printf("saved %s (network2.py JSON): the net after the last epoch, %d (%d epoch%s of training)\n", save,
                    hist.epochs - 1, hist.epochs, cli_s(hist.epochs));
+    }
+    if (onnx && hist.epochs > 0) {
+        char what[96];
+        snprintf(what, sizeof what, "the net after the last epoch, %d", hist.epochs - 1);
+        if (st != NND_OK)
+            fprintf(stderr, PROG ": error: %s not written: training did not finish\n", onnx);
+        else if ((pst_onnx = cli_export_onnx(PROG, net, onnx, what)) != NND_OK)
+            st = pst_onnx;
     }
     if (plot && hist.epochs > 0) {
         int pst = write_plot(plot, net, &hist, &r, &opt, &training, evaluation);

@@ -62,6 +62,9 @@ static const char *const usage[] = {
     "                      ones); written whenever an epoch reaches the best so far, so that a\n"
     "                      run stopped or continued from a checkpoint keeps it (ensemble: FILE.k;\n"
     "                      a net that --resume loads keeps the file of the run that trained it)\n"
+    "  --export-onnx FILE  write the net that --save writes (after the last epoch, or as\n"
+    "                      loaded with --epochs 0) as an ONNX model for ONNX Runtime and other\n"
+    "                      runtimes (input [N, 784], pixel/256; ensemble: FILE.0, FILE.1, ...)\n"
     "  --load FILE         start from a saved net (nnd JSON or network2.py JSON). Without\n"
     "                      --preset the file says what the net is: it is evaluated, or with\n"
     "                      --epochs N and --eta E trained (lambda 0, mini-batch 10 unless\n"
@@ -98,7 +101,8 @@ static const char *const usage[] = {
     "  --stop-after without --checkpoint, or not below the epochs; --resume without --save;\n"
     "  --filters-png for a net whose first layer is not convolutional; two outputs with\n"
     "    the same file; an option given twice; --threads above 1 without OpenMP.\n"
-    "With --epochs 0 the net (loaded, or new) is evaluated and --save writes it as it is.\n"
+    "With --epochs 0 the net (loaded, or new) is evaluated and --save and --export-onnx\n"
+    "write it as it is.\n"
     "On a terminal, an epoch that has run for 2 s (NND_PROGRESS_AFTER=S in the environment:\n"
     "S seconds) shows a progress line, redrawn in place; a log (output not a terminal) gets\n"
     "the per-epoch lines only.\nThe progress line: " CLI_PROGRESS_NOTE ".\n"
@@ -114,8 +118,8 @@ static const char *const presets[] = {"shallow", "conv", "omit-fc", "conv2", "co
 
 enum {
     O_PRESET, O_DATA, O_EPOCHS, O_ETA, O_LAMBDA, O_MINI_BATCH, O_SEED, O_TRAIN_SIZE, O_THREADS,
-    O_SHUFFLE, O_FAN_IN, O_NETS, O_NO_EVAL, O_PLOT, O_SAVE, O_SAVE_BEST, O_LOAD, O_CHECKPOINT,
-    O_STOP_AFTER, O_RESUME, O_NET, O_PREDICTIONS, O_VOTE, O_ERRORS_PNG, O_FILTERS_PNG, N_OPTS
+    O_SHUFFLE, O_FAN_IN, O_NETS, O_NO_EVAL, O_PLOT, O_SAVE, O_SAVE_BEST, O_EXPORT_ONNX, O_LOAD,
+    O_CHECKPOINT, O_STOP_AFTER, O_RESUME, O_NET, O_PREDICTIONS, O_VOTE, O_ERRORS_PNG, O_FILTERS_PNG, N_OPTS
 };
 
 static cli_opt opts[N_OPTS] = {
@@ -136,6 +140,7 @@ static cli_opt opts[N_OPTS] = {
     [O_PLOT] = {.name = "--plot-data", .kind = CLI_TEXT, .what = "a file name"},
     [O_SAVE] = {.name = "--save", .kind = CLI_TEXT, .what = "a file name"},
     [O_SAVE_BEST] = {.name = "--save-best", .kind = CLI_TEXT, .what = "a file name"},
+    [O_EXPORT_ONNX] = {.name = "--export-onnx", .kind = CLI_TEXT, .what = "a file name"},
     [O_LOAD] = {.name = "--load", .kind = CLI_TEXT, .what = "a file name"},
     [O_CHECKPOINT] = {.name = "--checkpoint", .kind = CLI_TEXT, .what = "a file name"},
     [O_STOP_AFTER] = {.name = "--stop-after", .kind = CLI_COUNT, .min = 1, .max = 1000000},
@@ -615,7 +620,8 @@ static void check_combinations(const run *r, int ensemble, const nnd_layer_spec 
 {
     static const int not_with_vote[] = {O_EPOCHS, O_ETA, O_LAMBDA, O_MINI_BATCH, O_SEED, O_TRAIN_SIZE,
                                         O_THREADS, O_SHUFFLE, O_FAN_IN, O_NETS, O_NO_EVAL, O_PLOT, O_SAVE,
-                                        O_SAVE_BEST, O_LOAD, O_CHECKPOINT, O_STOP_AFTER, O_RESUME, O_NET,
+                                        O_SAVE_BEST, O_EXPORT_ONNX, O_LOAD, O_CHECKPOINT, O_STOP_AFTER,
+                                        O_RESUME, O_NET,
                                         O_PREDICTIONS, O_FILTERS_PNG};
     static const int training_only[] = {O_ETA, O_LAMBDA, O_MINI_BATCH, O_SHUFFLE, O_TRAIN_SIZE, O_NO_EVAL,
                                         O_PLOT, O_SAVE_BEST, O_CHECKPOINT, O_STOP_AFTER};
@@ -667,6 +673,14 @@ static void check_combinations(const run *r, int ensemble, const nnd_layer_spec 
 #endif
 }
 
+/* --export-onnx for net k of the run (FILE, or FILE.k in an ensemble). */
+static int export_net(const run *r, const nnd_net *net, const char *onnx, int k, const char *what)
+{
+    char path[4096];
+    net_file(path, sizeof path, onnx, r, k);
+    return cli_export_onnx(PROG, net, path, what);
+}
+
 /* No two outputs in one file (the second would replace the first). */
 static void check_distinct(const char *const *paths, const char *const *names, int n)
 {
@@ -711,7 +725,7 @@ static void check_loaded(const run *r, const nnd_net *net, const nnd_layer_spec 
 int main(int argc, char **argv)
 {
     run r;
-    const char *data_dir, *plot, *save, *save_best, *predictions, *vote_from, *errors_png, *filters_png;
+    const char *data_dir, *plot, *save, *save_best, *predictions, *vote_from, *errors_png, *filters_png, *onnx;
     char dat[4096], desc[2048];
     int i, k, st, n_layers = 0, ensemble, expanded, stopped = 0, total, failed = 0, diverged = 0;
     nnd_layer_spec L[16];
@@ -738,6 +752,7 @@ int main(int argc, char **argv)
     plot = opts[O_PLOT].text;
     save = opts[O_SAVE].text;
     save_best = opts[O_SAVE_BEST].text;
+    onnx = opts[O_EXPORT_ONNX].text;
     predictions = opts[O_PREDICTIONS].text;
     vote_from = opts[O_VOTE].text;
     errors_png = opts[O_ERRORS_PNG].text;
@@ -747,7 +762,7 @@ int main(int argc, char **argv)
     if (ensemble && !filters_png && r.only_net <= 0 && !vote_from) filters_png = "plots/net_full_layer_0.png";
     errors_dat(errors_png, dat, sizeof dat);
     {
-        const char *paths[8], *names[8];
+        const char *paths[9], *names[9];
         paths[0] = save, names[0] = "--save";
         paths[1] = save_best, names[1] = "--save-best";
         paths[2] = plot, names[2] = "--plot-data";
@@ -756,7 +771,8 @@ int main(int argc, char **argv)
         paths[5] = errors_png, names[5] = "--errors-png";
         paths[6] = dat[0] ? dat : NULL, names[6] = "--errors-png's labels";
         paths[7] = filters_png, names[7] = "--filters-png";
-        check_distinct(paths, names, 8);
+        paths[8] = onnx, names[8] = "--export-onnx";
+        check_distinct(paths, names, 9);
     }
     if (r.load) {
         loaded = nnd_load(r.load, &err);
@@ -764,16 +780,17 @@ int main(int argc, char **argv)
         check_loaded(&r, loaded, L, n_layers, expanded);
     }
     {
-        const char *bases[5], *files[3];
+        const char *bases[6], *files[3];
         bases[0] = save;
         bases[1] = plot;
         bases[2] = r.checkpoint;
         bases[3] = predictions;
         bases[4] = save_best;
+        bases[5] = onnx;
         files[0] = errors_png;
         files[1] = dat[0] ? dat : NULL;
         files[2] = filters_png;
-        check_outputs(&r, bases, 5, files, 3);
+        check_outputs(&r, bases, 6, files, 3);
     }
 
     if (nnd_mnist_load(data_dir, &mnist, &err) != NND_OK) die(err.message, NULL);
@@ -810,6 +827,7 @@ int main(int argc, char **argv)
         if (save) net_file(path, sizeof path, save, &r, k);
         if (r.resume && file_exists(path)) {
             nets[k] = resumed(path, L, n_layers, &r, &mnist, k);
+            if (onnx) failed |= export_net(&r, nets[k], onnx, k, "the net of the file --resume found") != NND_OK;
             if (predictions) write_predictions(nets[k], &r, &mnist, predictions, k);
             continue;
         }
@@ -924,6 +942,12 @@ int main(int argc, char **argv)
                 printf("saved %s: the net after the last epoch, %d\n", path, total - 1);
             else
                 printf("saved %s: the net %s, untrained\n", path, r.load ? "as loaded" : "as initialised");
+        }
+        if (onnx && !stopped) {
+            char what[96];
+            if (total > 0) snprintf(what, sizeof what, "the net after the last epoch, %d", total - 1);
+            else snprintf(what, sizeof what, "the net %s, untrained", r.load ? "as loaded" : "as initialised");
+            failed |= export_net(&r, net, onnx, k, what) != NND_OK;
         }
         if (predictions && !stopped) failed |= write_predictions(net, &r, &mnist, predictions, k) != NND_OK;
         if (plot && total > 0 && !r.no_eval && !stopped) {

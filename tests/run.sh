@@ -92,6 +92,8 @@ run "test_cli (build/network2)" sh tests/test_cli.sh $B/network2
 run "test_cli3 (build/network3)" sh tests/test_cli3.sh $B/network3
 run "test_classify (build/classify)" sh tests/test_classify.sh $B
 run "interop with network2.py" sh tests/interop.sh
+run "ONNX models in ONNX Runtime (test_onnx)" sh tests/test_onnx.sh $B
+grep -E "classes equal|^nnd_feedforward|--export-onnx:" $B/last.out | sed 's/^/    /' # what it measured
 run "test_faults (saves that fail or are killed)" sh tests/test_faults.sh $B/network2 $B/network3
 run "fuzz corpus and findings replayed" sh tests/fuzz/replay.sh
 run "chapter map and section banners of nnd.h" sh tests/test_map.sh

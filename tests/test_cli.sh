@@ -125,6 +125,7 @@ expect_refusal --evaluate-on "nothing is evaluated" -- --monitor-training-cost -
 expect_refusal --save-best "add --monitor-evaluation-accuracy" -- --monitor-training-cost --save-best "$tmp/b.json"
 expect_refusal --plot-data "'$tmp/same' is also the file of --save" -- --save "$tmp/same" --plot-data "$tmp/same"
 expect_refusal --save-best "is also the file of --save" -- --save "$tmp/same" --save-best "$tmp/same"
+expect_refusal --export-onnx "is also the file of --save" -- --save "$tmp/same" --export-onnx "$tmp/same"
 # ... and what can apply is not refused: early stopping evaluates, so
 # --evaluate-on goes with it; --l1 goes with a positive --lambda.
 run_bin --monitor-training-cost --early-stopping 1 --evaluate-on test --train-size 300 --epochs 1 --threads 1
@@ -138,6 +139,7 @@ expect_error 1 "does not exist" -- --save-best "$tmp/nowhere/m.json"
 expect_error 1 "not a regular file" -- --plot-data /dev/null
 chmod 444 "$tmp/readonly.json" 2>/dev/null || { echo x >"$tmp/readonly.json"; chmod 444 "$tmp/readonly.json"; }
 expect_error 1 "write-protected" -- --save "$tmp/readonly.json"
+expect_error 1 "does not exist" -- --export-onnx "$tmp/nowhere/m.onnx"
 
 # A run that blows up while staying finite warns once, naming eta, saves and
 # exits 3; a mini-batch larger than the training set runs.
@@ -254,6 +256,19 @@ grep -q "^saved $tmp/best.json (network2.py JSON): the net of epoch $best_epoch,
 [ "$(accuracy_of "$tmp/out" validation)" = "$(accuracy_of "$tmp/runb" evaluation)" ] && ok ||
     bad "--save's net scores $(cat "$tmp/out"), not the last epoch's $(accuracy_of "$tmp/runb" evaluation)"
 cmp -s "$tmp/best.json" "$tmp/last.json" && bad "--save-best wrote the last epoch's net" || ok
+# --export-onnx writes the net --save writes: after training, and as
+# loaded with --epochs 0 (the same bytes); an ONNX file given to --load is
+# named for what it is. (tests/test_onnx.sh runs such models in ONNX Runtime.)
+rm -f "$tmp/n2.onnx" "$tmp/n2_loaded.onnx"
+"$bin" --train-size 300 --epochs 1 --threads 1 --save "$tmp/n2.json" --export-onnx "$tmp/n2.onnx" >"$tmp/runx" 2>&1
+grep -q "^saved $tmp/n2.onnx (ONNX, opset 13, input \[N, 784\], output \[N, 10\]): the net after the last epoch, 0$" \
+    "$tmp/runx" && ok || bad "--export-onnx after training: $(grep -i onnx "$tmp/runx")"
+run_bin --load "$tmp/n2.json" --epochs 0 --export-onnx "$tmp/n2_loaded.onnx"
+[ "$rc" -eq 0 ] && grep -q "^saved $tmp/n2_loaded.onnx (ONNX.*): the net as loaded$" "$tmp/out" &&
+    cmp -s "$tmp/n2.onnx" "$tmp/n2_loaded.onnx" && ok ||
+    bad "--load --epochs 0 --export-onnx: exit $rc, $(cat "$tmp/out" "$tmp/err"), same file: $(cmp "$tmp/n2.onnx" "$tmp/n2_loaded.onnx" 2>&1)"
+expect_error 1 "this is an ONNX model" -- --load "$tmp/n2.onnx" --epochs 0
+
 # "1 epoch", never "1 epochs", in what a run prints.
 "$bin" --train-size 200 --epochs 1 --threads 1 --save "$tmp/one.json" >"$tmp/runo" 2>&1
 grep -q "(1 epoch of training)" "$tmp/runo" && ok || bad "no '(1 epoch of training)': $(cat "$tmp/runo")"
@@ -275,7 +290,7 @@ fi
 
 for flag in --data --sizes --cost --init --epochs --mini-batch --eta --lambda --l1 --train-size --seed \
     --evaluate-on --monitor-evaluation-accuracy --monitor-evaluation-cost --monitor-training-accuracy \
-    --monitor-training-cost --save --save-best --load --plot-data --dense --threads; do
+    --monitor-training-cost --save --save-best --export-onnx --load --plot-data --dense --threads; do
     grep -q -- "$flag" "$tmp/help" || bad "--help does not document $flag"
 done
 ok

@@ -120,7 +120,7 @@ expect_refusal --net "only --preset ensemble" -- --preset conv --net 0
 expect_refusal --errors-png "only --preset ensemble votes" -- --preset conv --errors-png "$tmp/e.png"
 expect_refusal --errors-png "with --net K" -- --preset ensemble --net 1 --errors-png "$tmp/e.png"
 for f in "--epochs 3" "--eta 1" "--seed 2" "--threads 1" --shuffle "--save $tmp/s" "--predictions $tmp/p" \
-    "--filters-png $tmp/f.png" "--nets 2"; do
+    "--filters-png $tmp/f.png" "--nets 2" "--export-onnx $tmp/m.onnx"; do
     # shellcheck disable=SC2086
     expect_refusal "${f%% *}" "--vote trains and runs no net" -- --preset ensemble --vote "$tmp/a,$tmp/b" $f
 done
@@ -132,6 +132,8 @@ expect_refusal --save-best "'$tmp/same' is also the file of --save" -- --preset 
     --save-best "$tmp/same"
 expect_refusal --predictions "is also the file of --plot-data" -- --preset conv --plot-data "$tmp/same" \
     --predictions "$tmp/same"
+expect_refusal --export-onnx "is also the file of --save" -- --preset conv --save "$tmp/same" \
+    --export-onnx "$tmp/same"
 
 if [ "$mode" = quick ]; then
     echo "$pass passed, $fail failed"
@@ -167,6 +169,19 @@ vote=$(grep '^Accuracy is' "$tmp/run1")
 for f in ens.json.0 ens.json.1 errors.png filters.png ens.dat.0 ens.dat.1; do
     [ -s "$tmp/$f" ] && ok || bad "ensemble run did not write $f"
 done
+# --export-onnx: a model per net of an ensemble (FILE.k), the same bytes
+# when --resume loads the saved nets, and from --load without --preset; an
+# ONNX file given to --load is named for what it is
+rm -f "$tmp"/ens.onnx* "$tmp"/one.onnx
+# shellcheck disable=SC2086
+"$bin" $ens --resume --export-onnx "$tmp/ens.onnx" >"$tmp/runx" 2>&1 || bad "--resume --export-onnx: exit $?"
+[ "$(grep -c "^saved $tmp/ens.onnx.[01] (ONNX, opset 13, input \[N, 784\], output \[N, 10\]): the net of the file --resume found" \
+    "$tmp/runx")" -eq 2 ] && [ -s "$tmp/ens.onnx.0" ] && [ -s "$tmp/ens.onnx.1" ] && ok ||
+    bad "--resume --export-onnx: $(grep -i onnx "$tmp/runx")"
+"$bin" --load "$tmp/ens.json.1" --data "$small" --epochs 0 --export-onnx "$tmp/one.onnx" >"$tmp/runl" 2>&1 &&
+    grep -q "^saved $tmp/one.onnx (ONNX.*): the net as loaded" "$tmp/runl" && cmp -s "$tmp/one.onnx" "$tmp/ens.onnx.1" &&
+    ok || bad "--load --epochs 0 --export-onnx: $(tail -2 "$tmp/runl"), $(cmp "$tmp/one.onnx" "$tmp/ens.onnx.1" 2>&1)"
+expect_error "this is an ONNX model" -- --load "$tmp/one.onnx" --data "$small" --epochs 0
 
 # --predictions writes each net's test predictions; --vote on those files
 # gives the whole run's vote and the same errors figure; --net K trains net K
