@@ -26,7 +26,8 @@
 #   7. when build/network2 and build/network3 have --export-onnx: the
 #      model they export after training and after --load is the same file,
 #      and gives in ONNX Runtime the program's own classes (network3's
-#      --predictions) and test accuracy.
+#      --predictions) and test accuracy; and examples/README.md's Node.js
+#      script for users gives the program's classes of the first 10 images.
 # Without node and npm it prints a SKIPPED: line. The last line is
 # "N passed, N failed"; the exit status is non-zero when a check failed.
 set -u
@@ -228,6 +229,15 @@ if [ -x "$B/network3" ] && "$B/network3" --help 2>&1 | grep -q -- "--export-onnx
         count=$(sed -n 's/^test accuracy \([0-9]*\)\.\([0-9][0-9]\)%$/\1\2/p' "$C/load.out" | sed 's/^0*\([0-9]\)/\1/')
         "$X" accuracy data/mnist "$C/conv.ort" "${count:--1}" >"$C/acc3.out" 2>&1
         add "$C/acc3.out"
+        # examples/README.md's script for users: the classes of the first 10
+        # test images, as the program's --predictions has them
+        sed -n '/<!-- onnx-example begin/,/<!-- onnx-example end/p' examples/README.md | sed '1,2d;$d' | sed '$d' \
+            >"$C/run_onnx.js"
+        NODE_PATH=$D/node_modules node "$C/run_onnx.js" "$C/conv.onnx" >"$C/example.out" 2>&1
+        got=$(sed -n 's/^image [0-9]*: class \([0-9]\) .*/\1/p' "$C/example.out" | tr -d '\n')
+        want=$(grep -v '^#' "$C/conv.pred" | head -10 | tr -d '\n')
+        if [ ${#got} -eq 10 ] && [ "$got" = "$want" ]; then ok
+        else bad "examples/README.md's ONNX Runtime script: classes '$got', the program's '$want': $(tail -2 "$C/example.out")"; fi
     else
         bad "build/network3 --export-onnx: $(tail -2 "$C/train.out" "$C/load.out" 2>/dev/null | tr '\n' '|')"
     fi
