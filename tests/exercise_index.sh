@@ -67,9 +67,16 @@ done
 if [ -z "$outputs" ]; then
     outputs=$OUT
     for p in $PROGS; do # built $JOBS at a time
-        while [ "$(jobs -p | wc -l)" -ge "$JOBS" ]; do sleep 0.2; done
+        while :; do # (the shell's `jobs` cannot count them from a subshell: the pids do)
+            alive=""
+            for q in $bg_pids; do kill -0 "$q" 2>/dev/null && alive="$alive $q"; done
+            bg_pids=$alive
+            [ "$(echo $bg_pids | wc -w)" -lt "$JOBS" ] && break
+            sleep 0.2
+        done
         rm -f $OUT/$p
         nice -n 15 $CC $STRICT $OPT exercises/$p.c -o $OUT/$p -lm >$OUT/$p.cc 2>&1 &
+        bg_pids="$bg_pids $!"
     done
     wait
     for p in $PROGS; do

@@ -173,9 +173,17 @@ fi
 field() { grep "^$1|" $OUT/list.txt | cut -d'|' -f"$2"; }
 
 # ------------------------------------------------------------ one tree
-# throttle: wait until fewer than $JOBS background jobs run.
+# throttle: wait until fewer than $JOBS background jobs run (each `cmd &`
+# records its pid in bg_pids: `jobs` cannot count them from inside $(...)).
 throttle() {
-    while [ "$(jobs -p | wc -l)" -ge "$JOBS" ]; do sleep 0.2; done
+    while :; do
+        alive=""
+        for p in $bg_pids; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
+        bg_pids=$alive
+        set -- $bg_pids
+        [ $# -lt "$JOBS" ] && return
+        sleep 0.2
+    done
 }
 
 # prepare DIR: a tree with the snapshot's sources and nnd.h (mutated after).
@@ -193,12 +201,14 @@ build() {
         throttle
         ($NICE $CC $STRICT $EXOPT "$d/exercises/$p.c" -o "$d/bin/$p" -lm >"$d/log/$p.cc" 2>&1 ||
             echo "$p" >>"$d/nobuild") &
+        bg_pids="$bg_pids $!"
     done
     for p in $UNIT; do
         case $p in test_mnist*) o=$SLOWOPT ;; *) o=$UNITOPT ;; esac
         throttle
         ($NICE $CC $STRICT $o $OMP "$d/tests/$p.c" -o "$d/bin/$p" -lm >"$d/log/$p.cc" 2>&1 ||
             echo "$p" >>"$d/nobuild") &
+        bg_pids="$bg_pids $!"
     done
     wait
     [ ! -f "$d/nobuild" ]

@@ -52,10 +52,18 @@ run() {
 }
 
 # throttle: wait until fewer than $JOBS background jobs run (the compiles
-# below run in parallel, one per core).
+# below run in parallel, one per core). Each `cmd &` records its pid in
+# bg_pids: a POSIX shell's `jobs` cannot count them from inside $(...).
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 throttle() {
-    while [ "$(jobs -p | wc -l)" -ge "$JOBS" ]; do sleep 0.1; done
+    while :; do
+        alive=""
+        for p in $bg_pids; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
+        bg_pids=$alive
+        set -- $bg_pids
+        [ $# -lt "$JOBS" ] && return
+        sleep 0.1
+    done
 }
 
 # variant NAME COMMAND...: one build-variant check (the command must succeed).
@@ -130,6 +138,7 @@ for cc in gcc clang; do
             throttle
             ($cc $STRICT $prec -O1 -c "$src" -o $B/variants/c_$n.o >$B/variants/c_$n.out 2>&1
              echo $? >$B/variants/c_$n.rc) &
+            bg_pids="$bg_pids $!"
         done
         [ $cc = gcc ] && continue # (gcc: the sanitizer builds below take the reference path)
         n=$((n + 1))
@@ -138,6 +147,7 @@ for cc in gcc clang; do
         ($cc $STRICT $prec -DNND_REFERENCE -O1 -c tests/test_reference.c -o $B/variants/c_$n.o \
             >$B/variants/c_$n.out 2>&1
          echo $? >$B/variants/c_$n.rc) &
+        bg_pids="$bg_pids $!"
     done
 done
 wait
@@ -206,14 +216,17 @@ for t in $UNIT; do # built $JOBS at a time, then run one by one
     rm -f $B/asan/$t $B/asan/${t}_double
     throttle
     gcc $STRICT $SAN tests/$t.c -o $B/asan/$t -lm >$B/asan/$t.out 2>&1 &
+    bg_pids="$bg_pids $!"
     throttle
     gcc $STRICT $SAN -DNND_DOUBLE tests/$t.c -o $B/asan/${t}_double -lm >$B/asan/${t}_double.out 2>&1 &
+    bg_pids="$bg_pids $!"
 done
 for d in "" _double; do # the reference path checks the numbers of the fast one (above)
     rm -f $B/asan/test_reference_ref$d
     throttle
     gcc $STRICT $SAN -DNND_REFERENCE $([ -n "$d" ] && echo -DNND_DOUBLE) tests/test_reference.c \
         -o $B/asan/test_reference_ref$d -lm >$B/asan/test_reference_ref$d.out 2>&1 &
+    bg_pids="$bg_pids $!"
 done
 wait
 for t in $UNIT; do
@@ -256,6 +269,7 @@ if ls exercises/*.c >/dev/null 2>&1; then
         throttle
         $CC $STRICT -O3 -march=native -ffp-contract=fast "$src" -o $B/exercises/$name -lm \
             >$B/exercises/$name.out 2>&1 &
+        bg_pids="$bg_pids $!"
     done
     wait
     for src in exercises/*.c; do
