@@ -34,13 +34,13 @@ function readImages(file) {
 }
 
 async function runModel(ort, file, images) {
-    const session = await ort.InferenceSession.create(file, {
+    const model = await ort.InferenceSession.create(file, {
         executionProviders: ['cpu'],
         intraOpNumThreads: 1,
         interOpNumThreads: 1,
     });
-    if (session.inputNames.join() !== 'input' || session.outputNames.join() !== 'output')
-        return fail(`${file}: inputs [${session.inputNames}] outputs [${session.outputNames}], ` +
+    if (model.inputNames.join() !== 'input' || model.outputNames.join() !== 'output')
+        return fail(`${file}: inputs [${model.inputNames}] outputs [${model.outputNames}], ` +
                     'expected [input] and [output]');
     const { n, size, x } = images;
     const chunks = [];
@@ -48,7 +48,7 @@ async function runModel(ort, file, images) {
     for (let at = 0, b = 1; at < n; at += b, b = at === 1 ? 999 : 1000) {
         const m = Math.min(b, n - at);
         const input = new ort.Tensor('float32', x.slice(at * size, (at + m) * size), [m, size]);
-        const out = (await session.run({ input })).output;
+        const out = (await model.run({ input })).output;
         if (out.dims.length !== 2 || out.dims[0] !== m || (k && out.dims[1] !== k))
             return fail(`${file}: a batch of ${m} gave an output of shape [${out.dims}]`);
         k = out.dims[1];
