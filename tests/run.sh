@@ -168,6 +168,8 @@ for cc in gcc clang; do
         "$cc $STRICT tests/variant_alloc.c -o $B/variants/alloc -lm && $B/variants/alloc"
     variant "$cc rejects a partial allocator (#error)" sh -c \
         "! $cc -std=c99 -c tests/variant_bad_alloc.c -o $B/variants/bad.o 2>$B/variants/bad.err && grep -q 'NND_MALLOC, NND_REALLOC and NND_FREE' $B/variants/bad.err"
+    variant "$cc NND_NO_STDIO (the in-memory writers and readers)" sh -c \
+        "$cc $STRICT tests/variant_no_stdio.c -o $B/variants/no_stdio -lm && $B/variants/no_stdio"
     variant "$cc plain-C kernels (no vector extensions)" sh -c \
         "$cc $STRICT -O2 -DNND_NO_VECTOR_EXTENSIONS tests/test_gradients.c -o $B/variants/novec -lm && $B/variants/novec && \
          $cc $STRICT -O2 -DNND_NO_VECTOR_EXTENSIONS -DNND_DOUBLE tests/test_gradients.c -o $B/variants/novec -lm && $B/variants/novec"
