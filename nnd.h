@@ -1,4 +1,4 @@
-/* nnd.h - Neural Networks and Deep Learning, in one C99 header.    v0.2.0
+/* nnd.h - Neural Networks and Deep Learning, in one C99 header.    v0.3.0
    Michael Nielsen's book, network2.py and network3.py as a small library.
    No dependencies beyond a C99 compiler and libm. Licence at the end of the file.
 
@@ -95,7 +95,7 @@
    ==========================================================================
    API BY TOPIC (each is declared below with its comment)
    ==========================================================================
-   Version      NND_VERSION ("0.2.0"), NND_VERSION_MAJOR / _MINOR / _PATCH
+   Version      NND_VERSION ("0.3.0"), NND_VERSION_MAJOR / _MINOR / _PATCH
    Status       NND_OK, NND_ERR_* ; nnd_strerror ; nnd_error (what + where);
                 nnd_net_error (what a call on a net found at fault)
    Random       nnd_rng_seed, nnd_rng_next, nnd_rng_uniform, nnd_rng_normal,
@@ -115,9 +115,10 @@
    Functions    nnd_sigmoid, nnd_sigmoid_prime, nnd_activate, nnd_softmax,
                 nnd_cost_fn, nnd_cost_delta (QuadraticCost / CrossEntropyCost
                 / log-likelihood, with network2's fn and delta semantics)
-   Forward      nnd_feedforward (a batch of inputs to a batch of outputs)
-   Backprop     nnd_backprop (the gradient of a mini-batch: BP1-BP4 over the
-                whole batch matrix at once), nnd_batch_cost
+   Forward      nnd_feedforward (a batch of inputs to a batch of outputs,
+                both buffers with their lengths)
+   Backprop     nnd_backprop (the gradient of a mini-batch, an nnd_data view:
+                BP1-BP4 over the whole batch matrix at once), nnd_batch_cost
    Training     nnd_sgd_defaults, nnd_sgd (network2's SGD with L2 or L1,
                 momentum, early stopping and an eta schedule), nnd_history_free,
                 nnd_network3_options (network3's SGD: L2 per mini-batch count,
@@ -201,6 +202,14 @@
      the training loop never allocates. It is therefore not safe to use the
      same network from two threads at once; separate networks are independent.
    * Accuracies are counts (as network2 returns them), costs are doubles.
+   * Every array a call reads or writes comes with its length - an
+     nnd_data view's n examples (n x n_in inputs, n labels, n x n_y
+     targets) or an explicit count (nnd_feedforward's n_x and n_out,
+     nnd_backprop's n_grad, nnd_classify's n_x and n_scores, nnd_vote's k
+     and n, nnd_transform_image's width x height, ...) - and the call stays
+     inside it. A length that does not fit the network is refused with a
+     status, nnd_net_error naming it; the caller's part is that each array
+     holds what its length says.
 
    * Feature maps are stored position-major with channels innermost (HWC):
      value (c, y, x) of an example is at index (y w + x) C + c. A conv
@@ -223,11 +232,14 @@
 
 /* The version: NND_VERSION_MAJOR changes when a program written for an
    older version may no longer compile or behave the same; MINOR adds
-   functions; PATCH fixes. Both file formats keep their own version. */
+   functions; PATCH fixes. While MAJOR is 0, MINOR also marks such changes:
+   0.3.0 gave nnd_feedforward the lengths of its buffers and nnd_backprop
+   and nnd_batch_cost an nnd_data view and grad's length. Both file formats
+   keep their own version. */
 #define NND_VERSION_MAJOR 0
-#define NND_VERSION_MINOR 2
+#define NND_VERSION_MINOR 3
 #define NND_VERSION_PATCH 0
-#define NND_VERSION "0.2.0"
+#define NND_VERSION "0.3.0"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -289,7 +301,7 @@ NND_DEF uint64_t nnd_rng_next(nnd_rng *rng);
 NND_DEF double nnd_rng_uniform(nnd_rng *rng);      /* in [0, 1), 53 bits */
 NND_DEF double nnd_rng_normal(nnd_rng *rng);       /* N(0, 1), Box-Muller */
 NND_DEF uint32_t nnd_rng_below(nnd_rng *rng, uint32_t n); /* uniform 0..n-1 */
-NND_DEF void nnd_shuffle(nnd_rng *rng, int *items, int n); /* Fisher-Yates */
+NND_DEF void nnd_shuffle(nnd_rng *rng, int *items, int n); /* Fisher-Yates of items[0..n) */
 
 /* ---------------------------------------------- activations, costs (ch.1-3) */
 typedef enum nnd_activation {
@@ -319,9 +331,10 @@ NND_DEF void nnd_softmax(const nnd_real *z, nnd_real *a, int n);
    0.5|a-y|^2, the cross-entropy sum nan_to_num(-y ln a - (1-y) ln(1-a))
    (NaN -> 0, +-inf -> +-DBL_MAX exactly as numpy), or -sum y ln a. */
 NND_DEF double nnd_cost_fn(nnd_cost cost, const nnd_real *a, const nnd_real *y, int n);
-/* network2's cost.delta: dC/dz of the output layer, delta[j], given its
-   output a = f(z) and activation f: quadratic (a-y) f'(z) (BP1), cross-entropy
-   a - y (66), log-likelihood a - y (84). */
+/* network2's cost.delta: dC/dz of the output layer, delta[j] for j < n,
+   given its output a = f(z) and activation f (a, y and delta n values
+   each): quadratic (a-y) f'(z) (BP1), cross-entropy a - y (66),
+   log-likelihood a - y (84). */
 NND_DEF void nnd_cost_delta(nnd_cost cost, nnd_activation f, const nnd_real *a,
                             const nnd_real *y, nnd_real *delta, int n);
 
@@ -479,21 +492,6 @@ NND_DEF void nnd_set_threads(nnd_net *net, int threads);
    own. */
 NND_DEF const nnd_error *nnd_net_error(const nnd_net *net);
 
-/* ------------------------------------------------------- forward, backprop */
-/* Outputs for m inputs: x [m x n_in] -> out [m x n_out], in evaluation mode
-   (dropout layers scale their input by 1-p, as network3 does). */
-NND_DEF int nnd_feedforward(nnd_net *net, const nnd_real *x, int m, nnd_real *out);
-/* The gradient of sum_x C_x over a mini-batch of m examples, by BP1-BP4 on
-   the whole batch matrix. Targets are y [m x n_out], or, when y is NULL,
-   one-hot vectors of labels[i]. grad (nnd_param_count values, nnd_params
-   layout) is overwritten. No regularisation term; dropout as nnd_set_train_mode says. If cost is not
-   NULL it receives sum_x C_x. */
-NND_DEF int nnd_backprop(nnd_net *net, const nnd_real *x, const nnd_real *y,
-                         const int *labels, int m, nnd_real *grad, double *cost);
-/* sum_x C_x over the batch (no regularisation): what nnd_backprop differentiates. */
-NND_DEF int nnd_batch_cost(nnd_net *net, const nnd_real *x, const nnd_real *y,
-                           const int *labels, int m, double *cost);
-
 /* -------------------------------------------------------------------- data */
 /* A view of a data set; it owns nothing. Inputs are either reals x [n x n_in]
    or bytes x8 [n x n_in] read as x8 * x8_scale (MNIST keeps its bytes and
@@ -515,10 +513,13 @@ NND_DEF nnd_data nnd_data_slice(const nnd_data *d, int first, int count);
 /* The constructors of a view (fill no field by hand): n examples of n_in
    bytes each, read as byte * scale (MNIST's pixels: scale 1/256.0), or of
    n_in reals; labels (n class indices) may be NULL. nnd_data_targets adds
-   real targets y [n x n_y] to a view (the cost then uses them). A view the
-   library cannot use - a scale that is not positive, a label outside the
-   net's classes - is refused by the call that gets it, with the example
-   named in nnd_net_error. */
+   real targets y [n x n_y] to a view (the cost then uses them). These
+   counts are the lengths of the caller's arrays - x or x8 n x n_in values,
+   labels n, y n x n_y - and no call reads beyond them (nor writes beyond
+   n entries of an output array it takes with a view, as nnd_predict's).
+   A view the library cannot use - a scale that is not positive, a width
+   other than the net's, a label outside the net's classes - is refused by
+   the call that gets it, with the example named in nnd_net_error. */
 NND_DEF nnd_data nnd_data_bytes(const unsigned char *x8, int n, int n_in, double scale,
                                 const int *labels);
 NND_DEF nnd_data nnd_data_reals(const nnd_real *x, int n, int n_in, const int *labels);
@@ -551,6 +552,37 @@ typedef struct nnd_mnist {
 NND_DEF int nnd_mnist_load(const char *dir, nnd_mnist *out, nnd_error *err);
 NND_DEF void nnd_mnist_free(nnd_mnist *m);
 
+/* ------------------------------------------------------- forward, backprop */
+/* Outputs for a batch of inputs, in evaluation mode (dropout layers scale
+   their input by 1-p, as network3 does): x holds n_x reals, the inputs of
+   m = n_x / nnd_input_size(net) examples one after another; out, room for
+   n_out reals, receives their outputs, m x nnd_output_size(net) values,
+   example by example. n_x that is 0 or not a multiple of the input size,
+   or n_out smaller than the m outputs, is refused with NND_ERR_ARG before
+   anything is read or written, and nnd_net_error names the lengths
+   ("nnd_feedforward: x holds 100 values, not a whole number of the net's
+   784-value inputs"). */
+NND_DEF int nnd_feedforward(nnd_net *net, const nnd_real *x, size_t n_x, nnd_real *out, size_t n_out);
+/* The gradient of sum_x C_x over the mini-batch `batch`, by BP1-BP4 on the
+   whole batch matrix. batch is a view (nnd_data_reals or nnd_data_bytes,
+   nnd_data_slice of a data set) whose n examples are the mini-batch: the
+   same view nnd_sgd and nnd_accuracy take, and nothing beyond its n
+   examples is read. Targets are its y (nnd_data_targets), or, when it has
+   none, one-hot vectors of its labels. grad, room for n_grad values (at
+   least nnd_param_count; nnd_params layout), is overwritten. No
+   regularisation term; dropout as nnd_set_train_mode says. If cost is not
+   NULL it receives sum_x C_x. Refused before anything is read or written:
+   a view the net cannot use, as nnd_sgd refuses one (NND_ERR_SHAPE for
+   inputs per example other than nnd_input_size, targets of other than
+   nnd_output_size values, or a label outside the classes, the example
+   named; NND_ERR_ARG for no inputs or a byte scale that is not
+   positive); no examples, or neither labels nor targets; n_grad smaller
+   than nnd_param_count (NND_ERR_ARG); nnd_net_error says which. */
+NND_DEF int nnd_backprop(nnd_net *net, const nnd_data *batch, nnd_real *grad, size_t n_grad, double *cost);
+/* sum_x C_x over the mini-batch (no regularisation): what nnd_backprop
+   differentiates, from the same view, with the same checks. */
+NND_DEF int nnd_batch_cost(nnd_net *net, const nnd_data *batch, double *cost);
+
 /* -------------------------------------------------------------- evaluation */
 /* Number of examples whose largest output is at the label (network2 accuracy). */
 NND_DEF int nnd_accuracy(nnd_net *net, const nnd_data *data, int *correct);
@@ -558,7 +590,8 @@ NND_DEF int nnd_accuracy(nnd_net *net, const nnd_data *data, int *correct);
    (with L1: + (lmbda/n) sum |w|). */
 NND_DEF int nnd_total_cost(nnd_net *net, const nnd_data *data, double lmbda, int l1,
                            double *cost);
-/* predicted[i] = argmax of the output for example i of data. */
+/* predicted[i] = argmax of the output for example i of data; predicted has
+   room for data->n ints (the view's n is its length). */
 NND_DEF int nnd_predict(nnd_net *net, const nnd_data *data, int *predicted);
 /* One example: x holds n_x reals, which must be nnd_input_size(net) (else
    NND_ERR_SHAPE: nothing is read). *cls (may be NULL) receives the class,
@@ -575,7 +608,9 @@ NND_DEF int nnd_classify(nnd_net *net, const nnd_real *x, int n_x, nnd_real *sco
 NND_DEF int nnd_classify_bytes(nnd_net *net, const unsigned char *px, int n_px, nnd_real *scores,
                                int n_scores, int *cls);
 /* The k largest of n scores, best first (equal scores: the lower class
-   first): classes[0..k) (k is clipped to n). Returns the count written. */
+   first): classes[0..k) (k is clipped to n). scores holds n values and
+   classes has room for k ints (min(k, n) are written). Returns the count
+   written. */
 NND_DEF int nnd_top_k(const nnd_real *scores, int n, int k, int *classes);
 
 /* ---------------------------------------------------------------- training */
@@ -727,14 +762,16 @@ NND_DEF void nnd_dataset_free(nnd_dataset *d);
    with labels) followed by its four one-pixel shifts - down, up, right,
    left - with the vacated line filled with zeros: 5 src->n examples, bytes
    kept as bytes. expand_mnist.py then shuffles; so does this when rng is not
-   NULL (Fisher-Yates with rng: deterministic for a seed). */
+   NULL (Fisher-Yates with rng: deterministic for a seed). width x height
+   must be src->n_in (else NND_ERR_ARG): src is read as its view says. */
 NND_DEF int nnd_expand_mnist(const nnd_data *src, int width, int height, nnd_rng *rng,
                              nnd_dataset *out);
 /* out = in rotated by angle_deg (counter-clockwise) about the image centre
    and shifted by (dx, dy) pixels (right, down), by bilinear interpolation
    with zero outside: out(x,y) = in(R^-1 ((x,y) - c - (dx,dy)) + c).
    The identity transform copies exactly; integer shifts with no rotation
-   move pixels exactly (as expand_mnist with zero fill). in != out. */
+   move pixels exactly (as expand_mnist with zero fill). in != out; each
+   holds width x height values (its length), row by row. */
 NND_DEF void nnd_transform_image(const nnd_real *in, nnd_real *out, int width, int height,
                                  double angle_deg, double dx, double dy);
 
@@ -742,14 +779,17 @@ NND_DEF void nnd_transform_image(const nnd_real *in, nnd_real *out, int width, i
 /* Plurality vote of k networks on data (conv.py's ensemble): predicted[i]
    is the class most of the networks choose for example i; a tie goes to the
    tied class chosen by the earliest network in nets (Counter.most_common
-   order). predicted may be NULL; *correct (may be NULL) counts agreements
+   order). nets holds k networks; predicted (room for data->n ints, may be
+   NULL) receives the voted classes; *correct (may be NULL) counts agreements
    with the labels; wrong (capacity data->n, may be NULL) receives the
-   indices of the misclassified examples in order, *n_wrong their number. */
+   indices of the misclassified examples in order, *n_wrong their number.
+   data's n is the length of both. */
 NND_DEF int nnd_ensemble_vote(nnd_net *const *nets, int k, const nnd_data *data, int *predicted,
                               int *correct, int *wrong, int *n_wrong);
 /* The same vote from predictions made earlier (say, by nets trained in
    separate runs): votes holds k rows of n classes, row j the predictions of
-   network j, each in [0, classes) (else NND_ERR_SHAPE, nothing written).
+   network j, each in [0, classes) (else NND_ERR_SHAPE, nothing written);
+   labels, predicted and wrong hold n ints each (the lengths k and n give).
    labels may be NULL when correct, wrong and n_wrong are. */
 NND_DEF int nnd_vote(const int *votes, int k, int n, int classes, const int *labels, int *predicted,
                      int *correct, int *wrong, int *n_wrong);
@@ -3652,13 +3692,25 @@ static void nnd__forward(nnd_net *net, const nnd__plan *P, int train)
     }
 }
 
-NND_DEF int nnd_feedforward(nnd_net *net, const nnd_real *x, int m, nnd_real *out)
+NND_DEF int nnd_feedforward(nnd_net *net, const nnd_real *x, size_t n_x, nnd_real *out, size_t n_out)
 {
-    int first, st;
+    int first, st, m;
     nnd_data d;
-    if (!net || !x || !out || m < 0) return NND_ERR_ARG;
+    if (!net || !x || !out) return NND_ERR_ARG;
+    if (n_x == 0 || n_x % (size_t)net->n_in != 0)
+        return nnd__fail(&net->error, NND_ERR_ARG, 0,
+                         "nnd_feedforward: x holds %lu values, not a whole number of the net's %d-value inputs",
+                         (unsigned long)n_x, net->n_in);
+    if (n_x / (size_t)net->n_in > (size_t)INT_MAX)
+        return nnd__fail(&net->error, NND_ERR_ARG, 0, "nnd_feedforward: x holds %lu values, more than %d examples",
+                         (unsigned long)n_x, INT_MAX);
+    m = (int)(n_x / (size_t)net->n_in);
+    if (n_out / (size_t)net->n_out < (size_t)m)
+        return nnd__fail(&net->error, NND_ERR_ARG, 0, "nnd_feedforward: out holds %lu values, %d %s %lu",
+                         (unsigned long)n_out, m, m == 1 ? "example needs" : "examples need",
+                         (unsigned long)((size_t)m * (size_t)net->n_out));
     if ((st = nnd__usable(net, "nnd_feedforward")) != NND_OK) return st;
-    if ((st = nnd__reserve(net, m < 128 ? (m > 0 ? m : 1) : 128)) != NND_OK) return st;
+    if ((st = nnd__reserve(net, m < 128 ? m : 128)) != NND_OK) return st;
     memset(&d, 0, sizeof d);
     d.n = m;
     d.n_in = net->n_in;
@@ -3988,60 +4040,52 @@ static int nnd__check_labels(nnd_net *net, const int *labels, int n, const char 
     return NND_OK;
 }
 
-static int nnd__check_batch_args(nnd_net *net, const nnd_real *x, const nnd_real *y,
-                                 const int *labels, int m)
-{
-    int st;
-    if (!net) return NND_ERR_ARG;
-    if (!x || m < 1 || (!y && !labels))
-        return nnd__fail(&net->error, NND_ERR_ARG, 0, "a batch needs inputs, m >= 1 (m is %d) and targets or labels", m);
-    if ((st = nnd__usable(net, "the batch")) != NND_OK) return st;
-    if (!y && (st = nnd__check_labels(net, labels, m, "the batch")) != NND_OK) return st;
-    return nnd__reserve(net, m);
-}
+static int nnd__check_data(nnd_net *net, const nnd_data *d, const char *what);
 
-static void nnd__batch_view(const nnd_net *net, nnd_data *d, const nnd_real *x,
-                            const nnd_real *y, const int *labels, int m)
+/* Whether batch is a mini-batch net can run (`what` names it in the
+   messages): nnd__check_data's checks - the view's inputs, their width,
+   its targets' width, its labels, the net's parameters - and at least one
+   example, with labels or targets. */
+static int nnd__check_batch(nnd_net *net, const nnd_data *batch, const char *what)
 {
-    memset(d, 0, sizeof *d);
-    d->n = m;
-    d->n_in = net->n_in;
-    d->x = x;
-    d->y = y;
-    d->n_y = net->n_out;
-    d->labels = labels;
-}
-
-NND_DEF int nnd_backprop(nnd_net *net, const nnd_real *x, const nnd_real *y, const int *labels,
-                         int m, nnd_real *grad, double *cost)
-{
-    nnd_data d;
-    nnd__plan P;
-    int st = nnd__check_batch_args(net, x, y, labels, m);
+    int st = nnd__check_data(net, batch, what);
     if (st != NND_OK) return st;
-    if (!grad) return NND_ERR_ARG;
-    nnd__batch_view(net, &d, x, y, labels, m);
-    nnd__gather(net, &d, NULL, NULL, 0, m);
-    nnd__plan_batch(net, m, 0, &P);
+    if (batch->n < 1)
+        return nnd__fail(&net->error, NND_ERR_ARG, 0, "%s: %d examples, a batch needs at least one", what, batch->n);
+    if (!batch->y && !batch->labels)
+        return nnd__fail(&net->error, NND_ERR_ARG, 0, "%s: neither labels nor targets (nnd_data_targets)", what);
+    return NND_OK;
+}
+
+NND_DEF int nnd_backprop(nnd_net *net, const nnd_data *batch, nnd_real *grad, size_t n_grad, double *cost)
+{
+    nnd__plan P;
+    int st;
+    if (!net || !grad) return NND_ERR_ARG;
+    if ((st = nnd__check_batch(net, batch, "nnd_backprop's batch")) != NND_OK) return st;
+    if (n_grad < net->n_params)
+        return nnd__fail(&net->error, NND_ERR_ARG, 0, "nnd_backprop: grad holds %lu values, the network has %lu parameters",
+                         (unsigned long)n_grad, (unsigned long)net->n_params);
+    if ((st = nnd__reserve(net, batch->n)) != NND_OK) return st;
+    nnd__gather(net, batch, NULL, NULL, 0, batch->n);
+    nnd__plan_batch(net, batch->n, 0, &P);
     nnd__forward(net, &P, net->train_mode);
-    if (cost) *cost = nnd__batch_cost_sum(net, m);
+    if (cost) *cost = nnd__batch_cost_sum(net, batch->n);
     nnd__backward(net, &P, grad, net->train_mode);
     return NND_OK;
 }
 
-NND_DEF int nnd_batch_cost(nnd_net *net, const nnd_real *x, const nnd_real *y,
-                           const int *labels, int m, double *cost)
+NND_DEF int nnd_batch_cost(nnd_net *net, const nnd_data *batch, double *cost)
 {
-    nnd_data d;
     nnd__plan P;
-    int st = nnd__check_batch_args(net, x, y, labels, m);
-    if (st != NND_OK) return st;
-    if (!cost) return NND_ERR_ARG;
-    nnd__batch_view(net, &d, x, y, labels, m);
-    nnd__gather(net, &d, NULL, NULL, 0, m);
-    nnd__plan_batch(net, m, 0, &P);
+    int st;
+    if (!net || !cost) return NND_ERR_ARG;
+    if ((st = nnd__check_batch(net, batch, "nnd_batch_cost's batch")) != NND_OK) return st;
+    if ((st = nnd__reserve(net, batch->n)) != NND_OK) return st;
+    nnd__gather(net, batch, NULL, NULL, 0, batch->n);
+    nnd__plan_batch(net, batch->n, 0, &P);
     nnd__forward(net, &P, net->train_mode);
-    *cost = nnd__batch_cost_sum(net, m);
+    *cost = nnd__batch_cost_sum(net, batch->n);
     return NND_OK;
 }
 

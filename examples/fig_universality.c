@@ -73,7 +73,7 @@ static nnd_real xs[N1], grid[N2 * N2 * 2];
 /* out[i] = net(x_i) */
 static void run1(nnd_net *net, nnd_real *out)
 {
-    if (nnd_feedforward(net, xs, N1, out) != NND_OK) fig_die("nnd_feedforward failed");
+    if (nnd_feedforward(net, xs, N1, out, N1) != NND_OK) fig_die("nnd_feedforward: %s", nnd_net_error(net)->message);
 }
 
 /* write x and ncol columns of N1 values */
@@ -95,7 +95,8 @@ static void write2(const char *name, const char *header, nnd_net *net)
     static nnd_real out[N2 * N2];
     int i, j;
     FILE *f;
-    if (nnd_feedforward(net, grid, N2 * N2, out) != NND_OK) fig_die("nnd_feedforward failed");
+    if (nnd_feedforward(net, grid, N2 * N2 * 2, out, N2 * N2) != NND_OK)
+        fig_die("nnd_feedforward: %s", nnd_net_error(net)->message);
     f = fig_open(name, "%s\ncolumns: x y output (grid %d x %d, blank line after each x)", header,
                  N2, N2);
     for (i = 0; i < N2; i++) {

@@ -58,9 +58,10 @@ static void saturation(int fig, double w0, double b0, nnd_cost cost, double eta)
         for (r = 0; r < 2; r++) {
             nnd_real *p = nnd_params(net[r]); /* p[0] = w, p[1] = b */
             double d;
-            if (nnd_backprop(net[r], &x, &y, NULL, 1, grad, &c[r][e]) != NND_OK)
-                fig_die("nnd_backprop failed");
-            nnd_feedforward(net[r], &x, 1, &a);
+            nnd_data one = nnd_data_targets(nnd_data_reals(&x, 1, 1, NULL), &y, 1);
+            if (nnd_backprop(net[r], &one, grad, nnd_param_count(net[r]), &c[r][e]) != NND_OK)
+                fig_die("nnd_backprop failed: %s", nnd_net_error(net[r])->message);
+            nnd_feedforward(net[r], &x, 1, &a, 1);
             out[r][e] = a;
             if (e == 300) continue;
             /* r = 0: the book's rule; r = 1: the true gradient (grad[1] = dC/db
@@ -108,13 +109,11 @@ static nnd_net *deep_net(int hidden_layers, nnd_rng *rng)
 }
 
 /* mean over the batch of dC/db for every layer: grad is the nnd_params layout */
-static void mean_gradient(nnd_net *net, const nnd_data *d, nnd_real *x, nnd_real *grad)
+static void mean_gradient(nnd_net *net, const nnd_data *d, nnd_real *grad)
 {
     int i;
-    size_t k, n = (size_t)d->n * (size_t)d->n_in;
-    for (k = 0; k < n; k++) x[k] = d->x8 ? d->x8[k] * d->x8_scale : d->x[k];
-    if (nnd_backprop(net, x, NULL, d->labels, d->n, grad, NULL) != NND_OK)
-        fig_die("nnd_backprop failed");
+    if (nnd_backprop(net, d, grad, nnd_param_count(net), NULL) != NND_OK)
+        fig_die("nnd_backprop failed: %s", nnd_net_error(net)->message);
     for (i = 0; i < (int)nnd_param_count(net); i++) grad[i] /= (nnd_real)d->n;
 }
 
@@ -127,7 +126,7 @@ static double layer_norm(nnd_net *net, const nnd_real *grad, int l)
     return sqrt(s);
 }
 
-static void initial_gradient(const nnd_mnist *m, nnd_real *x)
+static void initial_gradient(const nnd_mnist *m)
 {
     nnd_rng rng;
     nnd_net *net;
@@ -140,7 +139,7 @@ static void initial_gradient(const nnd_mnist *m, nnd_real *x)
     net = deep_net(2, &rng);
     grad = (nnd_real *)malloc(nnd_param_count(net) * sizeof *grad);
     if (!grad) fig_die("out of memory");
-    mean_gradient(net, &d, x, grad);
+    mean_gradient(net, &d, grad);
     l1 = nnd_layer_info(net, 0);
     l2 = nnd_layer_info(net, 1);
     f = fig_open("initial_gradient",
@@ -159,7 +158,7 @@ static void initial_gradient(const nnd_mnist *m, nnd_real *x)
     nnd_free(net);
 }
 
-static void training_speed(const nnd_mnist *m, nnd_real *x, int hidden_layers)
+static void training_speed(const nnd_mnist *m, int hidden_layers)
 {
     char name[64];
     nnd_rng rng;
@@ -175,7 +174,7 @@ static void training_speed(const nnd_mnist *m, nnd_real *x, int hidden_layers)
     if (!grad) fig_die("out of memory");
     for (e = 0; e < 500; e++) {
         nnd_sgd_options opt = nnd_sgd_defaults();
-        mean_gradient(net, &d, x, grad);
+        mean_gradient(net, &d, grad);
         for (l = 0; l < hidden_layers; l++) norm[e][l] = layer_norm(net, grad, l);
         opt.epochs = 1;
         opt.mini_batch_size = 1000;
@@ -258,7 +257,6 @@ static void tanh_sigmoid(const nnd_mnist *m)
 int main(int argc, char **argv)
 {
     nnd_mnist m;
-    nnd_real *x;
     int quick = argc < 2, i;
     fig_program = "fig_vanishing";
     for (i = 1; i < argc; i++)
@@ -277,13 +275,10 @@ int main(int argc, char **argv)
         !fig_wants(argc, argv, "training_speed") && !fig_wants(argc, argv, "tanh_sigmoid"))
         return 0;
     fig_mnist(&m);
-    x = (nnd_real *)malloc(1000 * 784 * sizeof *x);
-    if (!x) fig_die("out of memory");
-    if (quick || fig_wants(argc, argv, "initial_gradient")) initial_gradient(&m, x);
+    if (quick || fig_wants(argc, argv, "initial_gradient")) initial_gradient(&m);
     if (quick || fig_wants(argc, argv, "training_speed"))
-        for (i = 2; i <= 4; i++) training_speed(&m, x, i);
+        for (i = 2; i <= 4; i++) training_speed(&m, i);
     if (!quick && fig_wants(argc, argv, "tanh_sigmoid")) tanh_sigmoid(&m);
-    free(x);
     nnd_mnist_free(&m);
     return 0;
 }

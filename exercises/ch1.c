@@ -163,7 +163,7 @@ static double adder_sigmoid_error(double c)
         x[2 * r] = (nnd_real)(r >> 1);
         x[2 * r + 1] = (nnd_real)(r & 1);
     }
-    nnd_feedforward(net, x, 4, out);
+    feedforward_m(net, x, 4, out);
     for (r = 0; r < 4; ++r) {
         double xd[2], p[2];
         xd[0] = x[2 * r];
@@ -188,7 +188,7 @@ static void ch1_ex2_failure(void)
     for (i = 0; i < 3; ++i) {
         const double w[] = {big[i], -big[i]};
         set_neuron(net, 0, 0, w, 0);
-        nnd_feedforward(net, x, 2, out);
+        feedforward_m(net, x, 2, out);
         at_zero = fmax(at_zero, fabs((double)out[0] - 0.5));
         off_zero = fmax(off_zero, fabs((double)out[1] - hand_sigmoid(big[i])));
     }
@@ -245,7 +245,7 @@ static void ch1_ex3(void)
             for (k = 0; k < 10; ++k)
                 row[k] = (nnd_real)(k == d ? 0.99 + 0.01 * nnd_rng_uniform(&rng) : 0.01 * nnd_rng_uniform(&rng));
         }
-    nnd_feedforward(net, x, 10 * N, out);
+    feedforward_m(net, x, 10 * N, out);
     for (d = 0; d < 10; ++d)
         for (t = 0; t < N; ++t) {
             const nnd_real *o = out + 4 * ((size_t)d * N + t);
@@ -287,7 +287,7 @@ static void ch1_ex4(void)
     nnd_rng_seed(&rng, 4);
     nnd_default_weight_initializer(net, &rng);
     for (i = 0; i < 8; ++i) x[i] = (nnd_real)nnd_rng_uniform(&rng);
-    nnd_backprop(net, x, NULL, labels, 2, g, &c0);
+    backprop_m(net, x, NULL, labels, 2, g, &c0);
     for (p = 0; p < 10; ++p) gn += (double)g[p] * g[p];
     gn = sqrt(gn);
     for (i = 0; i < 100000; ++i) {
@@ -306,7 +306,7 @@ static void ch1_ex4(void)
     memcpy(keep, nnd_params(net), sizeof keep);
     for (i = 0; i < 4; ++i) {
         for (p = 0; p < 10; ++p) nnd_params(net)[p] = (nnd_real)(keep[p] + step[i] * h * g[p] / gn);
-        nnd_batch_cost(net, x, NULL, labels, 2, &cs[i]);
+        batch_cost_m(net, x, NULL, labels, 2, &cs[i]);
     }
     c1 = cs[2];
     note("ch1-ex4: slope of the cost along grad/|grad| (fourth-order central difference, h = 1e-2) over |grad| "
@@ -322,7 +322,7 @@ static void ch1_ex4(void)
         }
         un = sqrt(un);
         for (p = 0; p < 10; ++p) nnd_params(net)[p] = (nnd_real)(keep[p] + h * u[p] / un);
-        nnd_batch_cost(net, x, NULL, labels, 2, &c2);
+        batch_cost_m(net, x, NULL, labels, 2, &c2);
         best_random = fmin(best_random, c2 - c0);
     }
     note("ch1-ex4: (best cost change of 200 random steps of length h) - (the steepest step's), over h |grad|");
@@ -451,7 +451,7 @@ static void ch1_ex7(void)
     nnd_rng_seed(&rng, 7);
     net = nnd_network2(sizes, 3, NND_QUADRATIC, &rng, &st);
     for (i = 0; i < 15; ++i) x[i] = (nnd_real)(2 * nnd_rng_uniform(&rng) - 1);
-    nnd_feedforward(net, x, 5, out);
+    feedforward_m(net, x, 5, out);
     for (i = 0; i < 5; ++i) {
         double a[4], next[4];
         int n = 3;

@@ -217,7 +217,7 @@ static void ch2_prob1(void)
             for (j = 0; j < cols; ++j) d35[l][i] += M[i][j] * grad_a[j];
         }
     }
-    nnd_backprop(net, xr, yr, NULL, 1, g, NULL);
+    backprop_m(net, xr, yr, NULL, 1, g, NULL);
     for (l = 0; l < L; ++l)
         for (j = 0; j < r.n[l + 1]; ++j) {
             const double lib = g[nnd_layer_info(net, l).bias_offset + j];
@@ -305,7 +305,7 @@ static double tanh_neuron_by_library(const refnet *r, int J, nnd_net *net, const
         nnd_set_weight(net, 1, i, J, 2 * r->w[1][i][J]);
         nnd_biases(net, 1)[i] = (nnd_real)(r->b[1][i] - r->w[1][i][J]);
     }
-    nnd_backprop(net, x, y, NULL, 1, g, NULL);
+    backprop_m(net, x, y, NULL, 1, g, NULL);
     for (l = 0; l < 2; ++l)
         for (j = 0; j < r->n[l + 1]; ++j)
             for (k = -1; k < r->n[l]; ++k) { /* k = -1: the bias */
@@ -347,7 +347,7 @@ static void ch2_ex2(void)
     ref_from(&r, net);
     ref_forward(&r, x, y);
     ref_backward(&r, y);
-    nnd_backprop(net, xr, yr, NULL, 1, g, NULL);
+    backprop_m(net, xr, yr, NULL, 1, g, NULL);
     for (l = 0; l < 2; ++l)
         for (j = 0; j < r.n[l + 1]; ++j) {
             double d = r.delta[l][j];
@@ -403,7 +403,7 @@ static void ch2_ex3(void)
     for (j = 0; j < 2; ++j) yd[j] = y[j];
     ref_forward(&r, xd, yd);
     ref_backward(&r, yd);
-    nnd_backprop(net, x, y, NULL, 1, g, NULL);
+    backprop_m(net, x, y, NULL, 1, g, NULL);
     for (l = 0; l < 3; ++l)
         for (j = 0; j < r.n[l + 1]; ++j)
             worst_delta = fmax(worst_delta, fabs(g[nnd_layer_info(net, l).bias_offset + j] - r.delta[l][j]));
@@ -431,7 +431,7 @@ static void ch2_ex3(void)
         memcpy(A, A2, sizeof A);
         memcpy(c, c2, sizeof c);
     }
-    nnd_feedforward(net, x, 6, out);
+    feedforward_m(net, x, 6, out);
     for (i = 0; i < 6; ++i)
         for (j = 0; j < 2; ++j) {
             double v = c[j];
@@ -537,10 +537,10 @@ static void ch2_prob2(void)
     fill(&rng, x, 784 * 1000, 0, 1);
     for (i = 0; i < 1000; ++i) labels[i] = (int)nnd_rng_below(&rng, 10);
     D = dense2_from(net);
-    nnd_backprop(net, x, NULL, labels, 10, g, NULL);
+    backprop_m(net, x, NULL, labels, 10, g, NULL);
     for (i = 0; i < 10; ++i) {
         dense2_gradient(&D, net, x + 784 * i, labels[i], sum);
-        nnd_backprop(net, x + 784 * i, NULL, labels + i, 1, gi, NULL);
+        backprop_m(net, x + 784 * i, NULL, labels + i, 1, gi, NULL);
         for (p = 0; p < n; ++p) lib_sum[p] += gi[p];
     }
     for (p = 0; p < n; ++p) gmax = fmax(gmax, fabs(sum[p]));
@@ -558,11 +558,11 @@ static void ch2_prob2(void)
     /* speed: 1000 examples as 100 batches of 10, or one by one */
     t0 = cpu_seconds();
     for (rep = 0; rep < 3; ++rep)
-        for (i = 0; i < 100; ++i) nnd_backprop(net, x + 784 * 10 * i, NULL, labels + 10 * i, 10, g, NULL);
+        for (i = 0; i < 100; ++i) backprop_m(net, x + 784 * 10 * i, NULL, labels + 10 * i, 10, g, NULL);
     t_batch = cpu_seconds() - t0;
     t0 = cpu_seconds();
     for (rep = 0; rep < 3; ++rep)
-        for (i = 0; i < 1000; ++i) nnd_backprop(net, x + 784 * i, NULL, labels + i, 1, g, NULL);
+        for (i = 0; i < 1000; ++i) backprop_m(net, x + 784 * i, NULL, labels + i, 1, g, NULL);
     t_loop = cpu_seconds() - t0;
     note("ch2-prob2: gradients of 3 x 1000 examples: batches of 10 %.3f s, one at a time %.3f s (speed-up %.1fx; "
          "the book saw about 2x in numpy); timing only, not asserted",
@@ -590,7 +590,7 @@ static double bp1_hadamard_error(void)
     nnd_default_weight_initializer(net, &rng);
     fill(&rng, x, 3, -1, 1);
     fill(&rng, y, 4, 0, 1);
-    nnd_backprop(net, x, y, NULL, 1, g, NULL);
+    backprop_m(net, x, y, NULL, 1, g, NULL);
     for (j = 0; j < 4; ++j) {
         double z = nnd_biases(net, 0)[j], a, want;
         for (k = 0; k < 3; ++k) z += nnd_weight(net, 0, j, k) * x[k];
@@ -641,8 +641,8 @@ static double best_time(nnd_net *net, const nnd_real *x, const int *labels, nnd_
     for (round = 0; round < 5; ++round) {
         const double t0 = cpu_seconds();
         for (rep = 0; rep < 60; ++rep) {
-            if (backprop) nnd_backprop(net, x, NULL, labels, 100, out, NULL);
-            else nnd_feedforward(net, x, 100, out);
+            if (backprop) backprop_m(net, x, NULL, labels, 100, out, NULL);
+            else feedforward_m(net, x, 100, out);
         }
         best = fmin(best, cpu_seconds() - t0);
     }
@@ -667,7 +667,7 @@ static void claim_ch2_speed(void)
     out = (nnd_real *)malloc(nnd_param_count(net) * sizeof *out); /* room for outputs or a gradient */
     fill(&rng, x, 784 * 100, 0, 1);
     for (i = 0; i < 100; ++i) labels[i] = i % 10;
-    nnd_backprop(net, x, NULL, labels, 100, out, NULL); /* warm the workspace */
+    backprop_m(net, x, NULL, labels, 100, out, NULL); /* warm the workspace */
     t_fwd = best_time(net, x, labels, out, 0);
     t_bp = best_time(net, x, labels, out, 1);
     ratio = t_bp / fmax(t_fwd, 1e-9);

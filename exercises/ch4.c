@@ -48,7 +48,7 @@ static double eval1(nnd_net *net, const double *x, int n)
     nnd_real in[8] = {0}, out[1] = {0};
     int k;
     for (k = 0; k < n; ++k) in[k] = (nnd_real)x[k];
-    nnd_feedforward(net, in, 1, out);
+    feedforward_m(net, in, 1, out);
     return (double)out[0];
 }
 
@@ -103,7 +103,7 @@ static void scan_tower(nnd_net *net, double r, double *in_min, double *out_max, 
             x[2 * (i * 101 + j)] = (nnd_real)(i / 100.0);
             x[2 * (i * 101 + j) + 1] = (nnd_real)(j / 100.0);
         }
-    nnd_feedforward(net, x, 101 * 101, o);
+    feedforward_m(net, x, 101 * 101, o);
     *in_min = 1;
     *out_max = 0;
     for (i = 0; i <= 100; ++i)
@@ -178,7 +178,7 @@ static double max_error_on_01(nnd_net *net, double (*f)(double))
     double worst = 0;
     int i;
     for (i = 0; i < N; ++i) x[i] = (nnd_real)((double)i / (N - 1));
-    nnd_feedforward(net, x, N, o);
+    feedforward_m(net, x, N, o);
     for (i = 0; i < N; ++i) worst = fmax(worst, fabs((double)o[i] - f((double)x[i])));
     free(x);
     free(o);
@@ -238,16 +238,16 @@ static void ch4_prob3(void)
     nnd_large_weight_initializer(net, &rng);
     /* read A and c off the network: c = f(0), column k of A = f(e_k) - c */
     x[0] = x[1] = x[2] = 0;
-    nnd_feedforward(net, x, 1, c);
+    feedforward_m(net, x, 1, c);
     for (k = 0; k < 3; ++k) {
         x[0] = x[1] = x[2] = 0;
         x[k] = 1;
-        nnd_feedforward(net, x, 1, e);
+        feedforward_m(net, x, 1, e);
         for (i = 0; i < 2; ++i) A[i][k] = (double)e[i] - (double)c[i];
     }
     for (t = 0; t < 100; ++t) {
         for (k = 0; k < 3; ++k) x[k] = (nnd_real)(4 * nnd_rng_uniform(&rng) - 2);
-        nnd_feedforward(net, x, 1, o);
+        feedforward_m(net, x, 1, o);
         for (i = 0; i < 2; ++i) {
             double lin = (double)c[i];
             for (k = 0; k < 3; ++k) lin += A[i][k] * (double)x[k];
@@ -400,7 +400,7 @@ static double challenge_score(const double *hgt, double *net_score)
         nnd_set_weight(net, 1, 0, 2 * k + 1, -hgt[k]);
     }
     for (j = 0; j < 100; ++j) x[j] = (nnd_real)(j / 100.0);
-    nnd_feedforward(net, x, 100, o);
+    feedforward_m(net, x, 100, o);
     for (j = 0; j < 100; ++j) {
         double target = logit(goal(j / 100.0));
         s += fabs(target - hgt[j / 20]);

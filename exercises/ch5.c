@@ -63,7 +63,7 @@ static void chain_bias_gradients(int n, const double *w, const double *b, double
     grad = (nnd_real *)malloc(sizeof(nnd_real) * nnd_param_count(net));
     in[0] = (nnd_real)x;
     target[0] = (nnd_real)y;
-    nnd_backprop(net, in, target, NULL, 1, grad, NULL);
+    backprop_m(net, in, target, NULL, 1, grad, NULL);
     for (j = 0; j < n; ++j) g[j] = (double)grad[nnd_layer_info(net, j).bias_offset];
     free(grad);
     nnd_free(net);
@@ -249,7 +249,7 @@ static void ch5_prob2(void)
     nnd_set_weight(net, 1, 0, 0, 4 / w1);
     nnd_biases(net, 1)[0] = (nnd_real)(-(2 / w1 - 0.5));
     for (i = 0; i <= 1000; ++i) x[i] = (nnd_real)(i / 1000.0);
-    nnd_feedforward(net, x, 1001, o);
+    feedforward_m(net, x, 1001, o);
     for (i = 0; i <= 1000; ++i) worst = fmax(worst, fabs((double)o[i] - (double)x[i]));
     nnd_free(net);
 #ifdef NND_DOUBLE
@@ -337,7 +337,7 @@ static void speed_at_init(int hidden, uint64_t seed, const nnd_real *x, const in
     nnd_rng_seed(&rng, seed);
     net = nnd_network2(sizes, hidden + 2, NND_CROSS_ENTROPY, &rng, &st);
     g = (nnd_real *)malloc(sizeof(nnd_real) * nnd_param_count(net));
-    nnd_backprop(net, x, NULL, labels, n, g, NULL);
+    backprop_m(net, x, NULL, labels, n, g, NULL);
     for (l = 0; l < hidden; ++l) {
         nnd_layer_desc d = nnd_layer_info(net, l);
         double s = 0;
@@ -374,7 +374,7 @@ static void ch5_claim_training(const nnd_real *x, const int *labels)
     o.eta = 0.1;
     o.lmbda = 5.0;
     for (e = 0; e <= 10; ++e) {
-        nnd_backprop(net, x, NULL, labels, IMAGES, g, NULL);
+        backprop_m(net, x, NULL, labels, IMAGES, g, NULL);
         for (l = 0; l < 2; ++l) {
             nnd_layer_desc ld = nnd_layer_info(net, l);
             double q = 0;

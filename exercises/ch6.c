@@ -449,7 +449,7 @@ static double hand_output_error(hand_net *h, nnd_net *net, const nnd_real *x, in
     nnd_real *out = (nnd_real *)malloc(sizeof(nnd_real) * (size_t)m * n_out);
     double *xd = zeros((size_t)n_in), err = 0, top = 0;
     int i, j;
-    nnd_feedforward(net, x, m, out);
+    feedforward_m(net, x, m, out);
     for (i = 0; i < m; ++i) {
         const double *want;
         for (j = 0; j < n_in; ++j) xd[j] = x[(size_t)i * n_in + j];
@@ -624,7 +624,7 @@ static double gradient_against_hand(nnd_layer_spec *spec, int n, int C, int H, i
         }
     }
     g = (nnd_real *)malloc(sizeof(nnd_real) * nnd_param_count(net));
-    nnd_backprop(net, x, y, NULL, m, g, NULL);
+    backprop_m(net, x, y, NULL, m, g, NULL);
     err = hand_grad_error(&h, net, g);
     *moved = blocks ? (double)off / blocks : 0;
     free(g), free(x), free(y), free(xd);
@@ -687,7 +687,7 @@ static double fd_worst(nnd_net *net, const nnd_real *x, const int *labels, int m
     double gmax = 0, worst = 0, d2 = 0, g2 = 0;
     nnd_layer_desc d0 = nnd_layer_info(net, 0);
     n0 = d0.n_weights + d0.n_biases; /* the first layer: weights then biases */
-    nnd_backprop(net, x, NULL, labels, m, g, NULL);
+    backprop_m(net, x, NULL, labels, m, g, NULL);
     for (p = 0; p < n; ++p) gmax = fmax(gmax, fabs((double)g[p]));
     for (p = 0; p < n; ++p) {
         const double fd = fd_slope(net, x, NULL, labels, m, p, FD_H);
@@ -861,7 +861,7 @@ static void ch6_prob3(void)
     shift_image(img, sh, 1, 0);
     for (i = 0; i < 784; ++i) xd[i] = img[i], sd[i] = sh[i];
     memcpy(m1, hand_forward(&h, xd), sizeof m1);
-    nnd_feedforward(c1, sh, 1, o2);
+    feedforward_m(c1, sh, 1, o2);
     /* 3 maps of 24 x 24, HWC: value (f, r, c) of the shifted image's maps
        = value (f, r, c-1) of the original's */
     for (f = 0; f < 3; ++f)
@@ -882,8 +882,8 @@ static void ch6_prob3(void)
     memcpy(hp.L[0].w, h.L[0].w, h.L[0].n_w * sizeof(double));
     memcpy(hp.L[0].b, h.L[0].b, 3 * sizeof(double));
     hand_to_net(&hp, cp);
-    nnd_feedforward(cp, img, 1, o1);
-    nnd_feedforward(cp, sh, 1, o2);
+    feedforward_m(cp, img, 1, o1);
+    feedforward_m(cp, sh, 1, o2);
     memcpy(q1, hand_forward(&hp, xd), sizeof q1);
     hand_forward(&hp, sd);
     for (i = 0; i < 12 * 12 * 3; ++i) {
@@ -1333,7 +1333,7 @@ static void ch6_prob8(void)
     for (i = 0; i < 200 * 784; ++i) x[i] = (nnd_real)nnd_rng_uniform(&rng);
     o1 = (nnd_real *)malloc(sizeof(nnd_real) * 200 * 10);
     o2 = (nnd_real *)malloc(sizeof(nnd_real) * 200 * 10);
-    nnd_feedforward(net, x, 200, o1);
+    feedforward_m(net, x, 200, o1);
     if (nnd_save(net, path, &err) != NND_OK) {
         /* build/ may not exist when run by hand elsewhere: use the cwd */
         path = "ch6_prob8.json";
@@ -1361,7 +1361,7 @@ static void ch6_prob8(void)
         CHECK_CLOSE("ch6-prob8", diff, 0, 0);
         /* float: measured 2.5e-7 (sums of 25 and 576 products); double 1.0e-15 */
         CHECK_CLOSE("ch6-prob8", hand_output_error(&h, back, x, 200), 0, TOL(1e-13, 1e-6));
-        nnd_feedforward(back, x, 200, o2);
+        feedforward_m(back, x, 200, o2);
         same = memcmp(o1, o2, sizeof(nnd_real) * 200 * 10) == 0;
         note("outputs after the load %s those before", same ? "are bit for bit" : "differ from");
         hand_free(&h);
@@ -1500,7 +1500,7 @@ static void ch6_prob10(void)
         double c = cs[k];
         memcpy(keep, nnd_params(net), n * sizeof *keep);
         for (p = 0; p < n; ++p) nnd_params(net)[p] = (nnd_real)(keep[p] * c);
-        nnd_feedforward(net, x, 20, o2);
+        feedforward_m(net, x, 20, o2);
         for (i = 0; i < 60; ++i) {
             worst = fmax(worst, fabs((double)o2[i] - c * c * c * f1[i]) / (c * c * c));
             top = fmax(top, fabs(f1[i]));
@@ -1525,7 +1525,7 @@ static void ch6_prob10(void)
         }
         hand_init(&h2, spec, 3, 10, 1, 1);
         hand_from_net(&h2, net); /* 2W, b */
-        nnd_feedforward(net, x, 20, o2);
+        feedforward_m(net, x, 20, o2);
         top = 0;
         for (i = 0; i < 20; ++i) {
             for (k = 0; k < 10; ++k) xd[k] = x[i * 10 + k];
@@ -1542,7 +1542,7 @@ static void ch6_prob10(void)
             nnd_layer_desc d = nnd_layer_info(net, k);
             for (p = 0; p < d.n_biases; ++p) nnd_params(net)[d.bias_offset + p] *= (nnd_real)pow(c, k + 1);
         }
-        nnd_feedforward(net, x, 20, o2);
+        feedforward_m(net, x, 20, o2);
         for (i = 0; i < 60; ++i) scaled = fmax(scaled, fabs((double)o2[i] - c * c * c * f1[i]));
         note("with biases: max |f_cW - c^3 f_W| = %.3g by hand", biased);
         CHECK_CLOSE("ch6-prob10", scaled / top, 0, tol);
@@ -1563,7 +1563,7 @@ static void ch6_prob10(void)
         if (k)
             for (p = 0; p < nnd_param_count(sm); ++p) nnd_params(sm)[p] *= 3;
         hand_from_net(&h, sm);
-        nnd_feedforward(sm, x, 20, o2);
+        feedforward_m(sm, x, 20, o2);
         for (i = 0; i < 20; ++i) {
             int a = 0, b = 0, j;
             const double *want;
@@ -1610,7 +1610,7 @@ static void ch6_prob10(void)
                 if (h)
                     for (p = 0; p < d.n_weights; ++p) nnd_params(net)[d.weight_offset + p] *= (nnd_real)sqrt(2.0);
             }
-            nnd_feedforward(net, in, 100, out);
+            feedforward_m(net, in, 100, out);
             ms_out = 0;
             for (i = 0; i < 100 * 200; ++i) ms_out += (double)out[i] * out[i] / (100 * 200);
             factor[h] = pow(ms_out / ms_in, 0.1);
@@ -1644,7 +1644,7 @@ static void relu_chain(double w, double *ratio)
         nnd_biases(net, j)[0] = (nnd_real)0.1;
     }
     g = (nnd_real *)malloc(sizeof(nnd_real) * nnd_param_count(net));
-    nnd_backprop(net, x, y, NULL, 1, g, NULL);
+    backprop_m(net, x, y, NULL, 1, g, NULL);
     *ratio = (double)g[nnd_layer_info(net, 0).bias_offset] / (double)g[nnd_layer_info(net, 9).bias_offset];
     free(g);
     nnd_free(net);
@@ -1677,7 +1677,7 @@ static void ch6_prob11(void)
                 nnd_rng_seed(&rng, (uint64_t)s);
                 nnd_default_weight_initializer(net, &rng);
                 g = (nnd_real *)malloc(sizeof(nnd_real) * nnd_param_count(net));
-                nnd_backprop(net, x, NULL, mnist.training.labels, 1000, g, NULL);
+                backprop_m(net, x, NULL, mnist.training.labels, 1000, g, NULL);
                 for (l = 0; l < 4; ++l) {
                     nnd_layer_desc d = nnd_layer_info(net, l);
                     double q = 0;

@@ -2,7 +2,8 @@
    after nnd.h and tests/check.h. TOL(d, f) picks a tolerance by precision,
    H is the finite-difference step, note() prints a "# ..." comment line,
    make_net/one_layer build dense nets (a FAIL line and exit if they cannot),
-   fd_check compares nnd_backprop with a fourth-order finite difference of
+   feedforward_m / backprop_m / batch_cost_m make the library's calls on m
+   examples of a plain array (batch_m: their nnd_data view), fd_check compares nnd_backprop with a fourth-order finite difference of
    nnd_batch_cost, train() runs nnd_sgd and turns a refused run into a FAIL,
    load_mnist() reads data/mnist. */
 #ifndef NND_EXERCISES_COMMON_H
@@ -71,6 +72,38 @@ CHECK_MAYBE_UNUSED static nnd_data labelled(const nnd_real *x, const int *labels
     return d;
 }
 
+/* The three calls on m examples x [m x n_in], as the exercises make them:
+   nnd_feedforward into out [m x n_out]; nnd_backprop into grad (room for
+   nnd_param_count values) and nnd_batch_cost, on the mini-batch view of
+   the m examples with targets y [m x n_out] or, when y is NULL, one-hot
+   labels (batch_m). */
+CHECK_MAYBE_UNUSED static int feedforward_m(nnd_net *net, const nnd_real *x, int m, nnd_real *out)
+{
+    return nnd_feedforward(net, x, (size_t)m * (size_t)nnd_input_size(net), out,
+                           (size_t)m * (size_t)nnd_output_size(net));
+}
+
+CHECK_MAYBE_UNUSED static nnd_data batch_m(const nnd_net *net, const nnd_real *x, const nnd_real *y,
+                                           const int *labels, int m)
+{
+    nnd_data d = nnd_data_reals(x, m, nnd_input_size(net), y ? NULL : labels);
+    return y ? nnd_data_targets(d, y, nnd_output_size(net)) : d;
+}
+
+CHECK_MAYBE_UNUSED static int backprop_m(nnd_net *net, const nnd_real *x, const nnd_real *y, const int *labels,
+                                         int m, nnd_real *grad, double *cost)
+{
+    nnd_data d = batch_m(net, x, y, labels, m);
+    return nnd_backprop(net, &d, grad, nnd_param_count(net), cost);
+}
+
+CHECK_MAYBE_UNUSED static int batch_cost_m(nnd_net *net, const nnd_real *x, const nnd_real *y, const int *labels,
+                                           int m, double *cost)
+{
+    nnd_data d = batch_m(net, x, y, labels, m);
+    return nnd_batch_cost(net, &d, cost);
+}
+
 /* dC/dw for parameter p of net by the fourth-order central difference of
    nnd_batch_cost with step h:
      (-C(w+2h) + 8 C(w+h) - 8 C(w-h) + C(w-2h)) / 12h
@@ -84,7 +117,7 @@ CHECK_MAYBE_UNUSED static double fd_slope(nnd_net *net, const nnd_real *x, const
     int s;
     for (s = 0; s < 4; ++s) {
         w[p] = (nnd_real)(keep + step[s] * h);
-        nnd_batch_cost(net, x, y, labels, m, &c[s]);
+        batch_cost_m(net, x, y, labels, m, &c[s]);
     }
     w[p] = keep;
     return (-c[0] + 8 * c[1] - 8 * c[2] + c[3]) / (12 * h);
@@ -99,7 +132,7 @@ CHECK_MAYBE_UNUSED static double fd_check(nnd_net *net, const nnd_real *x, const
     nnd_real *g = (nnd_real *)malloc(n * sizeof *g);
     double worst = 0.0;
     int l;
-    nnd_backprop(net, x, y, labels, m, g, NULL);
+    backprop_m(net, x, y, labels, m, g, NULL);
     for (l = 0; l < nnd_num_layers(net); ++l) {
         nnd_layer_desc d = nnd_layer_info(net, l);
         size_t first = d.weight_offset < d.bias_offset ? d.weight_offset : d.bias_offset;

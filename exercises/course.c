@@ -59,6 +59,37 @@ static void need_mnist(const char *id)
 
 static nnd_layer_spec dense(int n, nnd_activation f) { return nnd_dense_layer(n, f, 0.0); }
 
+/* nnd_feedforward of m examples x [m x n_in] into out [m x n_out]. */
+static int feedforward_m(nnd_net *net, const nnd_real *x, int m, nnd_real *out)
+{
+    return nnd_feedforward(net, x, (size_t)m * (size_t)nnd_input_size(net), out,
+                           (size_t)m * (size_t)nnd_output_size(net));
+}
+
+/* The mini-batch view of m examples x [m x n_in]: targets y [m x n_out]
+   or, when y is NULL, labels. */
+static nnd_data batch_m(const nnd_net *net, const nnd_real *x, const nnd_real *y, const int *labels, int m)
+{
+    nnd_data d = nnd_data_reals(x, m, nnd_input_size(net), y ? NULL : labels);
+    return y ? nnd_data_targets(d, y, nnd_output_size(net)) : d;
+}
+
+/* nnd_backprop of that batch into grad (nnd_param_count values). */
+static int backprop_m(nnd_net *net, const nnd_real *x, const nnd_real *y, const int *labels, int m,
+                      nnd_real *grad, double *cost)
+{
+    nnd_data d = batch_m(net, x, y, labels, m);
+    return nnd_backprop(net, &d, grad, nnd_param_count(net), cost);
+}
+
+/* nnd_batch_cost of that batch. */
+static int batch_cost_m(nnd_net *net, const nnd_real *x, const nnd_real *y, const int *labels, int m,
+                        double *cost)
+{
+    nnd_data d = batch_m(net, x, y, labels, m);
+    return nnd_batch_cost(net, &d, cost);
+}
+
 /* index of w^l_jk (neuron j, input k) and b^l_j in the parameter / gradient block */
 static size_t w_at(const nnd_net *net, int l, int j, int k)
 {
@@ -208,7 +239,7 @@ static void course_3(void)
         memcpy(c, cn, sizeof c);
     }
     for (t = 0; t < T * N; ++t) x[t] = (nnd_real)nnd_rng_normal(&rng);
-    nnd_feedforward(net, x, T, out);
+    feedforward_m(net, x, T, out);
     for (t = 0; t < T; ++t)
         for (j = 0; j < N; ++j) {
             double y = c[j], ysum = c[j];
@@ -258,7 +289,7 @@ static double engine_sigma_prime_error(int hidden)
         if (hidden) nnd_set_weight(net, 1, 0, j, 1.0);
         delta_out += sigma_by_hand(zs[j]);
     }
-    nnd_backprop(net, &x, y, NULL, 1, g, NULL);
+    backprop_m(net, &x, y, NULL, 1, g, NULL);
     for (j = 0; j < N; ++j) {
         const double factor = hidden ? delta_out : sigma_by_hand(zs[j]);
         const double want = sigma_prime_by_hand(zs[j]);
@@ -308,8 +339,8 @@ static void course_5(void)
     nnd_default_weight_initializer(net, &rng);
     for (i = 0; i < D; ++i) x[i] = (nnd_real)nnd_rng_normal(&rng);
     for (j = 0; j < K; ++j) t[j] = (nnd_real)nnd_rng_normal(&rng);
-    nnd_feedforward(net, x, 1, y);
-    nnd_backprop(net, x, t, NULL, 1, g, NULL);
+    feedforward_m(net, x, 1, y);
+    backprop_m(net, x, t, NULL, 1, g, NULL);
     w = nnd_weights(net, 0);
     for (j = 0; j < K; ++j) delta[j] = y[j] - t[j];
     for (i = 0; i < D * K + K; ++i) gmax = fmax(gmax, fabs((double)g[i]));
@@ -318,9 +349,9 @@ static void course_5(void)
     for (i = 0; i < D * K + K; ++i) { /* every parameter by central differences */
         nnd_real keep = nnd_params(net)[i];
         nnd_params(net)[i] = (nnd_real)(keep + h);
-        nnd_batch_cost(net, x, t, NULL, 1, &cp);
+        batch_cost_m(net, x, t, NULL, 1, &cp);
         nnd_params(net)[i] = (nnd_real)(keep - h);
-        nnd_batch_cost(net, x, t, NULL, 1, &cm);
+        batch_cost_m(net, x, t, NULL, 1, &cm);
         nnd_params(net)[i] = keep;
         e_fd = fmax(e_fd, fabs((cp - cm) / (2 * h) - g[i]));
     }
@@ -330,9 +361,9 @@ static void course_5(void)
         double wd = 0;
         for (j = 0; j < K; ++j) wd += w[i * K + j] * delta[j];
         x[i] = (nnd_real)(keep + h);
-        nnd_batch_cost(net, x, t, NULL, 1, &cp);
+        batch_cost_m(net, x, t, NULL, 1, &cp);
         x[i] = (nnd_real)(keep - h);
-        nnd_batch_cost(net, x, t, NULL, 1, &cm);
+        batch_cost_m(net, x, t, NULL, 1, &cm);
         x[i] = keep;
         e_dx = fmax(e_dx, fabs((cp - cm) / (2 * h) - wd));
     }
@@ -372,7 +403,7 @@ static double chain_ratio(nnd_activation f, double later_bias, double *predicted
         a = f == NND_TANH ? tanh(z) : nnd_sigmoid(z);
         if (l < 9) prod *= f == NND_TANH ? 1 - a * a : a * (1 - a);
     }
-    nnd_backprop(net, &x, &y, NULL, 1, g, NULL);
+    backprop_m(net, &x, &y, NULL, 1, g, NULL);
     r = g[b_at(net, 0, 0)] / g[b_at(net, 9, 0)];
     *predicted = prod;
     nnd_free(net);
@@ -480,7 +511,7 @@ static double z_std(nnd_net *full, nnd_activation f, int depth, const nnd_real *
     }
     /* the first `depth` layers of `full`: a prefix of its parameter block */
     memcpy(nnd_params(net), nnd_params(full), (last.bias_offset + last.n_biases) * sizeof(nnd_real));
-    nnd_feedforward(net, x, m, out); /* the last layer is linear: out = z */
+    feedforward_m(net, x, m, out); /* the last layer is linear: out = z */
     for (i = 0; i < (size_t)m * 100; ++i) {
         s += out[i];
         s2 += (double)out[i] * out[i];
@@ -511,7 +542,7 @@ static double prefix_var(nnd_net *full, nnd_activation f, int depth, int last_li
     }
     memcpy(nnd_params(net), nnd_params(full), (last.bias_offset + last.n_biases) * sizeof(nnd_real));
     if (bare) memset(nnd_biases(net, depth - 1), 0, 100 * sizeof(nnd_real));
-    nnd_feedforward(net, x, m, out);
+    feedforward_m(net, x, m, out);
     for (j = 0; j < 100; ++j) {
         double s = 0, s2 = 0;
         for (i = 0; i < m; ++i) s += out[i * 100 + j], s2 += (double)out[i * 100 + j] * out[i * 100 + j];
@@ -744,8 +775,8 @@ static void course_11(void)
     nnd_set_weight(net, 0, 1, 3, -1.7);  /* w4: x4 -> s2 */
     nnd_set_weight(net, 1, 0, 0, 0.8);   /* w5 */
     nnd_set_weight(net, 1, 0, 1, -0.2);  /* w6 */
-    nnd_feedforward(net, x, 1, &yhat);
-    nnd_backprop(net, x, &y, NULL, 1, g, NULL);
+    feedforward_m(net, x, 1, &yhat);
+    backprop_m(net, x, &y, NULL, 1, g, NULL);
     {
         /* s1 = 0.75 0.9 - 0.63 (-1.1) = 1.368 and s2 = 0.24 (-0.3) - 1.7 0.8
            = -1.432: the first layer's z, read through a linear copy of it */
@@ -756,7 +787,7 @@ static void course_11(void)
             int j, k;
             for (j = 0; j < 2; ++j)
                 for (k = 0; k < 4; ++k) nnd_set_weight(first, 0, j, k, nnd_weight(net, 0, j, k));
-            nnd_feedforward(first, x, 1, s12);
+            feedforward_m(first, x, 1, s12);
             nnd_free(first);
         }
         CHECK_CLOSE("course-11", s12[0], 1.368, PREC(1e-12, 1e-6));
@@ -863,7 +894,7 @@ static void course_12(void)
     for (c = 0; c < C12; ++c)
         for (i = 0; i < H12; ++i)
             for (j = 0; j < H12; ++j) x[(i * H12 + j) * C12 + c] = (nnd_real)in[(c * H12 + i) * H12 + j];
-    nnd_feedforward(net, x, 1, z);
+    feedforward_m(net, x, 1, z);
     direct_conv(in, w, 1, 0, 9, out, &f1, &b1);
     for (o = 0; o < F12; ++o)
         for (i = 0; i < 9; ++i)
@@ -924,7 +955,7 @@ static void course_13(void)
     nnd_rng_seed(&rng, 13);
     nnd_default_weight_initializer(net, &rng);
     for (l = 0; l < 32 * 32; ++l) x[l] = (nnd_real)nnd_rng_uniform(&rng);
-    nnd_feedforward(net, x, 1, out);
+    feedforward_m(net, x, 1, out);
     for (l = 0; l < 10; ++l) sum += out[l];
     note("it runs: the outputs sum to %.7f", sum);
     nnd_free(net);
@@ -1095,7 +1126,7 @@ static double staircase_error(int N)
     }
     nnd_biases(net, 1)[0] = 0;
     for (i = 0; i <= 2000; ++i) x[i] = (nnd_real)(i / 2000.0);
-    nnd_feedforward(net, x, 2001, y);
+    feedforward_m(net, x, 2001, y);
     for (i = 0; i <= 2000; ++i) worst = fmax(worst, fabs(y[i] - f17(x[i])));
     nnd_free(net), free(x), free(y);
     return worst;
@@ -1126,12 +1157,12 @@ static void tower(int m, double h, double bias, double *min_in, double *max_out,
     nnd_biases(net, 1)[0] = (nnd_real)bias;
     for (i = 0; i < total; ++i)
         for (d = 0, n = i; d < m; ++d, n /= g) x[i * m + d] = (nnd_real)((n % g + 0.5) / g);
-    nnd_feedforward(net, x, total, y);
+    feedforward_m(net, x, total, y);
     {
         nnd_real p[2][3] = {{(nnd_real)0.45, (nnd_real)0.45, (nnd_real)0.45}, {(nnd_real)0.45, (nnd_real)0.1, (nnd_real)0.1}};
         nnd_real q[2];
-        nnd_feedforward(net, p[0], 1, &q[0]);
-        nnd_feedforward(net, p[1], 1, &q[1]);
+        feedforward_m(net, p[0], 1, &q[0]);
+        feedforward_m(net, p[1], 1, &q[1]);
         *centre = q[0], *one = q[1];
     }
     for (i = 0; i < total; ++i) {
@@ -1158,7 +1189,7 @@ static void course_17(void)
     nnd_set_weight(step, 0, 0, 0, 1000.0), nnd_biases(step, 0)[0] = (nnd_real)(-1000 * s);
     nnd_set_weight(step, 1, 0, 0, 1.0), nnd_biases(step, 1)[0] = 0;
     for (i = 0; i <= 1000; ++i) x[i] = (nnd_real)(i / 1000.0);
-    nnd_feedforward(step, x, 1001, y);
+    feedforward_m(step, x, 1001, y);
     for (i = 0; i <= 1000; ++i)
         if (fabs(x[i] - s) >= 0.01) worst = fmax(worst, fabs(y[i] - (x[i] > s ? 1.0 : 0.0)));
     nnd_free(step);
@@ -1212,8 +1243,8 @@ static void course_18(void)
             if (l < 49) nnd_set_weight(net, l, 1, 1, ws[t]); /* diagonal */
             else nnd_set_weight(net, l, 0, 1, 0.5);           /* w12 of the output */
         }
-        nnd_feedforward(net, x, 1, &yhat);
-        nnd_backprop(net, x, &y, NULL, 1, g, NULL);
+        feedforward_m(net, x, 1, &yhat);
+        backprop_m(net, x, &y, NULL, 1, g, NULL);
         want = ((double)yhat - y) * pow(ws[t], 49) * x[0];
         CHECK_CLOSE("course-18", g[w_at(net, 0, 0, 0)], want, fabs(want) * PREC(1e-10, 2e-5));
         free(g);

@@ -36,7 +36,9 @@ int main(int argc, char **argv)
     if (x) /* the loader keeps the bytes; pixel/256 as the book's pickle holds */
         for (k = 0; k < (size_t)n * (size_t)mnist.test.n_in; ++k)
             x[k] = mnist.test.x8[k] * mnist.test.x8_scale;
-    st = out && x ? nnd_feedforward(net, x, n, out) : NND_ERR_NOMEM;
+    st = out && x ? nnd_feedforward(net, x, (size_t)n * (size_t)mnist.test.n_in, out,
+                                    (size_t)n * (size_t)nnd_output_size(net))
+                  : NND_ERR_NOMEM;
     if (st == NND_OK) st = nnd_accuracy(net, &mnist.test, &correct);
     if (st != NND_OK) {
         fprintf(stderr, "interop_outputs: %s\n", nnd_strerror(st));

@@ -197,7 +197,7 @@ static int export_all(const char *data, const char *out, char **asked, int n_ask
         if (!(f = fopen(path, "wb"))) die("cannot write", path);
         for (i = 0; i < m.test.n; i += BATCH) {
             const int b = m.test.n - i < BATCH ? m.test.n - i : BATCH;
-            if (nnd_feedforward(net, x + (size_t)i * 784, b, y) != NND_OK)
+            if (nnd_feedforward(net, x + (size_t)i * 784, (size_t)b * 784, y, (size_t)BATCH * 10) != NND_OK)
                 die("nnd_feedforward", nnd_net_error(net)->message);
             for (j = 0; j < b * 10; ++j) {
                 double v = (double)y[j];

@@ -318,7 +318,7 @@ static void true_convolution(void)
     nnd_biases(net, 0)[0] = (nnd_real)0.5;
     for (y = 0; y < 20; ++y) img[y] = (nnd_real)((y * 7) % 11 - 5);
     CHECK(nnd_weight(net, 0, 0, 4) == 0.25, "nnd_weight reads what nnd_set_weight wrote");
-    nnd_feedforward(net, img, 1, out);
+    nnd_feedforward(net, img, 20, out, 9);
     for (y = 0; y < 3; ++y)
         for (x = 0; x < 3; ++x) {
             double z = 0.5;
@@ -527,7 +527,7 @@ static void creation_errors(void)
           "a 69-layer network2: %s", nnd_strerror(st));
     if (net) {
         nnd_real x[2] = {1, -1}, out[4];
-        nnd_feedforward(net, x, 1, out);
+        nnd_feedforward(net, x, 2, out, 4);
         CHECK(out[0] == (nnd_real)0.5 && out[1] == (nnd_real)0.5, "zero parameters: every output is sigma(0)");
         nnd_free(net);
     }
@@ -544,28 +544,37 @@ static void run_errors(void)
     nnd_data d, dd;
     nnd_rng_seed(&r, 1);
     net = nnd_network2(sizes, 3, NND_CROSS_ENTROPY, &r, &st);
-    CHECK(nnd_feedforward(NULL, x, 1, out) == NND_ERR_ARG, "feedforward: NULL net");
-    CHECK(nnd_feedforward(net, NULL, 1, out) == NND_ERR_ARG, "feedforward: NULL x");
-    CHECK(nnd_feedforward(net, x, 1, NULL) == NND_ERR_ARG, "feedforward: NULL out");
-    CHECK(nnd_feedforward(net, x, -1, out) == NND_ERR_ARG, "feedforward: m < 0");
-    CHECK(nnd_feedforward(net, x, 0, out) == NND_OK, "feedforward of no examples");
+    CHECK(nnd_feedforward(NULL, x, 3, out, 4) == NND_ERR_ARG, "feedforward: NULL net");
+    CHECK(nnd_feedforward(net, NULL, 3, out, 4) == NND_ERR_ARG, "feedforward: NULL x");
+    CHECK(nnd_feedforward(net, x, 3, NULL, 4) == NND_ERR_ARG, "feedforward: NULL out");
+    CHECK(nnd_feedforward(net, x, 0, out, 4) == NND_ERR_ARG, "feedforward of no values");
+    CHECK(nnd_feedforward(net, x, 5, out, 4) == NND_ERR_ARG, "feedforward of 5 values into 3 inputs");
+    CHECK(nnd_feedforward(net, x, 6, out, 3) == NND_ERR_ARG, "feedforward: room for 3 of 4 outputs");
+    CHECK(nnd_feedforward(net, x, 6, out, 4) == NND_OK, "feedforward of two examples");
 
-    CHECK(nnd_backprop(NULL, x, NULL, labels, 2, g, NULL) == NND_ERR_ARG, "backprop: NULL net");
-    CHECK(nnd_backprop(net, NULL, NULL, labels, 2, g, NULL) == NND_ERR_ARG, "backprop: NULL x");
-    CHECK(nnd_backprop(net, x, NULL, NULL, 2, g, NULL) == NND_ERR_ARG, "backprop: neither y nor labels");
-    CHECK(nnd_backprop(net, x, NULL, labels, 0, g, NULL) == NND_ERR_ARG, "backprop: m = 0");
-    CHECK(nnd_backprop(net, x, NULL, labels, 2, NULL, NULL) == NND_ERR_ARG, "backprop: NULL grad");
-    CHECK(nnd_backprop(net, x, NULL, bad, 2, g, NULL) == NND_ERR_SHAPE, "backprop: label 2 of 2 outputs");
+    d = nnd_data_reals(x, 2, 3, labels);
+    dd = d;
+    CHECK(nnd_backprop(NULL, &d, g, 64, NULL) == NND_ERR_ARG, "backprop: NULL net");
+    CHECK(nnd_backprop(net, NULL, g, 64, NULL) == NND_ERR_ARG, "backprop: NULL batch");
+    dd.x = NULL;
+    CHECK(nnd_backprop(net, &dd, g, 64, NULL) == NND_ERR_ARG, "backprop: NULL x");
+    dd = nnd_data_reals(x, 2, 3, NULL);
+    CHECK(nnd_backprop(net, &dd, g, 64, NULL) == NND_ERR_ARG, "backprop: neither y nor labels");
+    dd = nnd_data_reals(x, 0, 3, labels);
+    CHECK(nnd_backprop(net, &dd, g, 64, NULL) == NND_ERR_ARG, "backprop: m = 0");
+    CHECK(nnd_backprop(net, &d, NULL, 64, NULL) == NND_ERR_ARG, "backprop: NULL grad");
+    dd = nnd_data_reals(x, 2, 3, bad);
+    CHECK(nnd_backprop(net, &dd, g, 64, NULL) == NND_ERR_SHAPE, "backprop: label 2 of 2 outputs");
     bad[1] = -1;
-    CHECK(nnd_backprop(net, x, NULL, bad, 2, g, NULL) == NND_ERR_SHAPE, "backprop: label -1");
+    CHECK(nnd_backprop(net, &dd, g, 64, NULL) == NND_ERR_SHAPE, "backprop: label -1");
     bad[1] = 2;
-    CHECK(nnd_batch_cost(net, x, NULL, labels, 2, NULL) == NND_ERR_ARG, "batch_cost: NULL cost");
-    CHECK(nnd_batch_cost(net, x, NULL, bad, 2, &cost) == NND_ERR_SHAPE, "batch_cost: bad label");
+    CHECK(nnd_batch_cost(net, &d, NULL) == NND_ERR_ARG, "batch_cost: NULL cost");
+    CHECK(nnd_batch_cost(net, &dd, &cost) == NND_ERR_SHAPE, "batch_cost: bad label");
     /* targets y give the same cost as the one-hot labels they spell */
     {
         double c1 = -1, c2 = -2;
-        CHECK(nnd_batch_cost(net, x, y, NULL, 2, &c1) == NND_OK && nnd_batch_cost(net, x, NULL, labels, 2, &c2) == NND_OK &&
-                  c1 == c2,
+        dd = nnd_data_targets(nnd_data_reals(x, 2, 3, NULL), y, 2);
+        CHECK(nnd_batch_cost(net, &dd, &c1) == NND_OK && nnd_batch_cost(net, &d, &c2) == NND_OK && c1 == c2,
               "targets vs labels: %g %g", c1, c2);
     }
 
@@ -937,12 +946,12 @@ static void unset_nets(void)
     int st;
     nnd_net *net = nnd_net_create(2, &sp, 1, NND_CROSS_ENTROPY, &st);
     CHECK(nnd_net_error(net)->status == NND_OK && nnd_net_error(net)->message[0] == '\0', "fresh net's error is empty");
-    CHECK(nnd_feedforward(net, x, 1, out) == NND_ERR_ARG, "an unset net does not run");
+    CHECK(nnd_feedforward(net, x, 2, out, 3) == NND_ERR_ARG, "an unset net does not run");
     CHECK(strstr(nnd_net_error(net)->message, "never set") != NULL, "the message says why: %s",
           nnd_net_error(net)->message);
     nnd_rng_seed(&r, 1);
     nnd_default_weight_initializer(net, &r);
-    CHECK(nnd_feedforward(net, x, 1, out) == NND_OK, "an initialised net runs");
+    CHECK(nnd_feedforward(net, x, 2, out, 3) == NND_OK, "an initialised net runs");
     nnd_free(net);
 }
 
@@ -1045,7 +1054,181 @@ static void either_format(void)
           "network2's reader names an nnd file: %s", e.message);
     nnd_free_text(text);
     nnd_free(net);
-    CHECK(strlen(NND_VERSION) >= 5 && NND_VERSION_MAJOR == 0 && NND_VERSION_MINOR == 2, "version %s", NND_VERSION);
+    CHECK(strlen(NND_VERSION) >= 5 && NND_VERSION_MAJOR == 0 && NND_VERSION_MINOR == 3 && strcmp(NND_VERSION, "0.3.0") == 0, "version %s", NND_VERSION);
+}
+
+/* ------------------------------------------------------- buffer lengths */
+/* Every buffer of nnd_feedforward and nnd_backprop comes with its length:
+   a short one is refused, by name, before anything is read or written (the
+   calls once took a count of examples and read past a short buffer). */
+static int untouched(const nnd_real *v, size_t n, nnd_real mark)
+{
+    size_t i;
+    for (i = 0; i < n && v[i] == mark; ++i) {}
+    return i == n;
+}
+
+static void buffer_lengths(void)
+{
+    enum { NIN = 784, NOUT = 10, M = 10 };
+    int sizes[] = {NIN, 30, NOUT}, st, labels[M], i;
+    const nnd_real mark = (nnd_real)12345;
+    nnd_real *x = (nnd_real *)calloc((size_t)M * NIN, sizeof *x), out[M * NOUT + 1], *g, *g8;
+    unsigned char *x8 = (unsigned char *)calloc((size_t)M * NIN, 1);
+    double cost = -1, cost2 = -2;
+    size_t n_params, q;
+    nnd_rng r;
+    nnd_data d;
+    nnd_net *net;
+    const char *msg;
+    nnd_rng_seed(&r, 11);
+    net = nnd_network2(sizes, 3, NND_CROSS_ENTROPY, &r, &st);
+    CHECK(net != NULL && x && x8, "[784,30,10]: %s", nnd_strerror(st));
+    if (!net || !x || !x8) {
+        free(x), free(x8), nnd_free(net);
+        return;
+    }
+    n_params = nnd_param_count(net);
+    g = (nnd_real *)malloc((n_params + 1) * sizeof *g);
+    g8 = (nnd_real *)malloc(n_params * sizeof *g8);
+    for (i = 0; i < M * NIN; ++i) x8[i] = (unsigned char)(i % 7 == 0 ? 0 : (i * 37) % 256);
+    for (i = 0; i < M * NIN; ++i) x[i] = (nnd_real)(x8[i] / 256.0);
+    for (i = 0; i < M; ++i) labels[i] = (3 * i + 1) % NOUT;
+    msg = nnd_net_error(net)->message;
+
+    /* nnd_feedforward: a 100-value buffer is not one 784-value example */
+    for (i = 0; i < M * NOUT + 1; ++i) out[i] = mark;
+    CHECK(nnd_feedforward(net, x, 100, out, M * NOUT) == NND_ERR_ARG, "100 values into a 784-input net refused");
+    CHECK(strcmp(msg, "nnd_feedforward: x holds 100 values, not a whole number of the net's 784-value inputs") == 0,
+          "message: %s", msg);
+    CHECK(untouched(out, M * NOUT + 1, mark), "a refused feedforward writes nothing");
+    CHECK(nnd_feedforward(net, x, (size_t)M * NIN + 1, out, M * NOUT) == NND_ERR_ARG &&
+              strstr(msg, "x holds 7841 values") != NULL,
+          "one value more than 10 examples refused: %s", msg);
+    CHECK(nnd_feedforward(net, x, 0, out, M * NOUT) == NND_ERR_ARG && strstr(msg, "x holds 0 values") != NULL,
+          "no values refused: %s", msg);
+    /* out too small: 5 values, and one value short */
+    CHECK(nnd_feedforward(net, x, (size_t)M * NIN, out, 5) == NND_ERR_ARG, "out of 5 values for 10 examples refused");
+    CHECK(strcmp(msg, "nnd_feedforward: out holds 5 values, 10 examples need 100") == 0, "message: %s", msg);
+    CHECK(nnd_feedforward(net, x, (size_t)M * NIN, out, M * NOUT - 1) == NND_ERR_ARG &&
+              strstr(msg, "out holds 99 values") != NULL,
+          "out one value short refused: %s", msg);
+    CHECK(nnd_feedforward(net, x, NIN, out, NOUT - 1) == NND_ERR_ARG &&
+              strcmp(msg, "nnd_feedforward: out holds 9 values, 1 example needs 10") == 0,
+          "one example, out of 9: %s", msg);
+    CHECK(untouched(out, M * NOUT + 1, mark), "a refused feedforward writes nothing");
+    /* the right lengths: m = n_x / 784 outputs written, nothing past them */
+    CHECK(nnd_feedforward(net, x, 3 * NIN, out, M * NOUT + 1) == NND_OK, "3 examples, room for more: %s", msg);
+    CHECK(!untouched(out, 3 * NOUT, mark) && untouched(out + 3 * NOUT, (M - 3) * NOUT + 1, mark),
+          "3 examples write 30 outputs and no more");
+
+    /* nnd_backprop: the gradient of a labelled batch; the output biases of a
+       cross-entropy net get sum_x (a - y), which nnd_feedforward's outputs give */
+    d = nnd_data_reals(x, M, NIN, labels);
+    for (q = 0; q <= n_params; ++q) g[q] = mark;
+    CHECK(nnd_backprop(net, &d, g, n_params, &cost) == NND_OK, "backprop of 10 labelled examples: %s", msg);
+    CHECK(g[n_params] == mark, "backprop writes n_params values, not one more");
+    CHECK(nnd_feedforward(net, x, (size_t)M * NIN, out, M * NOUT) == NND_OK, "feedforward of the batch");
+    {
+        const nnd_real *gb = g + nnd_layer_info(net, 1).bias_offset;
+        double worst = 0, c = 0;
+        int j;
+        for (j = 0; j < NOUT; ++j) {
+            double sum = 0;
+            for (i = 0; i < M; ++i) sum += out[i * NOUT + j] - (labels[i] == j);
+            worst = fmax(worst, fabs(gb[j] - sum));
+        }
+        for (i = 0; i < M; ++i)
+            for (j = 0; j < NOUT; ++j) {
+                const double a = out[i * NOUT + j];
+                c -= labels[i] == j ? log(a) : log(1 - a);
+            }
+        CHECK(worst < 10 * TOL, "output bias gradient vs sum (a - y) from nnd_feedforward: off by %g", worst);
+        CHECK(rel_diff(cost, c) < 100 * TOL, "backprop's cost %.10g vs the cross-entropy of the outputs %.10g", cost, c);
+    }
+    CHECK(nnd_batch_cost(net, &d, &cost2) == NND_OK && cost2 == cost, "batch_cost %.17g = backprop's cost %.17g",
+          cost2, cost);
+    /* the same examples as bytes (x8 / 256 is exactly x) give the same bits */
+    {
+        nnd_data b = nnd_data_bytes(x8, M, NIN, 1.0 / 256, labels);
+        double cost8 = -3;
+        CHECK(nnd_backprop(net, &b, g8, n_params, &cost8) == NND_OK, "backprop of byte inputs: %s", msg);
+        CHECK(memcmp(g, g8, n_params * sizeof *g) == 0 && cost8 == cost, "bytes and reals: other gradients");
+        b = nnd_data_slice(&b, 4, 3); /* a mini-batch of a larger set: examples 4..6 */
+        d = nnd_data_reals(x + 4 * NIN, 3, NIN, labels + 4);
+        CHECK(nnd_backprop(net, &b, g8, n_params, NULL) == NND_OK && nnd_backprop(net, &d, g, n_params, NULL) == NND_OK &&
+                  memcmp(g, g8, n_params * sizeof *g) == 0,
+              "a slice of a byte set: other gradients");
+        d = nnd_data_reals(x, M, NIN, labels);
+    }
+    /* grad too small: refused, nothing written */
+    for (q = 0; q <= n_params; ++q) g[q] = mark;
+    cost = -1;
+    CHECK(nnd_backprop(net, &d, g, n_params - 1, &cost) == NND_ERR_ARG, "grad one value short refused");
+    CHECK(strcmp(msg, "nnd_backprop: grad holds 23859 values, the network has 23860 parameters") == 0, "message: %s", msg);
+    CHECK(untouched(g, n_params + 1, mark) && cost == -1, "a refused backprop writes nothing");
+    /* a view whose width is not the net's (100-value examples for 784 inputs) */
+    d = nnd_data_reals(x, 1, 100, labels);
+    CHECK(nnd_backprop(net, &d, g, n_params, &cost) == NND_ERR_SHAPE, "100-value examples refused");
+    CHECK(strcmp(msg, "nnd_backprop's batch: 100 inputs per example, the network takes 784") == 0, "message: %s", msg);
+    CHECK(nnd_batch_cost(net, &d, &cost) == NND_ERR_SHAPE && strstr(msg, "nnd_batch_cost's batch: 100 inputs") != NULL,
+          "batch_cost: 100-value examples refused: %s", msg);
+    /* targets of 9 values for 10 outputs */
+    d = nnd_data_targets(nnd_data_reals(x, 1, NIN, NULL), out, 9);
+    CHECK(nnd_backprop(net, &d, g, n_params, &cost) == NND_ERR_SHAPE &&
+              strcmp(msg, "nnd_backprop's batch: 9 targets per example, the network has 10 outputs") == 0,
+          "targets of 9 values refused: %s", msg);
+    /* label 10 of 10 classes, in example 6 */
+    labels[6] = 10;
+    d = nnd_data_reals(x, M, NIN, labels);
+    CHECK(nnd_backprop(net, &d, g, n_params, &cost) == NND_ERR_SHAPE, "label 10 of 10 classes refused");
+    CHECK(strcmp(msg, "nnd_backprop's batch: label 10 of example 6 is outside 0..9") == 0, "message: %s", msg);
+    CHECK(nnd_batch_cost(net, &d, &cost) == NND_ERR_SHAPE &&
+              strcmp(msg, "nnd_batch_cost's batch: label 10 of example 6 is outside 0..9") == 0,
+          "batch_cost: label 10 refused: %s", msg);
+    CHECK(untouched(g, n_params + 1, mark) && cost == -1, "refused calls write nothing");
+    labels[6] = 0;
+    d = nnd_data_reals(x, 0, NIN, labels);
+    CHECK(nnd_backprop(net, &d, g, n_params, &cost) == NND_ERR_ARG &&
+              strcmp(msg, "nnd_backprop's batch: 0 examples, a batch needs at least one") == 0,
+          "an empty batch refused: %s", msg);
+    d = nnd_data_reals(x, M, NIN, NULL);
+    CHECK(nnd_backprop(net, &d, g, n_params, &cost) == NND_ERR_ARG && strstr(msg, "neither labels nor targets") != NULL,
+          "a batch without labels or targets refused: %s", msg);
+    free(x), free(x8), free(g), free(g8);
+    nnd_free(net);
+}
+
+/* One sigmoid neuron by hand: z = w.x + b, a = sigma(z), quadratic cost
+   0.5 (a - y)^2, dC/db = (a - y) a (1 - a) (BP1), dC/dw_k = x_k dC/db (BP4). */
+static void one_neuron_by_hand(void)
+{
+    int sizes[] = {2, 1}, st, label = 0;
+    nnd_real x[2] = {(nnd_real)1.0, (nnd_real)2.0}, out[1] = {0}, g[3] = {0}, y = (nnd_real)0.25;
+    double z = 0.5 * 1.0 - 1.0 * 2.0 + 0.25, a = 1 / (1 + exp(-z)), cost = -1, c_lab = -1;
+    nnd_net *net = nnd_network2(sizes, 2, NND_QUADRATIC, NULL, &st);
+    nnd_data d;
+    if (!net) return;
+    nnd_set_weight(net, 0, 0, 0, 0.5);
+    nnd_set_weight(net, 0, 0, 1, -1.0);
+    nnd_biases(net, 0)[0] = (nnd_real)0.25;
+    CHECK(nnd_feedforward(net, x, 2, out, 1) == NND_OK && rel_diff(out[0], a) < TOL, "a = %.9g, by hand %.9g",
+          (double)out[0], a);
+    d = nnd_data_targets(nnd_data_reals(x, 1, 2, NULL), &y, 1);
+    CHECK(nnd_backprop(net, &d, g, 3, &cost) == NND_OK, "backprop of one neuron: %s", nnd_net_error(net)->message);
+    {
+        const double db = (a - 0.25) * a * (1 - a);
+        CHECK(rel_diff(g[2], db) < TOL && rel_diff(g[0], db * 1.0) < TOL && rel_diff(g[1], db * 2.0) < TOL,
+              "gradient %.9g %.9g %.9g, by hand %.9g %.9g %.9g", (double)g[0], (double)g[1], (double)g[2], db,
+              2 * db, db);
+        CHECK(rel_diff(cost, 0.5 * (a - 0.25) * (a - 0.25)) < TOL, "cost %.9g, by hand %.9g", cost,
+              0.5 * (a - 0.25) * (a - 0.25));
+    }
+    /* label 0 of one output is the target 1 */
+    d = nnd_data_reals(x, 1, 2, &label);
+    CHECK(nnd_batch_cost(net, &d, &c_lab) == NND_OK && rel_diff(c_lab, 0.5 * (a - 1) * (a - 1)) < TOL,
+          "labelled cost %.9g, by hand %.9g", c_lab, 0.5 * (a - 1) * (a - 1));
+    nnd_free(net);
 }
 
 int main(void)
@@ -1068,5 +1251,7 @@ int main(void)
     data_constructors();
     classify_one();
     either_format();
+    buffer_lengths();
+    one_neuron_by_hand();
     return check_summary();
 }

@@ -29,6 +29,37 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* nnd_feedforward of m examples x [m x n_in] into out [m x n_out]. */
+static int feedforward_m(nnd_net *net, const nnd_real *x, int m, nnd_real *out)
+{
+    return nnd_feedforward(net, x, (size_t)m * (size_t)nnd_input_size(net), out,
+                           (size_t)m * (size_t)nnd_output_size(net));
+}
+
+/* The mini-batch view of m examples x [m x n_in]: targets y [m x n_out]
+   or, when y is NULL, labels. */
+static nnd_data batch_m(const nnd_net *net, const nnd_real *x, const nnd_real *y, const int *labels, int m)
+{
+    nnd_data d = nnd_data_reals(x, m, nnd_input_size(net), y ? NULL : labels);
+    return y ? nnd_data_targets(d, y, nnd_output_size(net)) : d;
+}
+
+/* nnd_backprop of that batch into grad (nnd_param_count values). */
+static int backprop_m(nnd_net *net, const nnd_real *x, const nnd_real *y, const int *labels, int m,
+                      nnd_real *grad, double *cost)
+{
+    nnd_data d = batch_m(net, x, y, labels, m);
+    return nnd_backprop(net, &d, grad, nnd_param_count(net), cost);
+}
+
+/* nnd_batch_cost of that batch. */
+static int batch_cost_m(nnd_net *net, const nnd_real *x, const nnd_real *y, const int *labels, int m,
+                        double *cost)
+{
+    nnd_data d = batch_m(net, x, y, labels, m);
+    return nnd_batch_cost(net, &d, cost);
+}
+
 #ifdef NND_DOUBLE
 static const double H = 3e-3, BOUND = 1e-9, SAME = 1e-12;
 #else
@@ -54,7 +85,7 @@ static double fd_slope(nnd_net *net, const nnd_real *x, const nnd_real *y, const
     int s;
     for (s = 0; s < 6; ++s) {
         w[p] = (nnd_real)(keep + step[s] * H);
-        if (nnd_batch_cost(net, x, y, labels, m, &c) != NND_OK) sum = NAN; /* fails the check */
+        if (batch_cost_m(net, x, y, labels, m, &c) != NND_OK) sum = NAN; /* fails the check */
         sum += coef[s] * c;
     }
     w[p] = keep;
@@ -73,7 +104,7 @@ static double fd_worst(nnd_net *net, const nnd_real *x, const nnd_real *y, const
     int l;
     *gmax = 0.0;
     worst_layer = -1;
-    if (!g || nnd_backprop(net, x, y, labels, m, g, NULL) != NND_OK) {
+    if (!g || backprop_m(net, x, y, labels, m, g, NULL) != NND_OK) {
         free(g);
         return 1e9;
     }
@@ -171,9 +202,9 @@ static void run_case(const gcase *c, uint64_t seed)
         size_t n = nnd_param_count(net), p;
         nnd_real *gb = (nnd_real *)malloc(n * sizeof *gb), *g1 = (nnd_real *)malloc(n * sizeof *g1);
         double *sum = (double *)calloc(n, sizeof *sum), diff = 0.0, scale = 0.0;
-        nnd_backprop(net, x, y, labels, m, gb, NULL);
+        backprop_m(net, x, y, labels, m, gb, NULL);
         for (i = 0; i < m; ++i) {
-            nnd_backprop(net, x + (size_t)i * c->n_in, y ? y + (size_t)i * n_out : NULL,
+            backprop_m(net, x + (size_t)i * c->n_in, y ? y + (size_t)i * n_out : NULL,
                          labels ? labels + i : NULL, 1, g1, NULL);
             for (p = 0; p < n; ++p) sum[p] += g1[p];
         }
@@ -215,11 +246,11 @@ static void sparse_equals_dense(void)
     os = (nnd_real *)malloc(9 * (size_t)m * sizeof *os);
     od = (nnd_real *)malloc(9 * (size_t)m * sizeof *od);
     nnd_set_sparse_input(net, NND_INPUT_SPARSE);
-    nnd_backprop(net, x, NULL, labels, m, gs, NULL);
-    nnd_feedforward(net, x, m, os);
+    backprop_m(net, x, NULL, labels, m, gs, NULL);
+    feedforward_m(net, x, m, os);
     nnd_set_sparse_input(net, NND_INPUT_DENSE);
-    nnd_backprop(net, x, NULL, labels, m, gd, NULL);
-    nnd_feedforward(net, x, m, od);
+    backprop_m(net, x, NULL, labels, m, gd, NULL);
+    feedforward_m(net, x, m, od);
     for (p = 0; p < n; ++p) worst = fmax(worst, fabs(gs[p] - gd[p]) / fmax(fabs(gd[p]), 1.0));
     for (p = 0; p < 9 * (size_t)m; ++p) worst_out = fmax(worst_out, fabs(os[p] - od[p]));
     CHECK(worst <= 50 * SAME, "sparse and dense first layer: gradients differ by %g", worst);
@@ -243,7 +274,7 @@ static void feedforward_components(void)
     nnd_rng_seed(&rng, 3);
     net = nnd_network2(sizes, 3, NND_QUADRATIC, &rng, &st);
     fill(&rng, x, 26, -1, 1, 0.0);
-    nnd_feedforward(net, x, 2, out);
+    feedforward_m(net, x, 2, out);
     for (i = 0; i < 2; ++i) {
         double a[19], b[19];
         for (k = 0; k < 13; ++k) a[k] = x[i * 13 + k];

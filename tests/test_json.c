@@ -41,7 +41,7 @@ static void hand_written(void)
     CHECK(nnd_weight(net, 0, 0, 1) == -1.0 && nnd_weight(net, 0, 1, 0) == 0.5 &&
               nnd_weight(net, 1, 0, 1) == -3.0,
           "weights[l][j][k] is not w_jk");
-    nnd_feedforward(net, x, 2, out);
+    nnd_feedforward(net, x, 4, out, 2);
     CHECK(fabs(out[0] - 0.06884883096981118) < 4 * EPS, "output %.17g", (double)out[0]);
     CHECK(fabs(out[1] - 0.3059938875491316) < 4 * EPS, "output %.17g", (double)out[1]);
     nnd_free(net);
@@ -77,8 +77,8 @@ static void round_trip(void)
             same = memcmp(&nnd_params(a)[p], &nnd_params(b)[p], sizeof(nnd_real)) == 0;
         CHECK(same, "parameters changed in a save/load round trip");
         for (i = 0; i < 14; ++i) x[i] = (nnd_real)(nnd_rng_uniform(&rng) - 0.5);
-        nnd_feedforward(a, x, 2, oa);
-        nnd_feedforward(b, x, 2, ob);
+        nnd_feedforward(a, x, 14, oa, sizeof oa / sizeof *oa);
+        nnd_feedforward(b, x, 14, ob, sizeof ob / sizeof *ob);
         CHECK(memcmp(oa, ob, sizeof oa) == 0, "outputs changed in a save/load round trip");
         nnd_free(b);
     }

@@ -14,6 +14,37 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* nnd_feedforward of m examples x [m x n_in] into out [m x n_out]. */
+static int feedforward_m(nnd_net *net, const nnd_real *x, int m, nnd_real *out)
+{
+    return nnd_feedforward(net, x, (size_t)m * (size_t)nnd_input_size(net), out,
+                           (size_t)m * (size_t)nnd_output_size(net));
+}
+
+/* The mini-batch view of m examples x [m x n_in]: targets y [m x n_out]
+   or, when y is NULL, labels. */
+static nnd_data batch_m(const nnd_net *net, const nnd_real *x, const nnd_real *y, const int *labels, int m)
+{
+    nnd_data d = nnd_data_reals(x, m, nnd_input_size(net), y ? NULL : labels);
+    return y ? nnd_data_targets(d, y, nnd_output_size(net)) : d;
+}
+
+/* nnd_backprop of that batch into grad (nnd_param_count values). */
+static int backprop_m(nnd_net *net, const nnd_real *x, const nnd_real *y, const int *labels, int m,
+                      nnd_real *grad, double *cost)
+{
+    nnd_data d = batch_m(net, x, y, labels, m);
+    return nnd_backprop(net, &d, grad, nnd_param_count(net), cost);
+}
+
+/* nnd_batch_cost of that batch. */
+static int batch_cost_m(nnd_net *net, const nnd_real *x, const nnd_real *y, const int *labels, int m,
+                        double *cost)
+{
+    nnd_data d = batch_m(net, x, y, labels, m);
+    return nnd_batch_cost(net, &d, cost);
+}
+
 #ifdef NND_DOUBLE
 #define TOL 1e-10
 #else
@@ -341,7 +372,7 @@ static void check_against_reference(const char *what, nnd_net *net, int m, doubl
     ref_load(&R, net);
     /* evaluation pass */
     ref_forward(&R, x, m, &P, 0, NULL);
-    CHECK(nnd_feedforward(net, x, m, out) == NND_OK, "%s: feedforward", what);
+    CHECK(feedforward_m(net, x, m, out) == NND_OK, "%s: feedforward", what);
     e_out = worst_rel(out, P.A[R.n_layers], (size_t)m * n_out);
     CHECK(e_out < TOL, "%s, m = %d: outputs off by %g", what, m, e_out);
     ref_pass_free(&R, &P);
@@ -358,7 +389,7 @@ static void check_against_reference(const char *what, nnd_net *net, int m, doubl
     }
     ref_forward(&R, x, m, &P, train, &drop);
     cref = ref_backprop(&R, &P, labels, gref, np);
-    CHECK(nnd_backprop(net, x, NULL, labels, m, g, &cost) == NND_OK, "%s: backprop", what);
+    CHECK(backprop_m(net, x, NULL, labels, m, g, &cost) == NND_OK, "%s: backprop", what);
     e_g = worst_rel(g, gref, np);
     CHECK(e_g < TOL, "%s, m = %d, %s pass: gradient off by %g", what, m, train ? "training" : "evaluation", e_g);
     CHECK(fabs(cost - cref) <= TOL * fmax(1, fabs(cref)), "%s, m = %d: cost %.10g, reference %.10g", what, m, cost,
@@ -606,7 +637,7 @@ static void pool_ties(void)
         if (!net) continue;
         nnd_set_weight(net, 0, 0, 0, 1);
         nnd_set_weight(net, 0, 0, 1, 1);
-        st = nnd_backprop(net, x, NULL, &label, 1, g, &cost);
+        st = backprop_m(net, x, NULL, &label, 1, g, &cost);
         CHECK(st == NND_OK && cost == 2 && g[nnd_layer_info(net, 0).bias_offset] == 2, "%s: cost %g",
               pass ? "conv, pool" : "conv-pool", cost);
         {
@@ -645,26 +676,26 @@ static void dropout_stream(void)
     nnd_set_dropout_seed(net, 99);
     nnd_set_train_mode(net, 1);
     saved = nnd_dropout_rng(net);
-    nnd_backprop(net, x, NULL, labels, 6, g1, NULL);
-    nnd_backprop(net, x, NULL, labels, 6, g2, NULL);
+    backprop_m(net, x, NULL, labels, 6, g1, NULL);
+    backprop_m(net, x, NULL, labels, 6, g2, NULL);
     CHECK(memcmp(g1, g2, np * sizeof *g1) != 0, "two training passes drew the same masks");
     nnd_set_dropout_rng(net, &saved);
-    nnd_backprop(net, x, NULL, labels, 6, g2, NULL);
+    backprop_m(net, x, NULL, labels, 6, g2, NULL);
     CHECK(memcmp(g1, g2, np * sizeof *g1) == 0, "the saved stream does not repeat the masks");
     nnd_set_train_mode(net, 0);
     now = nnd_dropout_rng(net);
-    nnd_backprop(net, x, NULL, labels, 6, g1, NULL);
+    backprop_m(net, x, NULL, labels, 6, g1, NULL);
     saved = nnd_dropout_rng(net);
     CHECK(now.state == saved.state, "the evaluation pass drew from the dropout stream");
     {
         double c1 = -1, c2 = -2;
         nnd_set_train_mode(net, 1);
         saved = nnd_dropout_rng(net);
-        nnd_batch_cost(net, x, NULL, labels, 6, &c1);
+        batch_cost_m(net, x, NULL, labels, 6, &c1);
         nnd_set_dropout_rng(net, &saved);
-        nnd_backprop(net, x, NULL, labels, 6, g1, &c2);
+        backprop_m(net, x, NULL, labels, 6, g1, &c2);
         CHECK(c1 == c2, "batch_cost and backprop with the same masks: %g vs %g", c1, c2);
-        for (i = 0; i < 2; ++i) nnd_batch_cost(net, x, NULL, labels, 6, i ? &c2 : &c1);
+        for (i = 0; i < 2; ++i) batch_cost_m(net, x, NULL, labels, 6, i ? &c2 : &c1);
         CHECK(c1 != c2, "batch_cost in train mode draws fresh masks");
     }
     nnd_free(net);

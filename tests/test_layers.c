@@ -23,6 +23,37 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* nnd_feedforward of m examples x [m x n_in] into out [m x n_out]. */
+static int feedforward_m(nnd_net *net, const nnd_real *x, int m, nnd_real *out)
+{
+    return nnd_feedforward(net, x, (size_t)m * (size_t)nnd_input_size(net), out,
+                           (size_t)m * (size_t)nnd_output_size(net));
+}
+
+/* The mini-batch view of m examples x [m x n_in]: targets y [m x n_out]
+   or, when y is NULL, labels. */
+static nnd_data batch_m(const nnd_net *net, const nnd_real *x, const nnd_real *y, const int *labels, int m)
+{
+    nnd_data d = nnd_data_reals(x, m, nnd_input_size(net), y ? NULL : labels);
+    return y ? nnd_data_targets(d, y, nnd_output_size(net)) : d;
+}
+
+/* nnd_backprop of that batch into grad (nnd_param_count values). */
+static int backprop_m(nnd_net *net, const nnd_real *x, const nnd_real *y, const int *labels, int m,
+                      nnd_real *grad, double *cost)
+{
+    nnd_data d = batch_m(net, x, y, labels, m);
+    return nnd_backprop(net, &d, grad, nnd_param_count(net), cost);
+}
+
+/* nnd_batch_cost of that batch. */
+static int batch_cost_m(nnd_net *net, const nnd_real *x, const nnd_real *y, const int *labels, int m,
+                        double *cost)
+{
+    nnd_data d = batch_m(net, x, y, labels, m);
+    return nnd_batch_cost(net, &d, cost);
+}
+
 #ifdef NND_DOUBLE
 static const double H = 1e-5, BOUND = 1e-6, FLOOR = 1e-3;
 #else
@@ -41,7 +72,7 @@ static double cost_at(nnd_net *net, const nnd_real *x, const int *labels, int m)
 {
     double c = 0;
     nnd_set_dropout_seed(net, mask_seed); /* the same mask every time */
-    nnd_batch_cost(net, x, NULL, labels, m, &c);
+    batch_cost_m(net, x, NULL, labels, m, &c);
     return c;
 }
 
@@ -54,7 +85,7 @@ static double fd_worst(nnd_net *net, const nnd_real *x, const int *labels, int m
     double worst = 0;
     *gmax = 0;
     nnd_set_dropout_seed(net, mask_seed);
-    if (!g || nnd_backprop(net, x, NULL, labels, m, g, NULL) != NND_OK) {
+    if (!g || backprop_m(net, x, NULL, labels, m, g, NULL) != NND_OK) {
         free(g);
         return 1e9;
     }
@@ -205,10 +236,10 @@ static void gradient_checks(void)
             { /* the stream's state put back: the same masks again (checkpoints) */
                 nnd_rng saved = nnd_dropout_rng(net);
                 double c1 = 0, c2 = 0, c3 = 0;
-                nnd_batch_cost(net, x, NULL, labels, 4, &c1);
-                nnd_batch_cost(net, x, NULL, labels, 4, &c2);
+                batch_cost_m(net, x, NULL, labels, 4, &c1);
+                batch_cost_m(net, x, NULL, labels, 4, &c2);
                 nnd_set_dropout_rng(net, &saved);
-                nnd_batch_cost(net, x, NULL, labels, 4, &c3);
+                batch_cost_m(net, x, NULL, labels, 4, &c3);
                 CHECK(c1 != c2 && c3 == c1, "dropout stream state: %g %g %g", c1, c2, c3);
             }
             nnd_set_train_mode(net, 0);
@@ -239,8 +270,8 @@ static void softmax_delta(void)
     net = make(16, L, 2, &rng);
     g = (nnd_real *)malloc(sizeof *g * nnd_param_count(net));
     fill(&rng, x, 48, 0, 1);
-    nnd_feedforward(net, x, 3, out);
-    nnd_backprop(net, x, NULL, labels, 3, g, NULL);
+    feedforward_m(net, x, 3, out);
+    backprop_m(net, x, NULL, labels, 3, g, NULL);
     for (j = 0; j < 6; ++j) {
         double s = 0;
         for (i = 0; i < 3; ++i) s += out[i * 6 + j] - (labels[i] == j);
@@ -331,13 +362,13 @@ static void save_load(void)
     L[4] = nnd_softmax_layer(4, 0.0);
     net = make(100, L, 5, &rng);
     fill(&rng, x, 700, 0, 1);
-    nnd_feedforward(net, x, 7, o1);
+    feedforward_m(net, x, 7, o1);
     text = nnd_write(net, &len, &err);
     CHECK(text != NULL, "nnd_write: %s", err.message);
     back = text ? nnd_parse(text, len, &err) : NULL;
     CHECK(back != NULL, "nnd_parse: %s", err.message);
     if (back) {
-        nnd_feedforward(back, x, 7, o2);
+        feedforward_m(back, x, 7, o2);
         CHECK(!memcmp(o1, o2, sizeof o1), "predictions after write/parse are bit-identical");
         CHECK(nnd_weight(back, 0, 2, 5) == nnd_weight(net, 0, 2, 5), "a filter weight survives");
         nnd_free(back);
@@ -346,7 +377,7 @@ static void save_load(void)
         back = nnd_load(path, &err);
         CHECK(back != NULL, "nnd_load: %s", err.message);
         if (back) {
-            nnd_feedforward(back, x, 7, o2);
+            feedforward_m(back, x, 7, o2);
             CHECK(!memcmp(o1, o2, sizeof o1), "predictions after save/load are bit-identical");
             nnd_free(back);
         }

@@ -119,8 +119,11 @@ static void running(void)
     nnd_rng_seed(&r, 2);
     for (i = 0; i < M * 64; ++i) x[i] = (nnd_real)nnd_rng_uniform(&r);
     for (i = 0; i < M; ++i) labels[i] = i % 3;
-    nnd_feedforward(ref, x, M, out_ref);
-    nnd_backprop(ref, x, NULL, labels, M, g_ref, NULL);
+    nnd_feedforward(ref, x, M * 64, out_ref, M * 3);
+    {
+        nnd_data d = nnd_data_reals(x, M, 64, labels);
+        nnd_backprop(ref, &d, g_ref, np, NULL);
+    }
     for (what = 0; what < 4; ++what) {
         static const char *const names[4] = {"feedforward", "backprop", "predict", "total_cost"};
         long k;
@@ -138,8 +141,8 @@ static void running(void)
             live0 = live_blocks;
             arm(k);
             switch (what) {
-            case 0: st = nnd_feedforward(net, x, M, out); break;
-            case 1: st = nnd_backprop(net, x, NULL, labels, M, g, NULL); break;
+            case 0: st = nnd_feedforward(net, x, M * 64, out, M * 3); break;
+            case 1: st = nnd_backprop(net, &d, g, np, NULL); break;
             case 2: st = nnd_predict(net, &d, pred); break;
             default: st = nnd_total_cost(net, &d, 0.5, 0, &c); break;
             }
@@ -153,11 +156,11 @@ static void running(void)
             /* the same net, no failure: the result of one that never failed */
             switch (what) {
             case 0:
-                st = nnd_feedforward(net, x, M, out);
+                st = nnd_feedforward(net, x, M * 64, out, M * 3);
                 same += st == NND_OK && memcmp(out, out_ref, sizeof out) == 0;
                 break;
             case 1:
-                st = nnd_backprop(net, x, NULL, labels, M, g, NULL);
+                st = nnd_backprop(net, &d, g, np, NULL);
                 same += st == NND_OK && memcmp(g, g_ref, np * sizeof *g) == 0;
                 break;
             case 2:

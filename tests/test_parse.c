@@ -160,7 +160,7 @@ static void network2_lenient(void)
     CHECK(net != NULL, "lenient network2 file: %s", err.message);
     if (net) {
         nnd_real x[2] = {2, 1}, out[1];
-        nnd_feedforward(net, x, 1, out);
+        nnd_feedforward(net, x, 2, out, 1);
         /* sigma(0.5 * 2 - 1 * 1 + 0.25) = sigma(0.25) */
         CHECK(fabs(out[0] - nnd_sigmoid(0.25)) < 1e-6, "output %g", (double)out[0]);
         CHECK(err.status == NND_OK && err.line == 0 && err.message[0] == '\0', "a success clears err");
@@ -285,7 +285,7 @@ static void nnd_lenient(void)
     CHECK(net != NULL, "lenient nnd file: %s", err.message);
     if (net) {
         nnd_real x[2] = {2, 1}, out[1];
-        nnd_feedforward(net, x, 1, out);
+        nnd_feedforward(net, x, 2, out, 1);
         CHECK(fabs(out[0] - 0.25) < 1e-6, "0.5 * 2 - 1 * 1 + 0.25 = %g", (double)out[0]);
         CHECK(nnd_net_cost(net) == NND_QUADRATIC && nnd_layer_info(net, 0).activation == NND_LINEAR, "fields read");
         nnd_free(net);
@@ -298,7 +298,7 @@ static void nnd_lenient(void)
     if (net) {
         /* HWC: (c, y, x) at (y w + x) c_count + c; a 2x1 pool keeps the larger of rows 0 and 1 */
         nnd_real x[8] = {1, -1, 2, -2, 0, 5, 3, -7}, out[4];
-        nnd_feedforward(net, x, 1, out);
+        nnd_feedforward(net, x, 8, out, 4);
         CHECK(out[0] == 1 && out[1] == 5 && out[2] == 3 && out[3] == -2, "pooled %g %g %g %g", (double)out[0],
               (double)out[1], (double)out[2], (double)out[3]);
         nnd_free(net);

@@ -75,7 +75,8 @@ static double *by_the_rules(nnd_net *net, const toy *t, int m, double eta, doubl
     for (p = 0; p < n; ++p) w[p] = nnd_params(net)[p];
     for (k = 0; k < t->d.n; k += m) {
         int b = t->d.n - k < m ? t->d.n - k : m;
-        nnd_backprop(ref, t->x + (size_t)k * t->d.n_in, NULL, t->labels + k, b, g, NULL);
+        nnd_data batch = nnd_data_slice(&t->d, k, b);
+        nnd_backprop(ref, &batch, g, n, NULL);
         for (l = 0; l < nnd_num_layers(ref); ++l) {
             nnd_layer_desc d = nnd_layer_info(ref, l);
             for (p = d.weight_offset; p < d.weight_offset + d.n_weights; ++p) {
@@ -568,7 +569,7 @@ static void target_training(void)
         nnd_real out[N * 2];
         int hits = 0;
         double sum = 0;
-        nnd_feedforward(net, x, N, out);
+        nnd_feedforward(net, x, (size_t)N * 3, out, sizeof out / sizeof *out);
         for (i = 0; i < N; ++i) {
             hits += (out[2 * i] < out[2 * i + 1]) == (y[2 * i] < y[2 * i + 1]);
             sum += nnd_cost_fn(NND_CROSS_ENTROPY, out + 2 * i, y + 2 * i, 2);

@@ -91,7 +91,8 @@ static void update_rules(nnd_regularization reg, double mu, const char *name)
 
     for (k = 0; k < 5; k += 2) {
         int m = 5 - k < 2 ? 5 - k : 2;
-        nnd_backprop(ref, t.x + (size_t)k * 4, NULL, t.labels + k, m, g, NULL);
+        nnd_data batch = nnd_data_slice(&t.d, k, m);
+        nnd_backprop(ref, &batch, g, n, NULL);
         for (b = 0; b < nnd_num_layers(ref); ++b) {
             nnd_layer_desc d = nnd_layer_info(ref, b);
             for (p = d.weight_offset; p < d.weight_offset + d.n_weights; ++p) {
@@ -345,7 +346,7 @@ static void monitors_and_callbacks(void)
         double w2 = 0.0;
         int l;
         size_t q;
-        nnd_feedforward(net, ev.x, 13, out);
+        nnd_feedforward(net, ev.x, (size_t)13 * ev.d.n_in, out, sizeof out / sizeof *out);
         for (i = 0; i < 13; ++i) {
             y[0] = y[1] = y[2] = 0;
             y[ev.labels[i]] = 1;
@@ -449,7 +450,7 @@ static void evaluation(void)
     CHECK(nnd_accuracy(net, &t.d, &correct) == NND_OK, "accuracy");
     for (i = 0; i < 301; ++i) {
         int j, best = 0;
-        nnd_feedforward(net, t.x + 6 * i, 1, out);
+        nnd_feedforward(net, t.x + 6 * i, 6, out, 47);
         for (j = 1; j < 47; ++j)
             if (out[j] > out[best]) best = j;
         CHECK(pred[i] == best, "prediction %d", i);
@@ -480,7 +481,7 @@ static void dropout_evaluation(void)
     net = nnd_net_create(5, specs, 2, NND_LOG_LIKELIHOOD, &st);
     nnd_rng_seed(&rng, 8);
     nnd_default_weight_initializer(net, &rng);
-    nnd_feedforward(net, x, 1, out);
+    nnd_feedforward(net, x, 5, out, 3);
     {
         double a1[4], z[3], mx, sum = 0.0;
         for (j = 0; j < 4; ++j) {
@@ -592,7 +593,7 @@ static void same_bits_over_threads(const char *what, const toy *t, const nnd_lay
         nnd_set_threads(net, th);
         st = nnd_sgd(net, &t->d, o, NULL);
         CHECK(st == NND_OK, "%s, %d threads: sgd status %d", what, th, st);
-        st = nnd_feedforward(net, t->x, m, th == 1 ? out_ref : out);
+        st = nnd_feedforward(net, t->x, (size_t)m * t->d.n_in, th == 1 ? out_ref : out, (size_t)m * 10);
         CHECK(st == NND_OK && nnd_output_size(net) == 10, "%s, %d threads: feedforward status %d", what,
               th, st);
         if (th == 1) {

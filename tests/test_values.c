@@ -26,6 +26,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* nnd_feedforward of m examples x [m x n_in] into out [m x n_out]. */
+static int feedforward_m(nnd_net *net, const nnd_real *x, int m, nnd_real *out)
+{
+    return nnd_feedforward(net, x, (size_t)m * (size_t)nnd_input_size(net), out,
+                           (size_t)m * (size_t)nnd_output_size(net));
+}
+
+/* The mini-batch view of m examples x [m x n_in]: targets y [m x n_out]
+   or, when y is NULL, labels. */
+static nnd_data batch_m(const nnd_net *net, const nnd_real *x, const nnd_real *y, const int *labels, int m)
+{
+    nnd_data d = nnd_data_reals(x, m, nnd_input_size(net), y ? NULL : labels);
+    return y ? nnd_data_targets(d, y, nnd_output_size(net)) : d;
+}
+
+/* nnd_backprop of that batch into grad (nnd_param_count values). */
+static int backprop_m(nnd_net *net, const nnd_real *x, const nnd_real *y, const int *labels, int m,
+                      nnd_real *grad, double *cost)
+{
+    nnd_data d = batch_m(net, x, y, labels, m);
+    return nnd_backprop(net, &d, grad, nnd_param_count(net), cost);
+}
+
 /* Bounds on |library - definition|, relative to the largest value
    compared (at least 1). A value is a sum of at most 30 products, so float
    carries a few units of 6e-8, double of 1.1e-16. Measured worst, over the
@@ -177,7 +200,7 @@ static void conv_by_hand(void)
     if (!net) return;
     to_hwc(image, 1, 3, 3, x);
     set_filters(net, 0, w, b, 2, 1, 2, 2);
-    must(nnd_feedforward(net, x, 1, out), "conv by hand", "nnd_feedforward");
+    must(feedforward_m(net, x, 1, out), "conv by hand", "nnd_feedforward");
     for (i = 0; i < 8; ++i) err = worse(err, fabs(out[i] - want[i]));
     report("conv 3x3 * 2x2 by hand (5 6 8 9; 23 33 53 63)", err, 0.0);
     CHECK(err == 0, "conv by hand: got %g %g %g %g / %g %g %g %g, true convolution gives 5 6 8 9 / "
@@ -226,7 +249,7 @@ static void conv_against_loops(const char *what, int C, int H, int W, int F, int
                 want[(y * ow + i) * F + g] = f == NND_TANH ? tanh(v) : f == NND_SIGMOID ? sigmoid(v) : v;
                 apart = fmax(apart, fabs(v - zc[(g * oh + y) * ow + i]));
             }
-    must(nnd_feedforward(net, x, 1, out), what, "nnd_feedforward");
+    must(feedforward_m(net, x, 1, out), what, "nnd_feedforward");
     err = rel_err(out, want, n_out);
     snprintf(line, sizeof line, "%s: vs true convolution", what);
     report(line, err, TOL);
@@ -310,9 +333,9 @@ static void conv_pool_against_loops(const char *what, int C, int H, int W, int F
                                     d * im[(c * H + by + fh - 1 - ky) * W + bx + fw - 1 - kx];
                 }
     }
-    must(nnd_feedforward(net, x, M, out), what, "nnd_feedforward");
+    must(feedforward_m(net, x, M, out), what, "nnd_feedforward");
     err_out = rel_err(out, want, M * n_out);
-    must(nnd_backprop(net, x, y, NULL, M, grad, NULL), what, "nnd_backprop");
+    must(backprop_m(net, x, y, NULL, M, grad, NULL), what, "nnd_backprop");
     for (g = 0; g < F; ++g) gscale = fmax(gscale, fabs(gb[g]));
     for (e = 0; e < K; ++e) gscale = fmax(gscale, fabs(gw[e]));
     for (g = 0; g < F; ++g) {
@@ -417,13 +440,13 @@ static void pool_routing(int conv_pool)
     note("%s: the arg-max sits at block positions 0..5 this often: %d %d %d %d %d %d (%d of %d "
          "at the last one); max and min of a block differ by up to %.3g",
          what, wins[0], wins[1], wins[2], wins[3], wins[4], wins[5], last_won, Q, lowest);
-    must(nnd_feedforward(net, x, 1, out), what, "nnd_feedforward");
+    must(feedforward_m(net, x, 1, out), what, "nnd_feedforward");
     for (q = 0; q < Q; ++q) err_v = worse(err_v, fabs(out[q] - want[q]));
     snprintf(line, sizeof line, "%s: pooled values vs block maxima", what);
     report(line, err_v, conv_pool ? TOL : 0.0);
     CHECK(err_v <= (conv_pool ? TOL : 0.0), "%s: a pooled value differs from its block's maximum by %g",
           what, err_v);
-    must(nnd_backprop(net, x, zero, NULL, 1, grad, NULL), what, "nnd_backprop");
+    must(backprop_m(net, x, zero, NULL, 1, grad, NULL), what, "nnd_backprop");
     for (f = 0; f < F; ++f)
         for (c = 0; c < P; ++c) {
             const double g = grad[weight_slot(net, 0, f, c)];
@@ -460,11 +483,11 @@ static void dropout_by_hand(void)
     if (!net) return;
     for (k = 0; k < 3; ++k) nnd_set_weight(net, 0, 0, k, wv[k]);
     nnd_biases(net, 0)[0] = (nnd_real)0.1;
-    must(nnd_feedforward(net, x, 1, &out), "dropout by hand", "nnd_feedforward");
+    must(feedforward_m(net, x, 1, &out), "dropout by hand", "nnd_feedforward");
     report("dropout p = 0.25 evaluated, by hand: output vs -0.4625", fabs(out - -0.4625), TOL);
     CHECK(fabs(out - -0.4625) <= TOL, "dropout by hand: output %.9g, network3's (1-p) w.x + b is -0.4625",
           out);
-    must(nnd_backprop(net, x, &zero, NULL, 1, grad, NULL), "dropout by hand", "nnd_backprop");
+    must(backprop_m(net, x, &zero, NULL, 1, grad, NULL), "dropout by hand", "nnd_backprop");
     for (k = 0; k < 3; ++k) err = worse(err, fabs(grad[weight_slot(net, 0, 0, k)] - want_g[k]));
     err = worse(err, fabs(grad[nnd_layer_info(net, 0).bias_offset] - -0.4625));
     report("dropout p = 0.25 evaluated, by hand: gradient", err, TOL);
@@ -536,9 +559,9 @@ static void dropout_against_loops(void)
             for (i = 0; i < NI; ++i) gW0[k][i] += keep0 * d0[k] * xv[e][i];
         }
     }
-    must(nnd_feedforward(net, x, M, out), "dropout loops", "nnd_feedforward");
+    must(feedforward_m(net, x, M, out), "dropout loops", "nnd_feedforward");
     err_out = rel_err(out, want, M * NO);
-    must(nnd_backprop(net, x, y, NULL, M, grad, NULL), "dropout loops", "nnd_backprop");
+    must(backprop_m(net, x, y, NULL, M, grad, NULL), "dropout loops", "nnd_backprop");
     for (k = 0; k < NH; ++k) {
         gscale = fmax(gscale, fabs(gb0[k]));
         err_g = worse(err_g, fabs(grad[nnd_layer_info(net, 0).bias_offset + k] - gb0[k]));
@@ -582,8 +605,8 @@ static void softmax_by_hand(void)
         nnd_set_weight(net, 0, j, 0, 0.0);
         nnd_biases(net, 0)[j] = (nnd_real)(j + 1);
     }
-    must(nnd_feedforward(net, x, 1, out), "softmax by hand", "nnd_feedforward");
-    must(nnd_backprop(net, x, NULL, &label, 1, grad, &cost), "softmax by hand", "nnd_backprop");
+    must(feedforward_m(net, x, 1, out), "softmax by hand", "nnd_feedforward");
+    must(backprop_m(net, x, NULL, &label, 1, grad, &cost), "softmax by hand", "nnd_backprop");
     for (j = 0; j < 3; ++j) {
         err_a = worse(err_a, fabs(out[j] - a[j]));
         err_d = worse(err_d, fabs(grad[nnd_layer_info(net, 0).bias_offset + j] - (a[j] - (j == label))));
@@ -649,7 +672,7 @@ static void softmax_against_loops(void)
         d1[j] = a[j] - (j == label);
     }
     note("softmax behind a sigmoid layer: a = (%.6f, %.6f, %.6f), label %d", a[0], a[1], a[2], label);
-    must(nnd_backprop(net, x, NULL, &label, 1, grad, NULL), "softmax loops", "nnd_backprop");
+    must(backprop_m(net, x, NULL, &label, 1, grad, NULL), "softmax loops", "nnd_backprop");
     for (j = 0; j < NO; ++j) {
         err_d = worse(err_d, fabs(grad[nnd_layer_info(net, 1).bias_offset + j] - d1[j]));
         for (k = 0; k < NH; ++k) err_g = worse(err_g, fabs(grad[weight_slot(net, 1, j, k)] - d1[j] * h[k]));
@@ -691,8 +714,8 @@ static void softmax_large_z(void)
         nnd_biases(net, 0)[j] = z[j];
     }
     nnd_softmax(z, pub, 3);
-    must(nnd_feedforward(net, x, 1, out), "softmax large z", "nnd_feedforward");
-    must(nnd_backprop(net, x, NULL, &label, 1, grad, &cost), "softmax large z", "nnd_backprop");
+    must(feedforward_m(net, x, 1, out), "softmax large z", "nnd_feedforward");
+    must(backprop_m(net, x, NULL, &label, 1, grad, &cost), "softmax large z", "nnd_backprop");
     for (j = 0; j < 3; ++j) {
         err_a = worse(err_a, fabs(out[j] - a[j]));
         err_p = worse(err_p, fabs(pub[j] - a[j]));

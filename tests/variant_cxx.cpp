@@ -11,7 +11,7 @@ int main()
     nnd_rng_seed(&rng, 1);
     nnd_net *net = nnd_network2(sizes, 3, NND_CROSS_ENTROPY, &rng, &st);
     std::vector<nnd_real> x(6, 0.5f), out(4);
-    int ok = net && nnd_feedforward(net, x.data(), 2, out.data()) == NND_OK && out[0] > 0 && out[0] < 1;
+    int ok = net && nnd_feedforward(net, x.data(), x.size(), out.data(), out.size()) == NND_OK && out[0] > 0 && out[0] < 1;
     nnd_error err;
     size_t len = 0;
     char *text = nnd_network2_write(net, &len, &err);

@@ -249,6 +249,7 @@ static FUZZ_UNUSED void fuzz_run_net(nnd_net *net, fuzz_results *r)
     nnd_real *x, *y, *out1, *again, *params;
     int labels[FUZZ_MB], i, k, st, dropout = 0, bounded;
     double c;
+    nnd_data batch;
     memset(r, 0, sizeof *r);
     FUZZ_CHECK(n_in >= 1 && n_out >= 1 && L >= 1 && (int)cost >= 0 && (int)cost <= 2,
                "a parsed net with %d inputs, %d outputs, %d layers, cost %d", n_in, n_out, L, (int)cost);
@@ -275,33 +276,35 @@ static FUZZ_UNUSED void fuzz_run_net(nnd_net *net, fuzz_results *r)
     }
     memcpy(params, nnd_params(net), sizeof(nnd_real) * P);
 
-    st = nnd_feedforward(net, x, FUZZ_M, r->out);
+    st = nnd_feedforward(net, x, (size_t)FUZZ_M * n_in, r->out, r->n_out);
     FUZZ_CHECK(st == NND_OK, "nnd_feedforward: %s", nnd_strerror(st));
     fuzz_check_outputs(r->out, FUZZ_M, n_out, f, bounded);
-    st = nnd_feedforward(net, x, 1, out1);
+    st = nnd_feedforward(net, x, (size_t)n_in, out1, (size_t)n_out);
     FUZZ_CHECK(st == NND_OK, "nnd_feedforward of one example: %s", nnd_strerror(st));
     fuzz_check_outputs(out1, 1, n_out, f, bounded);
-    st = nnd_feedforward(net, x, FUZZ_M, again);
+    st = nnd_feedforward(net, x, (size_t)FUZZ_M * n_in, again, r->n_out);
     FUZZ_CHECK(st == NND_OK && !memcmp(again, r->out, sizeof(nnd_real) * r->n_out),
                "nnd_feedforward gives other bits the second time");
 
-    st = nnd_backprop(net, x, NULL, labels, FUZZ_MB, r->grad_l, &r->cost_l);
+    batch = nnd_data_reals(x, FUZZ_MB, n_in, labels);
+    st = nnd_backprop(net, &batch, r->grad_l, P, &r->cost_l);
     FUZZ_CHECK(st == NND_OK, "nnd_backprop with labels: %s", nnd_strerror(st));
     fuzz_check_cost(r->cost_l, cost, bounded);
     if (bounded)
         for (k = 0; k < (int)P; ++k)
             FUZZ_CHECK(isfinite((double)r->grad_l[k]), "gradient %d is %g with bounded weights", k,
                        (double)r->grad_l[k]);
-    st = nnd_batch_cost(net, x, NULL, labels, FUZZ_MB, &c);
+    st = nnd_batch_cost(net, &batch, &c);
     FUZZ_CHECK(st == NND_OK && !memcmp(&c, &r->cost_l, sizeof c),
                "nnd_batch_cost %.17g differs from nnd_backprop's cost %.17g", c, r->cost_l);
-    st = nnd_backprop(net, x, NULL, labels, FUZZ_MB, again, NULL);
+    st = nnd_backprop(net, &batch, again, P, NULL);
     FUZZ_CHECK(st == NND_OK && !memcmp(again, r->grad_l, sizeof(nnd_real) * P),
                "nnd_backprop gives other bits the second time");
 
     nnd_set_train_mode(net, dropout);
     nnd_set_dropout_seed(net, 12345);
-    st = nnd_backprop(net, x + n_in, y, NULL, FUZZ_MB, r->grad_y, &r->cost_y);
+    batch = nnd_data_targets(nnd_data_reals(x + n_in, FUZZ_MB, n_in, NULL), y, n_out);
+    st = nnd_backprop(net, &batch, r->grad_y, P, &r->cost_y);
     FUZZ_CHECK(st == NND_OK, "nnd_backprop with targets: %s", nnd_strerror(st));
     fuzz_check_cost(r->cost_y, cost, bounded);
     if (bounded)
@@ -309,7 +312,7 @@ static FUZZ_UNUSED void fuzz_run_net(nnd_net *net, fuzz_results *r)
             FUZZ_CHECK(isfinite((double)r->grad_y[k]), "gradient %d (targets, dropout) is %g with bounded weights",
                        k, (double)r->grad_y[k]);
     nnd_set_dropout_seed(net, 12345);
-    st = nnd_backprop(net, x + n_in, y, NULL, FUZZ_MB, again, NULL);
+    st = nnd_backprop(net, &batch, again, P, NULL);
     FUZZ_CHECK(st == NND_OK && !memcmp(again, r->grad_y, sizeof(nnd_real) * P),
                "nnd_backprop with the same dropout seed gives other bits");
     nnd_set_train_mode(net, 0);
