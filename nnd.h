@@ -2198,9 +2198,12 @@ struct nnd_net {
     int train_mode;   /* nnd_backprop / nnd_batch_cost draw dropout masks */
     int params_set;   /* an initialiser, a loader or the caller set the parameters */
     nnd_error error;  /* the most recent failure's detail (nnd_net_error) */
-    /* Workspace for batches of up to cap examples: one block (nnd__reserve),
-       the buffers below point into it. */
+    /* Workspace for batches of up to cap examples, laid out by one table
+       (nnd__workspace_layout): the small buffers below point into block,
+       each large one is an allocation of its own (own[0 .. n_own-1]). */
     void *block;
+    void **own;
+    int n_own;
     int cap;
     nnd_real **a;        /* a[0] the input batch, a[l+1] the output of layer l */
     nnd_real **dropped;  /* dropped[l]: layer l's input times its dropout mask */
@@ -2345,8 +2348,12 @@ static int nnd__layer_shape(nnd__layer *L, const nnd_layer_spec *s, int c, int h
    pointer into it. */
 static void nnd__free_workspace(nnd_net *net)
 {
-    NND_FREE(net->block);
+    int i;
+    for (i = 0; i < net->n_own; ++i) NND_FREE(net->own[i]);
+    NND_FREE(net->block); /* which holds the list own */
     net->block = NULL;
+    net->own = NULL;
+    net->n_own = 0;
     net->a = net->dropped = net->mask = net->dz = net->col = net->zc = net->wtc = NULL;
     net->route_val = NULL;
     net->arg = net->route_idx = NULL;
@@ -2373,18 +2380,27 @@ static int nnd__image_gradient(const nnd_net *net, int l)
 static int nnd__threads(const nnd_net *net);
 
 /* The workspace is laid out twice by nnd__workspace_layout: once with no
-   block, to add up its size, then in the block allocated for it.
-   nnd__carve hands out n items of `size` bytes at the next 64-byte boundary
-   (a cache line) and notes a size that does not fit a size_t. */
+   block, to add up its size and count its large buffers, then for real.
+   nnd__carve hands out n items of `size` bytes at a 64-byte boundary (a
+   cache line): a buffer of NND__OWN_BYTES or more as an allocation of its
+   own, a smaller one from the shared block. (The conv kernels run slower
+   when all their large buffers are cut from one block, though on no one
+   buffer in particular; as the C library places them apart they do not.)
+   A size that does not fit a size_t, or an allocation that fails, sets
+   overflow. */
+#define NND__OWN_BYTES 4096
 typedef struct nnd__carver {
-    char *base; /* NULL while sizing */
-    size_t used;
+    char *base;   /* NULL while sizing */
+    size_t used;  /* bytes of the block */
     int overflow;
+    int n_own;    /* large buffers so far */
+    void **own;   /* their allocations (while carving) */
 } nnd__carver;
 
 static void *nnd__carve(nnd__carver *C, size_t n, size_t size)
 {
     size_t at;
+    char *p;
     if (C->used > (size_t)-1 - 128) C->overflow = 1;
     if (C->overflow) return NULL;
     at = (C->used + 63) / 64 * 64 + 64; /* a cache line apart: no two buffers at the same 4 KB offset */
@@ -2392,8 +2408,20 @@ static void *nnd__carve(nnd__carver *C, size_t n, size_t size)
         C->overflow = 1;
         return NULL;
     }
-    C->used = at + n * size;
-    return C->base ? C->base + at : NULL;
+    if (n * size < NND__OWN_BYTES) {
+        C->used = at + n * size;
+        return C->base ? C->base + at : NULL;
+    }
+    if (!C->base) {
+        ++C->n_own;
+        return NULL;
+    }
+    if (!(p = (char *)nnd__alloc(n * size + 64, 1))) {
+        C->overflow = 1;
+        return NULL;
+    }
+    C->own[C->n_own++] = p;
+    return p + (64 - (size_t)((uintptr_t)p & 63));
 }
 
 /* lhs = n items of type T from the block (lhs is not touched while sizing) */
@@ -2507,14 +2535,24 @@ static int nnd__reserve(nnd_net *net, int m)
     net->slab_ints = ints;
     memset(&C, 0, sizeof C);
     nnd__workspace_layout(net, &C, (size_t)m, (size_t)slabs);
-    if (!C.overflow) C.base = (char *)nnd__alloc(C.used, 1);
+    /* the block, and after it the list of the large buffers' allocations */
+    C.used = (C.used + 63) / 64 * 64;
+    if (!C.overflow && (size_t)C.n_own < ((size_t)-1 - C.used) / sizeof(void *))
+        C.base = (char *)nnd__alloc(C.used + (size_t)C.n_own * sizeof(void *), 1);
     if (!C.base) {
         nnd__free_workspace(net);
         return NND_ERR_NOMEM;
     }
     net->block = C.base;
+    net->own = C.own = (void **)(void *)(C.base + C.used);
     C.used = 0;
+    C.n_own = 0;
     nnd__workspace_layout(net, &C, (size_t)m, (size_t)slabs);
+    net->n_own = C.n_own;
+    if (C.overflow) { /* an allocation failed */
+        nnd__free_workspace(net);
+        return NND_ERR_NOMEM;
+    }
     net->cap = m;
     net->slab_cap = slabs;
     return NND_OK;

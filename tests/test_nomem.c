@@ -147,7 +147,17 @@ static void running(void)
             default: st = nnd_total_cost(net, &d, 0.5, 0, &c); break;
             }
             if (!disarm()) {
+                long a0 = alloc_calls;
                 CHECK(st == NND_OK, "%s without a failure: %s", names[what], nnd_strerror(st));
+                /* with its workspace in place a call allocates nothing */
+                switch (what) {
+                case 0: st = nnd_feedforward(net, x, M * 64, out, M * 3); break;
+                case 1: st = nnd_backprop(net, &d, g, np, NULL); break;
+                case 2: st = nnd_predict(net, &d, pred); break;
+                default: st = nnd_total_cost(net, &d, 0.5, 0, &c); break;
+                }
+                CHECK(st == NND_OK && alloc_calls == a0, "%s: a second call made %ld allocations", names[what],
+                      alloc_calls - a0);
                 nnd_free(net);
                 break;
             }
@@ -176,8 +186,9 @@ static void running(void)
             }
             nnd_free(net);
         }
-        CHECK(failures == 1 && bad == 0, "%s: %d failures (the workspace is its one allocation), %d handled badly",
-              names[what], failures, bad);
+        /* every allocation a first call makes (the workspace's block and each
+           of its large buffers) fails once, and is handled */
+        CHECK(failures >= 1 && bad == 0, "%s: %d failures, %d handled badly", names[what], failures, bad);
         CHECK(same == failures, "%s: %d of %d nets gave a different result after a failure", names[what],
               failures - same, failures);
     }
