@@ -24,6 +24,7 @@
 # Rerun it after changing an exercise program or nnd.h, so that the numbers
 # in the README are the ones the programs print. Runs under nice -n 15.
 set -u
+bg_pids="" # the running background jobs (see throttle)
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
 README=exercises/README.md

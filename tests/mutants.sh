@@ -45,6 +45,7 @@
 # run builds 24 trees and takes 20 minutes on a quiet two-core machine
 # (40 when the machine is busy).
 set -u
+bg_pids="" # the running background jobs (see throttle)
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
 LIST=tests/mutants.list

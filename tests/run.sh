@@ -4,6 +4,7 @@
 # `make test` (which builds the unit tests and examples first). The last line
 # of the output is the total, "N passed, N failed".
 set -u
+bg_pids="" # the running background jobs (see throttle)
 # The suite measures no speed: its threads sleep while they wait instead of
 # spinning, so that a machine whose cores are busy slows it only in
 # proportion (a spinning thread would hold the core the thread it waits for
