@@ -179,7 +179,7 @@ field() { grep "^$1|" $OUT/list.txt | cut -d'|' -f"$2"; }
 throttle() {
     while :; do
         alive=""
-        for p in $bg_pids; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
+        for pid_ in $bg_pids; do kill -0 "$pid_" 2>/dev/null && alive="$alive $pid_"; done
         bg_pids=$alive
         set -- $bg_pids
         [ $# -lt "$JOBS" ] && return
