@@ -2344,8 +2344,8 @@ static int nnd__layer_shape(nnd__layer *L, const nnd_layer_spec *s, int c, int h
     return 1;
 }
 
-/* The workspace is one block (nnd__reserve); freeing it clears every
-   pointer into it. */
+/* The workspace is the block and the large buffers' own allocations
+   (nnd__reserve); freeing it clears every pointer into it. */
 static void nnd__free_workspace(nnd_net *net)
 {
     int i;
@@ -2520,8 +2520,9 @@ static void nnd__workspace_layout(nnd_net *net, nnd__carver *C, size_t M, size_t
 static int nnd__threads(const nnd_net *net);
 
 /* Size the workspace for batches of m examples (and slab scratch for as
-   many slabs as threads) and take it as one block. Called before
-   any loop; the loops themselves never allocate. */
+   many slabs as threads) and allocate it: the block, then each large
+   buffer (nnd__carve). Called before any loop; the loops themselves never
+   allocate. */
 static int nnd__reserve(nnd_net *net, int m)
 {
     const int slabs = nnd__threads(net);
