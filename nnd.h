@@ -5451,14 +5451,25 @@ static int nnd__model_format(const char *text, size_t len)
     return NND__MODEL_UNKNOWN;
 }
 
-/* The readers' answer to an ONNX file: nnd writes ONNX for other runtimes
-   but reads back only its own JSON and network2.py's. */
-static int nnd__refuse_onnx(const char *text, size_t len, nnd_error *err)
+/* What a reader of format `own` (NND__MODEL_NND or _NETWORK2) finds in
+   text, looked at once before it parses: an ONNX model is refused by both
+   (nnd writes ONNX for other runtimes but reads back only the two JSON
+   formats), an nnd file by network2's reader. The format, or -1 with err
+   set. */
+static int nnd__sniff(const char *text, size_t len, int own, nnd_error *err)
 {
-    if (nnd__model_format(text, len) != NND__MODEL_ONNX) return NND_OK;
-    return nnd__fail(err, NND_ERR_FORMAT, 0,
-                     "this is an ONNX model: nnd writes ONNX for other runtimes but reads only its own "
-                     "and network2.py's JSON files - load the file the model was exported from");
+    const int format = nnd__model_format(text, len);
+    if (format == NND__MODEL_ONNX) {
+        nnd__fail(err, NND_ERR_FORMAT, 0,
+                  "this is an ONNX model: nnd writes ONNX for other runtimes but reads only its own "
+                  "and network2.py's JSON files - load the file the model was exported from");
+        return -1;
+    }
+    if (own == NND__MODEL_NETWORK2 && format == NND__MODEL_NND) {
+        nnd__fail(err, NND_ERR_FORMAT, 1, "this is an nnd model file, not network2.py's: read it with nnd_load or nnd_parse");
+        return -1;
+    }
+    return format;
 }
 
 /* A name among n into *out; an error naming the field otherwise. */
@@ -5750,13 +5761,8 @@ NND_DEF nnd_net *nnd_network2_parse(const char *text, size_t len, nnd_error *err
     size_t wi = 0, bi = 0;
     int st, l, j, k;
     if (!F) return NULL;
-    if (nnd__refuse_onnx(text, len, err)) {
+    if (nnd__sniff(text, len, NND__MODEL_NETWORK2, err) < 0) {
         NND_FREE(F);
-        return NULL;
-    }
-    if (nnd__model_format(text, len) == NND__MODEL_NND) {
-        NND_FREE(F);
-        nnd__fail(err, NND_ERR_FORMAT, 1, "this is an nnd model file, not network2.py's: read it with nnd_load or nnd_parse");
         return NULL;
     }
     F->n_sizes = -1;
@@ -6301,15 +6307,11 @@ NND_DEF nnd_net *nnd_parse(const char *text, size_t len, nnd_error *err)
     nnd__iter it = nnd__iter_init('{', "nnd JSON");
     nnd__nndfile *P = (nnd__nndfile *)nnd__json_start(&J, text, len, err, "nnd_parse", sizeof(nnd__nndfile));
     nnd_net *net = NULL;
-    int st;
+    int st, format;
     if (!P) return NULL;
-    if (nnd__refuse_onnx(text, len, err)) {
-        NND_FREE(P);
-        return NULL;
-    }
-    if (nnd__model_format(text, len) == NND__MODEL_NETWORK2) { /* network2.py's file: its own reader */
-        NND_FREE(P);
-        return nnd_network2_parse(text, len, err);
+    if ((format = nnd__sniff(text, len, NND__MODEL_NND, err)) < 0 || format == NND__MODEL_NETWORK2) {
+        NND_FREE(P); /* network2.py's file: its own reader */
+        return format < 0 ? NULL : nnd_network2_parse(text, len, err);
     }
     P->n_input = P->version = P->cost = -1;
     while ((st = nnd__json_next(&J, &it)) > 0)

@@ -72,38 +72,6 @@ CHECK_MAYBE_UNUSED static nnd_data labelled(const nnd_real *x, const int *labels
     return d;
 }
 
-/* The three calls on m examples x [m x n_in], as the exercises make them:
-   nnd_feedforward into out [m x n_out]; nnd_backprop into grad (room for
-   nnd_param_count values) and nnd_batch_cost, on the mini-batch view of
-   the m examples with targets y [m x n_out] or, when y is NULL, one-hot
-   labels (batch_m). */
-CHECK_MAYBE_UNUSED static int feedforward_m(nnd_net *net, const nnd_real *x, int m, nnd_real *out)
-{
-    return nnd_feedforward(net, x, (size_t)m * (size_t)nnd_input_size(net), out,
-                           (size_t)m * (size_t)nnd_output_size(net));
-}
-
-CHECK_MAYBE_UNUSED static nnd_data batch_m(const nnd_net *net, const nnd_real *x, const nnd_real *y,
-                                           const int *labels, int m)
-{
-    nnd_data d = nnd_data_reals(x, m, nnd_input_size(net), y ? NULL : labels);
-    return y ? nnd_data_targets(d, y, nnd_output_size(net)) : d;
-}
-
-CHECK_MAYBE_UNUSED static int backprop_m(nnd_net *net, const nnd_real *x, const nnd_real *y, const int *labels,
-                                         int m, nnd_real *grad, double *cost)
-{
-    nnd_data d = batch_m(net, x, y, labels, m);
-    return nnd_backprop(net, &d, grad, nnd_param_count(net), cost);
-}
-
-CHECK_MAYBE_UNUSED static int batch_cost_m(nnd_net *net, const nnd_real *x, const nnd_real *y, const int *labels,
-                                           int m, double *cost)
-{
-    nnd_data d = batch_m(net, x, y, labels, m);
-    return nnd_batch_cost(net, &d, cost);
-}
-
 /* dC/dw for parameter p of net by the fourth-order central difference of
    nnd_batch_cost with step h:
      (-C(w+2h) + 8 C(w+h) - 8 C(w-h) + C(w-2h)) / 12h

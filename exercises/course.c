@@ -59,37 +59,6 @@ static void need_mnist(const char *id)
 
 static nnd_layer_spec dense(int n, nnd_activation f) { return nnd_dense_layer(n, f, 0.0); }
 
-/* nnd_feedforward of m examples x [m x n_in] into out [m x n_out]. */
-static int feedforward_m(nnd_net *net, const nnd_real *x, int m, nnd_real *out)
-{
-    return nnd_feedforward(net, x, (size_t)m * (size_t)nnd_input_size(net), out,
-                           (size_t)m * (size_t)nnd_output_size(net));
-}
-
-/* The mini-batch view of m examples x [m x n_in]: targets y [m x n_out]
-   or, when y is NULL, labels. */
-static nnd_data batch_m(const nnd_net *net, const nnd_real *x, const nnd_real *y, const int *labels, int m)
-{
-    nnd_data d = nnd_data_reals(x, m, nnd_input_size(net), y ? NULL : labels);
-    return y ? nnd_data_targets(d, y, nnd_output_size(net)) : d;
-}
-
-/* nnd_backprop of that batch into grad (nnd_param_count values). */
-static int backprop_m(nnd_net *net, const nnd_real *x, const nnd_real *y, const int *labels, int m,
-                      nnd_real *grad, double *cost)
-{
-    nnd_data d = batch_m(net, x, y, labels, m);
-    return nnd_backprop(net, &d, grad, nnd_param_count(net), cost);
-}
-
-/* nnd_batch_cost of that batch. */
-static int batch_cost_m(nnd_net *net, const nnd_real *x, const nnd_real *y, const int *labels, int m,
-                        double *cost)
-{
-    nnd_data d = batch_m(net, x, y, labels, m);
-    return nnd_batch_cost(net, &d, cost);
-}
-
 /* index of w^l_jk (neuron j, input k) and b^l_j in the parameter / gradient block */
 static size_t w_at(const nnd_net *net, int l, int j, int k)
 {

@@ -24,13 +24,12 @@
 # Rerun it after changing an exercise program or nnd.h, so that the numbers
 # in the README are the ones the programs print. Runs under nice -n 15.
 set -u
-bg_pids="" # the running background jobs (see throttle)
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
 README=exercises/README.md
 OUT=build/exercise_index
 CC=${CC:-cc}
-JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+. tests/jobs.sh # JOBS (default: the cores), throttle and track
 STRICT="-std=c99 -pedantic -Wall -Wextra -Werror"
 OPT="-O3 -march=native -ffp-contract=fast"
 OMP_WAIT_POLICY=passive
@@ -68,16 +67,10 @@ done
 if [ -z "$outputs" ]; then
     outputs=$OUT
     for p in $PROGS; do # built $JOBS at a time
-        while :; do # (the shell's `jobs` cannot count them from a subshell: the pids do)
-            alive=""
-            for q in $bg_pids; do kill -0 "$q" 2>/dev/null && alive="$alive $q"; done
-            bg_pids=$alive
-            [ "$(echo $bg_pids | wc -w)" -lt "$JOBS" ] && break
-            sleep 0.2
-        done
+        throttle
         rm -f $OUT/$p
         nice -n 15 $CC $STRICT $OPT exercises/$p.c -o $OUT/$p -lm >$OUT/$p.cc 2>&1 &
-        bg_pids="$bg_pids $!"
+        track $!
     done
     wait
     for p in $PROGS; do

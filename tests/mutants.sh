@@ -45,12 +45,11 @@
 # run builds 24 trees and takes 20 minutes on a quiet two-core machine
 # (40 when the machine is busy).
 set -u
-bg_pids="" # the running background jobs (see throttle)
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
 LIST=tests/mutants.list
 OUT=${MUTANTS_DIR:-build/mutants}
-JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+. tests/jobs.sh # JOBS (default: the cores), throttle and track
 CC=${CC:-cc}
 TMIN=${TIMEOUT:-60}
 NICE="nice -n 15"
@@ -174,19 +173,6 @@ fi
 field() { grep "^$1|" $OUT/list.txt | cut -d'|' -f"$2"; }
 
 # ------------------------------------------------------------ one tree
-# throttle: wait until fewer than $JOBS background jobs run (each `cmd &`
-# records its pid in bg_pids: `jobs` cannot count them from inside $(...)).
-throttle() {
-    while :; do
-        alive=""
-        for pid_ in $bg_pids; do kill -0 "$pid_" 2>/dev/null && alive="$alive $pid_"; done
-        bg_pids=$alive
-        set -- $bg_pids
-        [ $# -lt "$JOBS" ] && return
-        sleep 0.2
-    done
-}
-
 # prepare DIR: a tree with the snapshot's sources and nnd.h (mutated after).
 prepare() {
     rm -rf "$1"
@@ -202,14 +188,14 @@ build() {
         throttle
         ($NICE $CC $STRICT $EXOPT "$d/exercises/$p.c" -o "$d/bin/$p" -lm >"$d/log/$p.cc" 2>&1 ||
             echo "$p" >>"$d/nobuild") &
-        bg_pids="$bg_pids $!"
+        track $!
     done
     for p in $UNIT; do
         case $p in test_mnist*) o=$SLOWOPT ;; *) o=$UNITOPT ;; esac
         throttle
         ($NICE $CC $STRICT $o $OMP "$d/tests/$p.c" -o "$d/bin/$p" -lm >"$d/log/$p.cc" 2>&1 ||
             echo "$p" >>"$d/nobuild") &
-        bg_pids="$bg_pids $!"
+        track $!
     done
     wait
     [ ! -f "$d/nobuild" ]

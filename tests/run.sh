@@ -4,7 +4,6 @@
 # `make test` (which builds the unit tests and examples first). The last line
 # of the output is the total, "N passed, N failed".
 set -u
-bg_pids="" # the running background jobs (see throttle)
 # The suite measures no speed: its threads sleep while they wait instead of
 # spinning, so that a machine whose cores are busy slows it only in
 # proportion (a spinning thread would hold the core the thread it waits for
@@ -52,20 +51,7 @@ run() {
     total_fail=$((total_fail + f))
 }
 
-# throttle: wait until fewer than $JOBS background jobs run (the compiles
-# below run in parallel, one per core). Each `cmd &` records its pid in
-# bg_pids: a POSIX shell's `jobs` cannot count them from inside $(...).
-JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
-throttle() {
-    while :; do
-        alive=""
-        for pid_ in $bg_pids; do kill -0 "$pid_" 2>/dev/null && alive="$alive $pid_"; done
-        bg_pids=$alive
-        set -- $bg_pids
-        [ $# -lt "$JOBS" ] && return
-        sleep 0.1
-    done
-}
+. tests/jobs.sh # JOBS, throttle and track: the compiles below run one per core
 
 # variant NAME COMMAND...: one build-variant check (the command must succeed).
 vpass=0
@@ -139,7 +125,7 @@ for cc in gcc clang; do
             throttle
             ($cc $STRICT $prec -O1 -c "$src" -o $B/variants/c_$n.o >$B/variants/c_$n.out 2>&1
              echo $? >$B/variants/c_$n.rc) &
-            bg_pids="$bg_pids $!"
+            track $!
         done
         [ $cc = gcc ] && continue # (gcc: the sanitizer builds below take the reference path)
         n=$((n + 1))
@@ -148,7 +134,7 @@ for cc in gcc clang; do
         ($cc $STRICT $prec -DNND_REFERENCE -O1 -c tests/test_reference.c -o $B/variants/c_$n.o \
             >$B/variants/c_$n.out 2>&1
          echo $? >$B/variants/c_$n.rc) &
-        bg_pids="$bg_pids $!"
+        track $!
     done
 done
 wait
@@ -219,17 +205,17 @@ for t in $UNIT; do # built $JOBS at a time, then run one by one
     rm -f $B/asan/$t $B/asan/${t}_double
     throttle
     gcc $STRICT $SAN tests/$t.c -o $B/asan/$t -lm >$B/asan/$t.out 2>&1 &
-    bg_pids="$bg_pids $!"
+    track $!
     throttle
     gcc $STRICT $SAN -DNND_DOUBLE tests/$t.c -o $B/asan/${t}_double -lm >$B/asan/${t}_double.out 2>&1 &
-    bg_pids="$bg_pids $!"
+    track $!
 done
 for d in "" _double; do # the reference path checks the numbers of the fast one (above)
     rm -f $B/asan/test_reference_ref$d
     throttle
     gcc $STRICT $SAN -DNND_REFERENCE $([ -n "$d" ] && echo -DNND_DOUBLE) tests/test_reference.c \
         -o $B/asan/test_reference_ref$d -lm >$B/asan/test_reference_ref$d.out 2>&1 &
-    bg_pids="$bg_pids $!"
+    track $!
 done
 wait
 for t in $UNIT; do
@@ -272,7 +258,7 @@ if ls exercises/*.c >/dev/null 2>&1; then
         throttle
         $CC $STRICT -O3 -march=native -ffp-contract=fast "$src" -o $B/exercises/$name -lm \
             >$B/exercises/$name.out 2>&1 &
-        bg_pids="$bg_pids $!"
+        track $!
     done
     wait
     for src in exercises/*.c; do

@@ -149,6 +149,10 @@ static void running(void)
             if (!disarm()) {
                 long a0 = alloc_calls;
                 CHECK(st == NND_OK, "%s without a failure: %s", names[what], nnd_strerror(st));
+                /* what a first call allocates is all the net's workspace, still held: no
+                   temporary allocation besides it */
+                CHECK(a0 >= 1 && live_blocks - live0 == a0, "%s: %ld allocations, %ld of them kept by the net",
+                      names[what], a0, live_blocks - live0);
                 /* with its workspace in place a call allocates nothing */
                 switch (what) {
                 case 0: st = nnd_feedforward(net, x, M * 64, out, M * 3); break;
