@@ -129,7 +129,7 @@ demo: data $(B)/network2 deps-plot
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 test: data deps-img
 	@$(MAKE) --no-print-directory -j$(JOBS) $(UNIT_BINS) $(EXAMPLES)
-	@CC="$(CC)" JOBS="$(JOBS)" UNIT="$(UNIT)" SLOW="$(SLOW)" REF_CHECKS="$(REF_CHECKS)" sh tests/run.sh
+	@CC="$(CC)" OPT="$(OPT)" OMP="$(OMP)" JOBS="$(JOBS)" UNIT="$(UNIT)" SLOW="$(SLOW)" REF_CHECKS="$(REF_CHECKS)" sh tests/run.sh
 
 # make check: the unit tests alone (float and double), offline, without MNIST; built at -O1
 # into build/check/ so that compiling them takes seconds.

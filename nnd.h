@@ -1387,14 +1387,21 @@ NND_DEF void nnd_shuffle(nnd_rng *rng, int *items, int n)
    inner loops that GCC and Clang vectorise at -O2/-O3.
    ------------------------------------------------------------------------- */
 
-/* Short vectors. With GCC and Clang, nnd__vec is a 32-byte vector type
-   (8 floats or 4 doubles; the compiler lowers it to SSE, AVX, AVX-512 or
-   NEON as the target allows; 32 bytes keep 8-wide rows on the vector path
-   and, on AVX-512 machines that split 512-bit FMAs, lose no throughput) so accumulators live in registers whatever the
-   optimisation flags; elsewhere it is a plain array and the same macros are
-   loops. These are not intrinsics: the code is the same on every target. */
+/* Short vectors. With GCC and Clang, nnd__vec is a vector type of
+   NND__VBYTES bytes - 64 (16 floats, 8 doubles) when the target has
+   AVX-512, else 32 - which the compiler lowers to SSE, AVX, AVX-512 or
+   NEON as the target allows, so accumulators live in registers whatever
+   the optimisation flags; elsewhere it is a plain array and the same
+   macros are loops. These are not intrinsics: the code is the same on
+   every target. Every kernel keeps each output's terms in one lane, in
+   order, so 32 and 64 bytes give the same bits (make test checks it;
+   define NND__VBYTES to choose). */
 #ifndef NND__VBYTES
+#if defined(__AVX512F__)
+#define NND__VBYTES 64
+#else
 #define NND__VBYTES 32
+#endif
 #endif
 #define NND__VL ((int)(NND__VBYTES / sizeof(nnd_real)))
 #if defined(__GNUC__) && !defined(NND_NO_VECTOR_EXTENSIONS)
@@ -1577,6 +1584,70 @@ static NND__INLINE void nnd__rows_image(const int fh, int fw, int iw, int cnt, c
     }
 }
 
+/* nnd__rows_image inlined with fh a constant: its accumulators then live
+   in registers, and every term is formed the same way whatever the vector
+   width (a loop over a variable fh can leave some products unfused). */
+static void nnd__rows_image_fh(int fh, int fw, int iw, int cnt, const int *at, const nnd_real *val,
+                               const nnd_real *img, int acc, nnd_real *g)
+{
+    switch (fh) {
+    case 1: nnd__rows_image(1, fw, iw, cnt, at, val, img, acc, g); break;
+    case 2: nnd__rows_image(2, fw, iw, cnt, at, val, img, acc, g); break;
+    case 3: nnd__rows_image(3, fw, iw, cnt, at, val, img, acc, g); break;
+    case 4: nnd__rows_image(4, fw, iw, cnt, at, val, img, acc, g); break;
+    case 5: nnd__rows_image(5, fw, iw, cnt, at, val, img, acc, g); break;
+    case 6: nnd__rows_image(6, fw, iw, cnt, at, val, img, acc, g); break;
+    case 7: nnd__rows_image(7, fw, iw, cnt, at, val, img, acc, g); break;
+    default: nnd__rows_image(NND__IMAGE_FH, fw, iw, cnt, at, val, img, acc, g); break;
+    }
+}
+
+/* Kernel 1f, a short row all at once - nnd__rows for VL <= n <= 8 VL:
+     out[0..n) (+)= sum_{c < cnt} val[c] B[idx[c]*ldb + 0..n)
+   (from what out holds when acc, else from zero), with all nv = n / VL
+   (rounded up) vectors of the row accumulating together: nv independent
+   chains of multiply-adds instead of nnd__rows' four, which a long list
+   keeps waiting on each multiply-add's latency. The vectors start no later
+   than n - VL; overlapping ones compute the same values, and all are
+   loaded before any is stored. The same sums in the same order as
+   nnd__rows. nnd__rows_nv is inlined with nv a constant. */
+static NND__INLINE void nnd__rows_nv(const int nv, int n, int cnt, const int *idx, const nnd_real *val,
+                                     const nnd_real *NND__RESTRICT B, size_t ldb, int acc,
+                                     nnd_real *NND__RESTRICT out)
+{
+    nnd__vec a[8];
+    int jv[8], v, c;
+    for (v = 0; v < nv; ++v) {
+        jv[v] = v * NND__VL < n - NND__VL ? v * NND__VL : n - NND__VL;
+        if (acc) NND__VLOAD(a[v], out + jv[v]);
+        else NND__VZERO(a[v]);
+    }
+    for (c = 0; c < cnt; ++c) {
+        const nnd_real s = val[c], *r = B + (size_t)idx[c] * ldb;
+        for (v = 0; v < nv; ++v) {
+            nnd__vec x;
+            NND__VLOAD(x, r + jv[v]);
+            NND__VFMA(a[v], s, x);
+        }
+    }
+    for (v = 0; v < nv; ++v) NND__VSTORE(out + jv[v], a[v]);
+}
+
+static void nnd__rows_short(int n, int cnt, const int *idx, const nnd_real *val, const nnd_real *B,
+                            size_t ldb, int acc, nnd_real *out)
+{
+    switch ((n + NND__VL - 1) / NND__VL) {
+    case 1: nnd__rows_nv(1, n, cnt, idx, val, B, ldb, acc, out); break;
+    case 2: nnd__rows_nv(2, n, cnt, idx, val, B, ldb, acc, out); break;
+    case 3: nnd__rows_nv(3, n, cnt, idx, val, B, ldb, acc, out); break;
+    case 4: nnd__rows_nv(4, n, cnt, idx, val, B, ldb, acc, out); break;
+    case 5: nnd__rows_nv(5, n, cnt, idx, val, B, ldb, acc, out); break;
+    case 6: nnd__rows_nv(6, n, cnt, idx, val, B, ldb, acc, out); break;
+    case 7: nnd__rows_nv(7, n, cnt, idx, val, B, ldb, acc, out); break;
+    default: nnd__rows_nv(8, n, cnt, idx, val, B, ldb, acc, out); break;
+    }
+}
+
 /* Kernel 2, the scatter - the transpose of kernel 1 for sparse rows:
      G[r_c*n + 0..n) += val[c] * d[0..n)   for c < cnt, r_c = idx[c].
    A row of G is updated whole vectors at a time. A width that is not a
@@ -1723,6 +1794,54 @@ static int nnd__group(int rows, int g, int *r0)
         return 3;
     }
     return rows - *r0;
+}
+
+/* Kernel 1e, the positions of a pooling window of a convolution, read
+   straight from its input (no patches): rows r < nr of
+     Z[r][0..nv VL) = sum_{c < K} p_r[(c / run) line + c % run] Wt[c*F + jv[v] + 0..VL)
+   (vector v at Z[r*ldz + jv[v] - jv[0]]), run = fw C (a filter row: fw
+   pixels of C channels), line = iw C (an input row), p_r the input at the
+   top left of row r's patch - what nnd__im2col's patches give
+   nnd__rows_group, term for term in the same order (c = 0, 1, ...), each
+   term read where the patch would have copied it from. Inlined with nr
+   and nv constants, so that its nr x nv <= 12 accumulators live in
+   registers. */
+typedef struct nnd__conv_geom {
+    int F, fh, run; /* filters, filter height, fw C */
+    size_t line;    /* iw C */
+} nnd__conv_geom;
+
+enum { NND__LDZ = 3 * NND__VBYTES / sizeof(nnd_real) }; /* a row of Z: three vectors */
+
+static NND__INLINE void nnd__conv_block(const int nr, const int nv, const int *jv,
+                                        const nnd__conv_geom *G, const nnd_real *const *p,
+                                        const nnd_real *NND__RESTRICT Wt, nnd_real *NND__RESTRICT Z)
+{
+    nnd__vec acc[4][3];
+    int r, v, dy, t;
+    for (r = 0; r < nr; ++r)
+        for (v = 0; v < nv; ++v) NND__VZERO(acc[r][v]);
+    for (dy = 0; dy < G->fh; ++dy) {
+        const size_t at = (size_t)dy * G->line;
+        for (t = 0; t < G->run; ++t, Wt += G->F) {
+            nnd__vec x[3];
+            for (v = 0; v < nv; ++v) NND__VLOAD(x[v], Wt + jv[v]);
+            for (r = 0; r < nr; ++r) {
+                const nnd_real s = p[r][at + t];
+                for (v = 0; v < nv; ++v) NND__VFMA(acc[r][v], s, x[v]);
+            }
+        }
+    }
+    for (r = 0; r < nr; ++r)
+        for (v = 0; v < nv; ++v) NND__VSTORE(Z + r * NND__LDZ + jv[v] - jv[0], acc[r][v]);
+}
+
+static NND__INLINE void nnd__conv_window(const int nr, int nv, const int *jv, const nnd__conv_geom *G,
+                                         const nnd_real *const *p, const nnd_real *Wt, nnd_real *Z)
+{
+    if (nv == 3) nnd__conv_block(nr, 3, jv, G, p, Wt, Z);
+    else if (nv == 2) nnd__conv_block(nr, 2, jv, G, p, Wt, Z);
+    else nnd__conv_block(nr, 1, jv, G, p, Wt, Z);
 }
 
 /* Kernel 1c, eight rows one vector wide (n = VL): rows r = 0..7 of
@@ -2216,12 +2335,11 @@ struct nnd_net {
     nnd_real **zc;       /* zc[l]: conv-pool's conv output [cap ch cw x oc] */
     int **arg;           /* arg[l]: pool winner of each output value [cap n_out]:
                             a pool layer's, its index in the layer's input;
-                            a conv-pool layer's, its position y cw + x (the
-                            patch row), or its pixel y iw + x when the layer's
-                            gradient reads the image (nnd__image_gradient) */
+                            a conv-pool layer's, the pixel y iw + x at the top
+                            left of the winning patch (position y, x) */
     nnd_real **wtc;      /* wtc[l]: the conv filters transposed, [K x oc] */
     int **route_idx;      /* conv-pool layer l's weight gradient: per filter, the */
-    nnd_real **route_val; /* patch rows that won its pooled values, and Delta there */
+    nnd_real **route_val; /* pixels (arg) that won its pooled values, and Delta there */
     /* Scratch of each slab (a run of a batch's examples that one thread
        takes through every layer, see nnd__forward): slab_len values and
        slab_ints ints apiece, for slab_cap slabs. */
@@ -2365,16 +2483,22 @@ static void nnd__free_workspace(nnd_net *net)
     net->slab_cap = net->cap = 0;
 }
 
-/* Whether layer l's weight gradient reads its input image rather than the
-   patches (nnd__rows_image): a first conv-pool layer with one channel and
-   filters narrow enough. Its pool winners are then kept as pixels y iw + x
-   of the image, not positions y cw + x (no BP2 goes through the first
-   layer, the only other reader of positions). */
+/* Whether layer l's weight gradient reads a padded copy of its input image
+   a filter at a time (nnd__rows_image): a first conv-pool layer with one
+   channel and filters narrow enough. */
 static int nnd__image_gradient(const nnd_net *net, int l)
 {
     const nnd__layer *L = &net->layer[l];
     return l == 0 && L->kind == NND_LAYER_CONV_POOL && L->ic == 1 && L->fw <= NND__VL &&
            L->fh <= NND__IMAGE_FH;
+}
+
+/* Whether conv-pool layer L takes its forward pass straight from its input
+   (nnd__conv_pool_direct): a pooling window of at most four positions, at
+   least a vector of filters. Otherwise im2col, Z = COL W^T, nnd__maxpool. */
+static int nnd__conv_direct(const nnd__layer *L)
+{
+    return L->kind == NND_LAYER_CONV_POOL && L->ph * L->pw <= 4 && L->oc >= NND__VL;
 }
 
 static int nnd__threads(const nnd_net *net);
@@ -2434,9 +2558,8 @@ static void *nnd__carve(nnd__carver *C, size_t n, size_t size)
 /* A slab's scratch (see nnd__forward), in values and ints. BP2 above the
    first layer: a dense layer's nnd__gemm_nt needs the smaller of W^T and
    D^T + C^T (see there); a convolution one example's dCOL, conv-pool also
-   its routing lists. The slab also holds nnd__gradients' copy of one
-   example: its patches, or for a layer whose gradient reads the image (a
-   first layer: no BP2) the image and VL zeros. */
+   its routing lists. For a layer whose gradient reads the image (a first
+   layer: no BP2) the slab holds nnd__gradients' copy of it and VL zeros. */
 static void nnd__slab_sizes(const nnd_net *net, size_t M, size_t *len, size_t *ints)
 {
     const size_t VL = NND__VL;
@@ -2462,9 +2585,11 @@ static void nnd__slab_sizes(const nnd_net *net, size_t M, size_t *len, size_t *i
    layer l (P = positions of a conv layer's output before pooling):
      a[l+1], dz[l]        M n_out        every layer
      dropped[l], mask[l]  M n_in         layers with dropout
-     col[l]               M P K          conv, conv-pool (im2col patches)
+     col[l]               M P K          conv, conv-pool (im2col patches) but
+                                         a direct conv-pool (nnd__conv_direct)
      wtc[l]               n_w            conv, conv-pool (filters transposed)
-     zc[l]                M P F          conv-pool (before pooling)
+     zc[l]                M P F          conv-pool but a direct one (before
+                                         pooling; the reference path: all)
      route_idx/val[l]     M n_out        conv-pool (weight gradient lists)
      arg[l]               M n_out        pool, conv-pool (pool winners)
    and a[0], scratch, target, the sparse input lists and the slabs. */
@@ -2495,11 +2620,11 @@ static void nnd__workspace_layout(nnd_net *net, nnd__carver *C, size_t M, size_t
             NND__TAKE(C, net->mask[l], M * L->n_in, nnd_real);
         }
         if (conv) {
-            NND__TAKE(C, net->col[l], M * P * L->K, nnd_real);
+            if (!nnd__conv_direct(L)) NND__TAKE(C, net->col[l], M * P * L->K, nnd_real);
             NND__TAKE(C, net->wtc[l], L->n_w, nnd_real);
         }
         if (L->kind == NND_LAYER_CONV_POOL) {
-            NND__TAKE(C, net->zc[l], M * P * L->oc, nnd_real);
+            if (NND__REFERENCE || !nnd__conv_direct(L)) NND__TAKE(C, net->zc[l], M * P * L->oc, nnd_real);
             NND__TAKE(C, net->route_idx[l], out, int);
             NND__TAKE(C, net->route_val[l], out, nnd_real);
         }
@@ -3465,6 +3590,53 @@ static void nnd__add_bias(int rows, int C, const nnd_real *NND__RESTRICT b, nnd_
         for (c = 0; c < C; ++c) z[(size_t)i * C + c] += b[c];
 }
 
+/* Example e through conv-pool layer l as network3's ConvPoolLayer has it:
+   the convolution (22) at the positions of each pooling window
+   (nnd__conv_window, on the filters transposed in wtc[l]), their maximum -
+   the first one, in the window's row order, with its pixel y iw + x in
+   arg[l] - and then + b; f is the caller's. Each value is the same sum as
+   nnd__im2col and a product form, and each maximum the one nnd__maxpool
+   finds. Columns go up to three vectors at a time, starting no later than
+   F - VL (overlapping ones compute the same values again). */
+static void nnd__conv_pool_direct(nnd_net *net, int l, int e)
+{
+    const nnd__layer *L = &net->layer[l];
+    const int VL = NND__VL, F = L->oc, nr = L->ph * L->pw, last = F - NND__VL;
+    const nnd_real *in = net->a[l] + (size_t)e * L->n_in, *b = net->params + L->b_off;
+    nnd_real Z[4 * NND__LDZ];
+    nnd__conv_geom G;
+    int q, k, j, c;
+    G.F = F, G.fh = L->fh, G.run = L->fw * L->ic, G.line = (size_t)L->iw * L->ic;
+    for (q = 0; q < L->oh * L->ow; ++q) {
+        nnd_real *o = net->a[l + 1] + (size_t)e * L->n_out + (size_t)q * F;
+        int *won = net->arg[l] + (size_t)e * L->n_out + (size_t)q * F, pix[4];
+        const nnd_real *p[4];
+        for (k = 0; k < nr; ++k) {
+            pix[k] = (q / L->ow * L->ph + k / L->pw) * L->iw + q % L->ow * L->pw + k % L->pw;
+            p[k] = in + (size_t)pix[k] * L->ic;
+        }
+        for (j = 0; j < F; j += 3 * VL) {
+            const int jv[3] = {j < last ? j : last, j + VL < last ? j + VL : last,
+                               j + 2 * VL < last ? j + 2 * VL : last};
+            const int nv = F - j > 2 * VL ? 3 : F - j > VL ? 2 : 1, j1 = jv[nv - 1] + VL;
+            switch (nr) {
+            case 4: nnd__conv_window(4, nv, jv, &G, p, net->wtc[l], Z); break;
+            case 3: nnd__conv_window(3, nv, jv, &G, p, net->wtc[l], Z); break;
+            case 2: nnd__conv_window(2, nv, jv, &G, p, net->wtc[l], Z); break;
+            default: nnd__conv_window(1, nv, jv, &G, p, net->wtc[l], Z); break;
+            }
+            for (c = jv[0]; c < j1; ++c) {
+                nnd_real best = Z[c - jv[0]];
+                int at = pix[0];
+                for (k = 1; k < nr; ++k)
+                    if (Z[k * NND__LDZ + c - jv[0]] > best) best = Z[k * NND__LDZ + c - jv[0]], at = pix[k];
+                o[c] = best + b[c];
+                won[c] = at;
+            }
+        }
+    }
+}
+
 /* Forward through a convolutional or pooling layer l for examples [e0, e1)
    (input a[l], output a[l+1]); the activation is applied by the caller. A
    convolution runs example by example - im2col, Z = COL W^T (wtc[l]: the
@@ -3477,12 +3649,16 @@ static void nnd__forward_conv(nnd_net *net, int l, int e0, int e1, int nt)
     const nnd__layer *L = &net->layer[l];
     const nnd_real *b = net->params + L->b_off;
     const int P = L->ch * L->cw;
-    const int row = nnd__image_gradient(net, l) ? L->iw : L->cw; /* pool winners: pixels or positions */
     int e;
     (void)nt;
     if (L->kind == NND_LAYER_POOL) {
         nnd__maxpool(nt, L, L->ic, net->a[l] + (size_t)e0 * L->n_in, e1 - e0,
                      net->a[l + 1] + (size_t)e0 * L->n_out, net->arg[l] + (size_t)e0 * L->n_out, 0);
+        return;
+    }
+    if (nnd__conv_direct(L)) {
+        NND__PARALLEL_FOR(nt, 4.0 * (e1 - e0) * P * L->K * L->oc)
+        for (e = e0; e < e1; ++e) nnd__conv_pool_direct(net, l, e);
         return;
     }
     NND__PARALLEL_FOR(nt, 4.0 * (e1 - e0) * P * L->K * L->oc)
@@ -3496,7 +3672,7 @@ static void nnd__forward_conv(nnd_net *net, int l, int e0, int e1, int nt)
         } else { /* conv-pool: conv, pool, then + b (bias after pooling) */
             nnd_real *z = net->zc[l] + (size_t)e * P * L->oc;
             nnd__gemm_nn(1, P, L->oc, L->K, col, net->wtc[l], NULL, z);
-            nnd__maxpool(1, L, L->oc, z, 1, out, net->arg[l] + (size_t)e * L->n_out, row);
+            nnd__maxpool(1, L, L->oc, z, 1, out, net->arg[l] + (size_t)e * L->n_out, L->iw);
             nnd__add_bias(L->oh * L->ow, L->oc, b, out);
         }
     }
@@ -3782,6 +3958,9 @@ static void nnd__output_delta(nnd_net *net, int e0, int e1)
                        L->n_out);
 }
 
+/* A conv-pool winner's patch row y cw + x from its pixel y iw + x */
+#define NND__PATCH_ROW(L, pixel) ((pixel) / (L)->iw * (L)->cw + (pixel) % (L)->iw)
+
 /* BP2 through a convolutional or pooling layer l for one example e: from
    its Delta de (dC/dz at the layer's output, f' applied), dC/da of its input
    into dp. Max-pooling sends each Delta to the input that won its block only
@@ -3812,11 +3991,11 @@ static void nnd__bp2_conv(const nnd_net *net, int l, int e, nnd_real *T, int *ti
         int *cnt = ti, *idx = ti + P + 1;
         nnd_real *val = T + (size_t)P * L->K;
         memset(cnt, 0, ((size_t)P + 1) * sizeof *cnt);
-        for (o = 0; o < L->n_out; ++o) ++cnt[a[o] + 1];
+        for (o = 0; o < L->n_out; ++o) ++cnt[NND__PATCH_ROW(L, a[o]) + 1];
         for (r = 0; r < P; ++r) cnt[r + 1] += cnt[r];
         for (o = 0; o < L->n_out; o += F)
             for (f = 0; f < F; ++f) { /* pooled value o + f: filter f */
-                const int at = cnt[a[o + f]]++;
+                const int at = cnt[NND__PATCH_ROW(L, a[o + f])]++;
                 idx[at] = f;
                 val[at] = de[o + f];
             }
@@ -3835,7 +4014,7 @@ static void nnd__bp2_conv(const nnd_net *net, int l, int e, nnd_real *T, int *ti
 
 /* Conv-pool layer l's gradient lists (see nnd__gradients) for examples
    [e0, e1) of a batch of m: filter f's list holds, for each pooled value
-   (e, q), the patch row of example e that won it and Delta there, at
+   (e, q), the pixel of example e that won it (arg) and Delta there, at
    f m Q + e Q + q. */
 static void nnd__route_lists(const nnd_net *net, int l, int m, int e0, int e1)
 {
@@ -3921,53 +4100,45 @@ static void nnd__conv_pool_gradient(nnd_net *net, const nnd__plan *plan, int l, 
                                     nnd_real *gb)
 {
     const nnd__layer *L = &net->layer[l];
-    const nnd_real *d = net->dz[l];
-    const int nt = plan->nt, m = plan->m, P = L->ch * L->cw, F = L->oc;
-    const int Q = L->oh * L->ow, mq = m * Q, parts = nt < F ? nt : F;
-    const int S = plan->slabs, recopy = parts == S && L->fw * L->ic >= 2 * NND__VL;
+    const int nt = plan->nt, m = plan->m, F = L->oc, C = L->ic;
+    const int Q = L->oh * L->ow, mq = m * Q, parts = nt < F ? nt : F, run = L->fw * C;
     const int image = nnd__image_gradient(net, l);
     int part;
-    nnd__sum_rows(mq, F, d, gb);
+    nnd__sum_rows(mq, F, net->dz[l], gb);
     /* The threads split the filters; each walks the batch once, an
-       example at a time, so that example's patches stay in cache
-       while all its filters take their terms. Filter f's sum still
-       runs over its list in order, whatever the split. Thread t
-       formed the patches of slab t's examples (nnd__forward); those
-       of the other slabs sit in another core's cache, and fetching
-       them from there costs more than the arithmetic on them. So
-       when the patches' runs are long (recopy) the thread forms them
-       again from the example's input (K / ic times smaller) into its
-       slab scratch; the values, and so the sums, are the same. A
-       one-channel first layer reads its terms from a padded copy of
-       the image itself (nnd__rows_image), fw times smaller than its
-       patches. */
+       example at a time, so that example's input stays in cache while
+       all its filters take their terms. Filter f's sum still runs over
+       its list in order, whatever the split. A term's patch is read
+       from the input itself, a filter row (fw C values) at a time: the
+       input is K / C times smaller than its patches. A one-channel
+       first layer reads a padded copy of the image, a filter at once
+       (nnd__rows_image). */
     NND__PARALLEL_FOR(nt, (double)mq * F * L->K)
     for (part = 0; part < parts; ++part) {
         const int f0 = F * part / parts, f1 = F * (part + 1) / parts;
-        const int mine0 = recopy ? m * part / S : 0, mine1 = recopy ? m * (part + 1) / S : m;
         nnd_real *copy = net->slab + net->slab_len * part; /* this thread's scratch */
-        int e, f;
+        int e, f, dy;
         for (e = 0; e < m; ++e) {
-            const nnd_real *col = net->col[l] + (size_t)e * P * L->K;
             const nnd_real *in = net->a[l] + (size_t)e * L->n_in;
             if (image) { /* one channel: the image, padded with zeros */
                 memcpy(copy, in, (size_t)L->n_in * sizeof *copy);
                 memset(copy + L->n_in, 0, NND__VL * sizeof *copy);
-            } else if (e < mine0 || e >= mine1) { /* another slab's patches, again */
-                nnd__im2col(L, in, copy);
-                col = copy;
             }
             for (f = f0; f < f1; ++f) {
                 const size_t at = (size_t)f * mq + (size_t)e * Q;
                 const int *ri = net->route_idx[l] + at;
                 const nnd_real *rv = net->route_val[l] + at;
                 nnd_real *g = gw + (size_t)f * L->K;
-                if (!image)
-                    nnd__rows(L->K, Q, ri, rv, 1, col, (size_t)L->K, e > 0 ? g : NULL, g);
-                else if (L->fh == 5) /* the book's 5 x 5 filters: their own inlined copy */
-                    nnd__rows_image(5, L->fw, L->iw, Q, ri, rv, copy, e > 0, g);
+                if (!image && run >= NND__VL && run <= 8 * NND__VL)
+                    for (dy = 0; dy < L->fh; ++dy)
+                        nnd__rows_short(run, Q, ri, rv, in + (size_t)dy * L->iw * C, (size_t)C, e > 0,
+                                        g + dy * run);
+                else if (!image)
+                    for (dy = 0; dy < L->fh; ++dy)
+                        nnd__rows(run, Q, ri, rv, 1, in + (size_t)dy * L->iw * C, (size_t)C,
+                                  e > 0 ? g + dy * run : NULL, g + dy * run);
                 else
-                    nnd__rows_image(L->fh, L->fw, L->iw, Q, ri, rv, copy, e > 0, g);
+                    nnd__rows_image_fh(L->fh, L->fw, L->iw, Q, ri, rv, copy, e > 0, g);
             }
         }
     }

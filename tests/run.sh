@@ -107,6 +107,15 @@ for d in "" _double; do # (not p: run sets it)
         run "${t}_ref ($r)" $B/tests/${t}_ref$d
     done
 done
+# The vector width changes no number (nnd.h section 2, nnd__vec): test_reference
+# built with 32- and 64-byte vectors writes exactly the default build's file.
+for w in 32 64; do
+    run "test_reference with ${w}-byte vectors writes the same numbers" sh -c \
+        "$CC $STRICT ${OPT:--O3 -march=native -ffp-contract=fast} ${OMP-} -DNND__VBYTES=$w \
+            tests/test_reference.c -o $B/tests/test_reference_w$w -lm &&
+         $B/tests/test_reference_w$w --write $B/reference_w$w.txt >/dev/null &&
+         cmp $B/reference.txt $B/reference_w$w.txt"
+done
 
 echo "== build variants"
 # Every source compiles clean with both compilers, float and double: these

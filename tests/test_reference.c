@@ -52,7 +52,7 @@
 #define PRECISION "float"
 #endif
 
-enum { MAX_M = 10, N_CASES = 14 };
+enum { MAX_M = 10, N_CASES = 17 };
 
 static FILE *io;
 static int writing;
@@ -229,6 +229,31 @@ static nnd_net *build(int c, const char **name, double *zeros, int *use_y, int *
         *ints = 1;
         L[0] = nnd_conv_layer(3, 2, 2, NND_LINEAR);
         L[1] = nnd_pool_layer(2, 2);
+        L[2] = nnd_softmax_layer(4, 0.0);
+        break;
+    case 14: /* filters as wide as one or more vectors: the direct conv-pool path */
+        *name = "conv-pool(relu) 20 of 3x3 on 2x9x9 -> conv-pool(tanh) 40 of 2x2, pool 1x2 -> softmax";
+        n_in = 162;
+        n = 3;
+        L[0] = nnd_conv_pool_layer(20, 3, 3, 2, 2, NND_RELU);
+        L[0].image_c = 2;
+        L[0].image_h = L[0].image_w = 9;
+        L[1] = nnd_conv_pool_layer(40, 2, 2, 1, 2, NND_TANH);
+        L[2] = nnd_softmax_layer(6, 0.0);
+        break;
+    case 15:
+        *name = "conv-pool(linear) 17 of 2x2, pool 2x1, on integers: exact ties -> softmax";
+        n_in = 64;
+        *ints = 1;
+        L[0] = nnd_conv_pool_layer(17, 2, 2, 2, 1, NND_LINEAR);
+        L[1] = nnd_softmax_layer(5, 0.0);
+        break;
+    case 16: /* a pooling window of nine: im2col and nnd__maxpool */
+        *name = "conv-pool(sigmoid) 3 of 3x3, pool 2x2 -> conv-pool(relu) 18 of 2x2, pool 3x3 -> softmax";
+        n_in = 256;
+        n = 3;
+        L[0] = nnd_conv_pool_layer(3, 3, 3, 2, 2, NND_SIGMOID);
+        L[1] = nnd_conv_pool_layer(18, 2, 2, 3, 3, NND_RELU);
         L[2] = nnd_softmax_layer(4, 0.0);
         break;
     default:
