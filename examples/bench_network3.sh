@@ -22,8 +22,8 @@
 # AVX2 + FMA - times the clock: the larger of /proc/cpuinfo's and a probe
 # timing a chain of dependent multiply-adds (4 cycles each on Zen 2-4 and on
 # Skylake to Golden Cove; BENCH3_FMA_LATENCY). (A chain of adds is not
-# portable: 3 cycles on Zen 3, 2 on Golden Cove.) nnd's kernels use 32-byte
-# vectors, so on an AVX-512 machine they can reach half of that peak.
+# portable: 3 cycles on Zen 3, 2 on Golden Cove.) nnd's kernels use 64-byte
+# vectors when the compiler targets AVX-512, 32-byte ones otherwise.
 # The machine's own two-core capacity is measured beside them: two independent
 # 1-thread nnd runs at once (on a shared host two vCPUs may give much less
 # than twice one; seen here between 1.55x and 2x).
