@@ -1602,52 +1602,6 @@ static void nnd__rows_image_fh(int fh, int fw, int iw, int cnt, const int *at, c
     }
 }
 
-/* Kernel 1f, a short row all at once - nnd__rows for VL <= n <= 8 VL:
-     out[0..n) (+)= sum_{c < cnt} val[c] B[idx[c]*ldb + 0..n)
-   (from what out holds when acc, else from zero), with all nv = n / VL
-   (rounded up) vectors of the row accumulating together: nv independent
-   chains of multiply-adds instead of nnd__rows' four, which a long list
-   keeps waiting on each multiply-add's latency. The vectors start no later
-   than n - VL; overlapping ones compute the same values, and all are
-   loaded before any is stored. The same sums in the same order as
-   nnd__rows. nnd__rows_nv is inlined with nv a constant. */
-static NND__INLINE void nnd__rows_nv(const int nv, int n, int cnt, const int *idx, const nnd_real *val,
-                                     const nnd_real *NND__RESTRICT B, size_t ldb, int acc,
-                                     nnd_real *NND__RESTRICT out)
-{
-    nnd__vec a[8];
-    int jv[8], v, c;
-    for (v = 0; v < nv; ++v) {
-        jv[v] = v * NND__VL < n - NND__VL ? v * NND__VL : n - NND__VL;
-        if (acc) NND__VLOAD(a[v], out + jv[v]);
-        else NND__VZERO(a[v]);
-    }
-    for (c = 0; c < cnt; ++c) {
-        const nnd_real s = val[c], *r = B + (size_t)idx[c] * ldb;
-        for (v = 0; v < nv; ++v) {
-            nnd__vec x;
-            NND__VLOAD(x, r + jv[v]);
-            NND__VFMA(a[v], s, x);
-        }
-    }
-    for (v = 0; v < nv; ++v) NND__VSTORE(out + jv[v], a[v]);
-}
-
-static void nnd__rows_short(int n, int cnt, const int *idx, const nnd_real *val, const nnd_real *B,
-                            size_t ldb, int acc, nnd_real *out)
-{
-    switch ((n + NND__VL - 1) / NND__VL) {
-    case 1: nnd__rows_nv(1, n, cnt, idx, val, B, ldb, acc, out); break;
-    case 2: nnd__rows_nv(2, n, cnt, idx, val, B, ldb, acc, out); break;
-    case 3: nnd__rows_nv(3, n, cnt, idx, val, B, ldb, acc, out); break;
-    case 4: nnd__rows_nv(4, n, cnt, idx, val, B, ldb, acc, out); break;
-    case 5: nnd__rows_nv(5, n, cnt, idx, val, B, ldb, acc, out); break;
-    case 6: nnd__rows_nv(6, n, cnt, idx, val, B, ldb, acc, out); break;
-    case 7: nnd__rows_nv(7, n, cnt, idx, val, B, ldb, acc, out); break;
-    default: nnd__rows_nv(8, n, cnt, idx, val, B, ldb, acc, out); break;
-    }
-}
-
 /* Kernel 2, the scatter - the transpose of kernel 1 for sparse rows:
      G[r_c*n + 0..n) += val[c] * d[0..n)   for c < cnt, r_c = idx[c].
    A row of G is updated whole vectors at a time. A width that is not a
@@ -2574,7 +2528,8 @@ static void nnd__slab_sizes(const nnd_net *net, size_t M, size_t *len, size_t *i
             if ((kn < dt ? kn : dt) > *len) *len = kn < dt ? kn : dt;
         } else if (L->kind != NND_LAYER_POOL) {
             const size_t need = nnd__image_gradient(net, l) ? (size_t)L->n_in + VL
-                                                            : P * L->K + L->n_out;
+                                : l > 0                     ? P * L->K + L->n_out
+                                                            : 0;
             if (need > *len) *len = need;
             if (l > 0 && P + 1 + L->n_out > *ints) *ints = P + 1 + L->n_out;
         }
@@ -3639,11 +3594,12 @@ static void nnd__conv_pool_direct(nnd_net *net, int l, int e)
 
 /* Forward through a convolutional or pooling layer l for examples [e0, e1)
    (input a[l], output a[l+1]); the activation is applied by the caller. A
-   convolution runs example by example - im2col, Z = COL W^T (wtc[l]: the
-   filters transposed to [K x F] by nnd__forward), pooling, + b - so an
-   example's patches, maps and pooled values stay in one core's cache and
-   the steps need no barrier between them. Every value is the same sum as a
-   product over the whole batch would form. */
+   convolution runs example by example - straight from the input when
+   nnd__conv_direct says so, else im2col, Z = COL W^T (wtc[l]: the filters
+   transposed to [K x F] by nnd__forward), pooling, + b - so an example's
+   values stay in one core's cache and the steps need no barrier between
+   them. Every value is the same sum as a product over the whole batch
+   would form. */
 static void nnd__forward_conv(nnd_net *net, int l, int e0, int e1, int nt)
 {
     const nnd__layer *L = &net->layer[l];
@@ -4129,11 +4085,7 @@ static void nnd__conv_pool_gradient(nnd_net *net, const nnd__plan *plan, int l, 
                 const int *ri = net->route_idx[l] + at;
                 const nnd_real *rv = net->route_val[l] + at;
                 nnd_real *g = gw + (size_t)f * L->K;
-                if (!image && run >= NND__VL && run <= 8 * NND__VL)
-                    for (dy = 0; dy < L->fh; ++dy)
-                        nnd__rows_short(run, Q, ri, rv, in + (size_t)dy * L->iw * C, (size_t)C, e > 0,
-                                        g + dy * run);
-                else if (!image)
+                if (!image)
                     for (dy = 0; dy < L->fh; ++dy)
                         nnd__rows(run, Q, ri, rv, 1, in + (size_t)dy * L->iw * C, (size_t)C,
                                   e > 0 ? g + dy * run : NULL, g + dy * run);
