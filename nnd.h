@@ -1426,12 +1426,12 @@ typedef struct { nnd_real x[NND__VBYTES / sizeof(nnd_real)]; } nnd__vec;
 #endif
 
 /* Threads. Compiled with OpenMP (-fopenmp), the loops marked
-   NND__PARALLEL_FOR run on nt threads when their work (about one unit per
+   NND__FOR run on nt threads when their work (about one unit per
    multiply-add) is worth it. Every such loop splits independent outputs -
    the rows of a product, the examples of a batch, the parameters of an
    update - so each sum keeps the same terms in the same order and the
    results are bit for bit the same whatever the number of threads (or the
-   schedule: NND__PARALLEL_FOR_DYNAMIC hands out pieces on demand, large
+   schedule: NND__FOR_DYNAMIC hands out pieces on demand, large
    ones first). A training step runs in few parallel regions, as threads
    meet at the end of each: NND__PARALLEL_SLABS gives every thread a slab of
    the mini-batch's examples to take through all the layers, forward and
@@ -1461,10 +1461,25 @@ static int nnd__team(int nt, double work)
     const double most = work / NND__PARALLEL_WORK;
     return most >= nt ? nt : most >= 2 ? (int)most : 1;
 }
-#define NND__PARALLEL_FOR(nt, work) \
-    NND__PRAGMA(omp parallel for num_threads(nnd__team(nt, work)) if (nnd__team(nt, work) > 1) schedule(static))
-#define NND__PARALLEL_FOR_DYNAMIC(nt, work) \
-    NND__PRAGMA(omp parallel for num_threads(nnd__team(nt, work)) if (nnd__team(nt, work) > 1) schedule(guided))
+/* NND__FOR(nt, work, i, lo, hi, body): for (i = lo; i < hi; ++i) { body }
+   on nnd__team(nt, work) threads, each a block of i (NND__FOR_DYNAMIC: the
+   i handed out on demand, large pieces first). A team of one runs the plain
+   loop outside any OpenMP region: entering one, even for one thread, costs
+   about as much as a small layer's whole step at mini-batch 10. The body is
+   written once; the compiler emits it for both cases. */
+#define NND__FOR_SCHEDULE(sched, nt, work, i, lo, hi, ...) \
+    do { \
+        const int nnd__team_ = nnd__team(nt, work); \
+        if (nnd__team_ > 1) { \
+            NND__PRAGMA(omp parallel for num_threads(nnd__team_) schedule(sched)) \
+            for (i = (lo); i < (hi); ++i) { __VA_ARGS__; } \
+        } else { \
+            for (i = (lo); i < (hi); ++i) { __VA_ARGS__; } \
+        } \
+    } while (0)
+#define NND__FOR(nt, work, i, lo, hi, ...) NND__FOR_SCHEDULE(static, nt, work, i, lo, hi, __VA_ARGS__)
+#define NND__FOR_DYNAMIC(nt, work, i, lo, hi, ...) \
+    NND__FOR_SCHEDULE(guided, nt, work, i, lo, hi, __VA_ARGS__)
 #define NND__PARALLEL_SLABS(S) NND__PRAGMA(omp parallel for num_threads(S) schedule(static, 1))
 #define NND__ATOMIC_READ NND__PRAGMA(omp atomic read)
 #define NND__ATOMIC_WRITE NND__PRAGMA(omp atomic write)
@@ -1473,8 +1488,11 @@ static int nnd__team(int nt, double work)
 #define NND__ATOMIC_READ
 #define NND__ATOMIC_WRITE
 #define NND__FLUSH
-#define NND__PARALLEL_FOR(nt, work)
-#define NND__PARALLEL_FOR_DYNAMIC(nt, work)
+#define NND__FOR(nt, work, i, lo, hi, ...) \
+    do { \
+        for (i = (lo); i < (hi); ++i) { __VA_ARGS__; } \
+    } while (0)
+#define NND__FOR_DYNAMIC NND__FOR
 #define NND__PARALLEL_SLABS(S)
 #endif
 
@@ -1545,6 +1563,59 @@ static void nnd__rows(int n, int cnt, const int *idx, const nnd_real *val, int v
         NND__VSTORE(out + j2, a2);
         NND__VSTORE(out + j3, a3);
     }
+}
+
+/* Kernel 1f, two sparse rows at once: kernel 1 for out0 = bias + the terms
+   (idx0, val0)[0..cnt0) and out1 = bias + (idx1, val1)[0..cnt1) of B's
+   rows, their terms taken in turns. One row's four accumulators each wait
+   a multiply-add's latency per term; two rows' eight do not. Each row adds
+   its own terms in its own order, so the sums are nnd__rows's, bit for bit.
+   Needs n >= VL; bias is not out0 or out1. */
+static void nnd__rows_pair(int n, int cnt0, const int *idx0, const nnd_real *val0, int cnt1,
+                           const int *idx1, const nnd_real *val1, const nnd_real *NND__RESTRICT B,
+                           size_t ldb, const nnd_real *bias, nnd_real *out0, nnd_real *out1)
+{
+    const int VL = NND__VL, last = n - NND__VL, both = cnt0 < cnt1 ? cnt0 : cnt1;
+    int j, c;
+#define NND__TERM4(a, v, r) \
+    do { \
+        nnd__vec x0, x1, x2, x3; \
+        NND__VLOAD(x0, (r) + j0); \
+        NND__VLOAD(x1, (r) + j1); \
+        NND__VLOAD(x2, (r) + j2); \
+        NND__VLOAD(x3, (r) + j3); \
+        NND__VFMA(a[0], v, x0); \
+        NND__VFMA(a[1], v, x1); \
+        NND__VFMA(a[2], v, x2); \
+        NND__VFMA(a[3], v, x3); \
+    } while (0)
+    for (j = 0; j < n; j += 4 * VL) {
+        const int j0 = j < last ? j : last, j1 = j + VL < last ? j + VL : last;
+        const int j2 = j + 2 * VL < last ? j + 2 * VL : last;
+        const int j3 = j + 3 * VL < last ? j + 3 * VL : last;
+        nnd__vec a[4], b[4];
+        int q;
+        for (q = 0; q < 4; ++q) {
+            if (bias) NND__VLOAD(a[q], bias + (q == 0 ? j0 : q == 1 ? j1 : q == 2 ? j2 : j3));
+            else NND__VZERO(a[q]);
+            b[q] = a[q];
+        }
+        for (c = 0; c < both; ++c) {
+            NND__TERM4(a, val0[c], B + (size_t)idx0[c] * ldb);
+            NND__TERM4(b, val1[c], B + (size_t)idx1[c] * ldb);
+        }
+        for (; c < cnt0; ++c) NND__TERM4(a, val0[c], B + (size_t)idx0[c] * ldb);
+        for (c = both; c < cnt1; ++c) NND__TERM4(b, val1[c], B + (size_t)idx1[c] * ldb);
+        NND__VSTORE(out0 + j0, a[0]);
+        NND__VSTORE(out0 + j1, a[1]);
+        NND__VSTORE(out0 + j2, a[2]);
+        NND__VSTORE(out0 + j3, a[3]);
+        NND__VSTORE(out1 + j0, b[0]);
+        NND__VSTORE(out1 + j1, b[1]);
+        NND__VSTORE(out1 + j2, b[2]);
+        NND__VSTORE(out1 + j3, b[3]);
+    }
+#undef NND__TERM4
 }
 
 /* Kernel 1d, a one-channel filter's gradient from the image itself:
@@ -1881,8 +1952,7 @@ static void nnd__gemm_rows(int nt, int rows, int n, int cnt, const nnd_real *A, 
         return;
     }
     if (n == VL && !bias) { /* one vector wide: eight rows at a time */
-        NND__PARALLEL_FOR(nt, (double)rows * n * cnt)
-        for (t = 0; t < (rows + 7) / 8; ++t) {
+        NND__FOR(nt, (double)rows * n * cnt, t, 0, (rows + 7) / 8, {
             const size_t r0 = (size_t)8 * t;
             size_t r;
             if (r0 + 8 <= (size_t)rows) {
@@ -1891,7 +1961,7 @@ static void nnd__gemm_rows(int nt, int rows, int n, int cnt, const nnd_real *A, 
                 for (r = r0; r < (size_t)rows; ++r)
                     nnd__rows(n, cnt, NULL, A + r * rs, (int)cs, B, ldb, NULL, C + r * ldc);
             }
-        }
+        });
         return;
     }
     if (nt > 1 && groups < 8 * nt) /* few rows: cut the columns too */
@@ -1904,9 +1974,8 @@ static void nnd__gemm_rows(int nt, int rows, int n, int cnt, const nnd_real *A, 
     if (strips > n / (3 * VL)) strips = n / (3 * VL);
     if (strips < 1) strips = 1;
     width = n / strips / VL * VL; /* >= 3 VL; the last strip takes the rest */
-    NND__PARALLEL_FOR_DYNAMIC(nt, (double)rows * n * cnt)
-    for (t = 0; t < groups * strips; ++t)
-        nnd__gemm_tile(t, groups, strips, width, rows, n, cnt, A, rs, cs, B, ldb, bias, 0, C, ldc);
+    NND__FOR_DYNAMIC(nt, (double)rows * n * cnt, t, 0, groups * strips,
+        nnd__gemm_tile(t, groups, strips, width, rows, n, cnt, A, rs, cs, B, ldb, bias, 0, C, ldc));
 }
 
 /* C[m x n] = A[m x k] B[k x n] + bias[n] (bias may be NULL)   ("NN") */
@@ -1932,14 +2001,13 @@ static void nnd__transpose(int nt, int k, int n, const nnd_real *NND__RESTRICT W
 {
     int b;
     (void)nt;
-    NND__PARALLEL_FOR(nt, 2.0 * k * n)
-    for (b = 0; b < (k + 31) / 32; ++b) {
+    NND__FOR(nt, 2.0 * k * n, b, 0, (k + 31) / 32, {
         const int p0 = 32 * b;
         int j0, p, j;
         for (j0 = 0; j0 < n; j0 += 32)
             for (p = p0; p < k && p < p0 + 32; ++p)
                 for (j = j0; j < n && j < j0 + 32; ++j) T[(size_t)j * ldt + p] = W[(size_t)p * ldw + j];
-    }
+    });
 }
 
 /* C[m x k] = D[m x n] W[k x n]^T (rows of C ldc apart).  "NT": C[i][p] = <D[i][:], W[p][:]> -
@@ -1982,9 +2050,19 @@ static void nnd__sparse_nn(int nt, int m, int n, const int *cnt, const int *cons
     int i;
     (void)nt;
     (void)nnz;
-    NND__PARALLEL_FOR(nt, nnz * n)
-    for (i = 0; i < m; ++i)
-        nnd__rows(n, cnt[i], idx[i], val[i], 1, B, (size_t)n, bias, C + (size_t)i * n);
+    if (n < NND__VL) {
+        for (i = 0; i < m; ++i)
+            nnd__rows(n, cnt[i], idx[i], val[i], 1, B, (size_t)n, bias, C + (size_t)i * n);
+        return;
+    }
+    NND__FOR(nt, nnz * n, i, 0, (m + 1) / 2, { /* rows 2i and 2i + 1 */
+        const int r = 2 * i;
+        if (r + 1 < m)
+            nnd__rows_pair(n, cnt[r], idx[r], val[r], cnt[r + 1], idx[r + 1], val[r + 1], B, (size_t)n,
+                           bias, C + (size_t)r * n, C + (size_t)(r + 1) * n);
+        else
+            nnd__rows(n, cnt[r], idx[r], val[r], 1, B, (size_t)n, bias, C + (size_t)r * n);
+    });
 }
 
 /* The first position in the sorted list idx[0..cnt) holding a value >= p. */
@@ -2009,8 +2087,7 @@ static void nnd__sparse_tn(int nt, int m, int k, int n, const int *cnt, const in
 {
     int t;
     (void)nnz;
-    NND__PARALLEL_FOR(nt, nnz * n)
-    for (t = 0; t < nt; ++t) {
+    NND__FOR(nt, nnz * n, t, 0, nt, {
         const int p0 = (int)((long)k * t / nt), p1 = (int)((long)k * (t + 1) / nt);
         int i;
         if (!accumulate) memset(C + (size_t)p0 * n, 0, (size_t)(p1 - p0) * n * sizeof *C);
@@ -2019,7 +2096,7 @@ static void nnd__sparse_tn(int nt, int m, int k, int n, const int *cnt, const in
             const int b = p1 < k ? nnd__lower_bound(idx[i], cnt[i], p1) : cnt[i];
             nnd__scatter(n, b - a, idx[i] + a, val[i] + a, D + (size_t)i * n, C);
         }
-    }
+    });
 }
 
 /* s[j] = sum_i D[i][j]: BP3 summed over the batch. */
@@ -2117,8 +2194,7 @@ static void nnd__activate_rows(int nt, nnd_activation f, nnd_real *z, int m, int
     int i;
     (void)nt;
     if (f == NND_LINEAR) return;
-    NND__PARALLEL_FOR(nt, (f == NND_RELU ? 1.0 : 16.0) * m * n)
-    for (i = 0; i < m; ++i) {
+    NND__FOR(nt, (f == NND_RELU ? 1.0 : 16.0) * m * n, i, 0, m, {
         nnd_real *zi = z + (size_t)i * n;
         int j;
         switch (f) {
@@ -2137,7 +2213,7 @@ static void nnd__activate_rows(int nt, nnd_activation f, nnd_real *z, int m, int
         default:
             break;
         }
-    }
+    });
 }
 
 NND_DEF void nnd_activate(nnd_activation f, const nnd_real *z, nnd_real *a, int n)
@@ -3505,8 +3581,7 @@ static void nnd__maxpool(int nt, const nnd__layer *L, int C, const nnd_real *in,
     const size_t in_len = (size_t)L->ch * L->cw * C;
     int e;
     (void)nt;
-    NND__PARALLEL_FOR(nt, 2.0 * m * in_len)
-    for (e = 0; e < m; ++e) {
+    NND__FOR(nt, 2.0 * m * in_len, e, 0, m, {
         const nnd_real *src = in + (size_t)e * in_len;
         nnd_real *dst = out + (size_t)e * L->n_out;
         int *win = arg + (size_t)e * L->n_out;
@@ -3534,7 +3609,7 @@ static void nnd__maxpool(int nt, const nnd__layer *L, int C, const nnd_real *in,
                         }
                     }
             }
-    }
+    });
 }
 
 /* z[i][c] += b[c] for the rows of a [rows x C] block. */
@@ -3613,12 +3688,10 @@ static void nnd__forward_conv(nnd_net *net, int l, int e0, int e1, int nt)
         return;
     }
     if (nnd__conv_direct(L)) {
-        NND__PARALLEL_FOR(nt, 4.0 * (e1 - e0) * P * L->K * L->oc)
-        for (e = e0; e < e1; ++e) nnd__conv_pool_direct(net, l, e);
+        NND__FOR(nt, 4.0 * (e1 - e0) * P * L->K * L->oc, e, e0, e1, nnd__conv_pool_direct(net, l, e));
         return;
     }
-    NND__PARALLEL_FOR(nt, 4.0 * (e1 - e0) * P * L->K * L->oc)
-    for (e = e0; e < e1; ++e) {
+    NND__FOR(nt, 4.0 * (e1 - e0) * P * L->K * L->oc, e, e0, e1, {
         const nnd_real *in = net->a[l] + (size_t)e * L->n_in;
         nnd_real *col = net->col[l] + (size_t)e * P * L->K, *out = net->a[l + 1] + (size_t)e * L->n_out;
         nnd__im2col(L, in, col);
@@ -3631,7 +3704,7 @@ static void nnd__forward_conv(nnd_net *net, int l, int e0, int e1, int nt)
             nnd__maxpool(1, L, L->oc, z, 1, out, net->arg[l] + (size_t)e * L->n_out, L->iw);
             nnd__add_bias(L->oh * L->ow, L->oc, b, out);
         }
-    }
+    });
 }
 
 /* Dense layer l's input times its dropout mask, rows [e0, e1), columns
@@ -4069,8 +4142,7 @@ static void nnd__conv_pool_gradient(nnd_net *net, const nnd__plan *plan, int l, 
        input is K / C times smaller than its patches. A one-channel
        first layer reads a padded copy of the image, a filter at once
        (nnd__rows_image). */
-    NND__PARALLEL_FOR(nt, (double)mq * F * L->K)
-    for (part = 0; part < parts; ++part) {
+    NND__FOR(nt, (double)mq * F * L->K, part, 0, parts, {
         const int f0 = F * part / parts, f1 = F * (part + 1) / parts;
         nnd_real *copy = net->slab + net->slab_len * part; /* this thread's scratch */
         int e, f, dy;
@@ -4093,7 +4165,7 @@ static void nnd__conv_pool_gradient(nnd_net *net, const nnd__plan *plan, int l, 
                     nnd__rows_image_fh(L->fh, L->fw, L->iw, Q, ri, rv, copy, e > 0, g);
             }
         }
-    }
+    });
 }
 
 /* From the deltas, write the sum over the batch of dC/db and dC/dw of
@@ -4610,11 +4682,9 @@ static void nnd__update(nnd_net *net, const nnd__plan *P, double eta, double lmb
             nnd_real *sd = net->scratch;
             size_t q, len = (size_t)m * L->n_out;
             if (reg == NND_L1) {
-                NND__PARALLEL_FOR(nt, 4.0 * L->n_w)
-                for (i = 0; i < L->n_w; ++i) w[i] -= shrink * (nnd_real)((w[i] > 0) - (w[i] < 0));
+                NND__FOR(nt, 4.0 * L->n_w, i, 0, L->n_w, w[i] -= shrink * (nnd_real)((w[i] > 0) - (w[i] < 0)));
             } else {
-                NND__PARALLEL_FOR(nt, 2.0 * L->n_w)
-                for (i = 0; i < L->n_w; ++i) w[i] -= shrink * w[i];
+                NND__FOR(nt, 2.0 * L->n_w, i, 0, L->n_w, w[i] -= shrink * w[i]);
             }
             for (q = 0; q < len; ++q) sd[q] = -step * d1[q];
             nnd__sparse_tn(nt, m, L->n_in, L->n_out, net->sp_cnt, net->sp_row_idx, net->sp_row_val,
@@ -4624,11 +4694,9 @@ static void nnd__update(nnd_net *net, const nnd__plan *P, double eta, double lmb
             NND__PARALLEL_SLABS(S)
             for (s = 0; s < S; ++s) nnd__update_part(net, l, m, s, S, shrink, step, reg);
         } else if (reg == NND_L1) {
-            NND__PARALLEL_FOR(nt, 4.0 * L->n_w)
-            for (i = 0; i < L->n_w; ++i) w[i] = nnd__sgd_step(w[i], gw[i], shrink, step, NND_L1);
+            NND__FOR(nt, 4.0 * L->n_w, i, 0, L->n_w, w[i] = nnd__sgd_step(w[i], gw[i], shrink, step, NND_L1));
         } else {
-            NND__PARALLEL_FOR(nt, 2.0 * L->n_w)
-            for (i = 0; i < L->n_w; ++i) w[i] = nnd__sgd_step(w[i], gw[i], shrink, step, NND_L2);
+            NND__FOR(nt, 2.0 * L->n_w, i, 0, L->n_w, w[i] = nnd__sgd_step(w[i], gw[i], shrink, step, NND_L2));
         }
         for (i = 0; i < L->n_b; ++i) b[i] -= step * gb[i];
     }
