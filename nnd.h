@@ -1404,6 +1404,18 @@ NND_DEF void nnd_shuffle(nnd_rng *rng, int *items, int n)
 #endif
 #endif
 #define NND__VL ((int)(NND__VBYTES / sizeof(nnd_real)))
+/* The vectors per row of a four-row register block (nnd__rows_group,
+   nnd__conv_pool_direct): three where the target has 32 vector registers
+   (AVX-512, AArch64), two where it has 16 (AVX2): there 4 x 3 accumulators,
+   three loaded vectors and a broadcast would take all 16, and the compiler
+   keeps accumulators on the stack. Blocking never changes a sum. */
+#ifndef NND__NV4
+#if defined(__AVX512F__) || defined(__aarch64__)
+#define NND__NV4 3
+#else
+#define NND__NV4 2
+#endif
+#endif
 #if defined(__GNUC__) && !defined(NND_NO_VECTOR_EXTENSIONS)
 typedef nnd_real nnd__vec __attribute__((vector_size(NND__VBYTES)));
 #define NND__VZERO(a) memset(&(a), 0, sizeof(a))
@@ -1724,7 +1736,8 @@ static void nnd__scatter(int n, int cnt, const int *idx, const nnd_real *val,
      C[r][0..n) = bias[0..n) + sum_{c < cnt} A(r, c) B[c*ldb + 0..n),
    A(r, c) = A[r*rs + c*cs]  (NN: rs = row length, cs = 1; TN: rs = 1,
    cs = row length). Each B vector loaded feeds every row of the group (up
-   to 12 accumulators: 4 rows x 3 vectors, 5 rows x 2), so the loop is
+   to 12 accumulators: 4 rows x 3 vectors (x 2 with 16 registers, NND__NV4),
+   5 rows x 2), so the loop is
    bound by multiply-adds, not loads, and B is read once per group: a batch
    of 10 is three groups (4 + 3 + 3), not a four, a four and two single
    rows, each of which would read all of B again (nnd__group). Every output is the
@@ -1777,7 +1790,7 @@ static NND__INLINE void nnd__rows_group(const int nr, int n, int cnt, const nnd_
                                         const nnd_real *bias, int more, nnd_real *NND__RESTRICT C,
                                         size_t ldc)
 {
-    const int VL = NND__VL, nv = nr > 4 ? 2 : 3, whole = more ? n / VL * VL : n, last = whole - VL;
+    const int VL = NND__VL, nv = nr > 4 ? 2 : nr == 4 ? NND__NV4 : 3, whole = more ? n / VL * VL : n, last = whole - VL;
     int j, r;
     if (whole < n) { /* more: the last vector of the row, n - VL.., first, on a copy */
         nnd_real T[NND__GROUP_MAX * NND__VBYTES / sizeof(nnd_real)];
@@ -3632,6 +3645,7 @@ static void nnd__conv_pool_direct(nnd_net *net, int l, int e)
 {
     const nnd__layer *L = &net->layer[l];
     const int VL = NND__VL, F = L->oc, nr = L->ph * L->pw, last = F - NND__VL;
+    const int most = nr == 4 ? NND__NV4 : 3; /* vectors of filters per block */
     const nnd_real *in = net->a[l] + (size_t)e * L->n_in, *b = net->params + L->b_off;
     nnd_real Z[4 * NND__LDZ];
     nnd__conv_geom G;
@@ -3645,10 +3659,10 @@ static void nnd__conv_pool_direct(nnd_net *net, int l, int e)
             pix[k] = (q / L->ow * L->ph + k / L->pw) * L->iw + q % L->ow * L->pw + k % L->pw;
             p[k] = in + (size_t)pix[k] * L->ic;
         }
-        for (j = 0; j < F; j += 3 * VL) {
+        for (j = 0; j < F; j += most * VL) {
             const int jv[3] = {j < last ? j : last, j + VL < last ? j + VL : last,
                                j + 2 * VL < last ? j + 2 * VL : last};
-            const int nv = F - j > 2 * VL ? 3 : F - j > VL ? 2 : 1, j1 = jv[nv - 1] + VL;
+            const int nv = F - j > 2 * VL && most > 2 ? 3 : F - j > VL ? 2 : 1, j1 = jv[nv - 1] + VL;
             switch (nr) {
             case 4: nnd__conv_window(4, nv, jv, &G, p, net->wtc[l], Z); break;
             case 3: nnd__conv_window(3, nv, jv, &G, p, net->wtc[l], Z); break;
@@ -3766,13 +3780,20 @@ static void nnd__forward_rows(nnd_net *net, int e0, int e1, int nt, int train, i
    in row order (nnd__forward_part). Each value is the same sum in the same
    order as without the split, so the split changes no result. Not for
    softmax (a row's values depend on each other) or the first layer; each
-   part has at least 16 rows, and a row at least one vector. */
-static int nnd__split(const nnd_net *net, int l, int S)
+   part has at least 16 rows, and a row at least one vector. On one thread
+   such a layer still takes its weight gradient inside its step, a block of
+   rows at a time (nnd__update_part with S = 1): a gradient as large as the
+   weights would go out of cache and come back for the update. */
+static int nnd__large(const nnd_net *net, int l)
 {
     const nnd__layer *L = &net->layer[l];
-    return S > 1 && l > 0 && L->kind == NND_LAYER_DENSE && L->act != NND_SOFTMAX &&
-           (double)L->n_in * L->n_out * sizeof(nnd_real) > NND__L2_BYTES &&
-           L->n_out >= NND__VL && L->n_in >= 32 * S;
+    return l > 0 && L->kind == NND_LAYER_DENSE && L->act != NND_SOFTMAX &&
+           (double)L->n_in * L->n_out * sizeof(nnd_real) > NND__L2_BYTES && L->n_out >= NND__VL;
+}
+
+static int nnd__split(const nnd_net *net, int l, int S)
+{
+    return S > 1 && nnd__large(net, l) && net->layer[l].n_in >= 32 * S;
 }
 
 /* The start of part s of S of n rows (a multiple of 16). */
@@ -3797,7 +3818,7 @@ static int nnd__part(int n, int s, int S)
    - split[l]: layer l split by its weights between the threads (nnd__split).
    - fused[l]: with plain SGD (fuse), layer l's weight gradient is taken
      inside its step (nnd__update) instead of being formed: the sparse input
-     layer and every split layer.
+     layer and every large layer (nnd__large), split or not.
    The schedule decides who computes what, never what is computed: every
    value is the same sum in the same order under any plan. */
 #ifndef NND__STEP_WORK
@@ -3826,7 +3847,8 @@ static void nnd__plan_batch(const nnd_net *net, int m, int fuse, nnd__plan *P)
     if (P->slabs > m / 2) P->slabs = m / 2 > 1 ? m / 2 : 1;
     for (l = 0; l < net->n_layers; ++l) {
         P->split[l] = (unsigned char)nnd__split(net, l, P->slabs);
-        P->fused[l] = (unsigned char)(fuse && ((l == 0 && net->sparse) || P->split[l]));
+        P->fused[l] = (unsigned char)(fuse && !NND__REFERENCE &&
+                                      ((l == 0 && net->sparse) || nnd__large(net, l)));
     }
 }
 
@@ -4637,7 +4659,7 @@ static void nnd__update_part(nnd_net *net, int l, int m, int s, int S, nnd_real 
    momentum (107)-(108), with the regulariser's gradient in grad C:
              v <- mu v - eta grad C,  w <- w + v
    Biases take the gradient step only. With fuse (plain SGD), the weights
-   of a sparse input layer and of a split layer (nnd__split) take their
+   of a sparse input layer and of a large layer (nnd__large) take their
    gradient here: nnd__gradients left it out. */
 static void nnd__update(nnd_net *net, const nnd__plan *P, double eta, double lmbda, int n,
                         nnd_regularization reg, double mu, nnd_real *vel)
@@ -4671,7 +4693,7 @@ static void nnd__update(nnd_net *net, const nnd__plan *P, double eta, double lmb
             }
             continue;
         }
-        if (P->fused[l] && !P->split[l]) {
+        if (P->fused[l] && l == 0) {
             /* The sparse input layer with plain SGD: nnd__backward did not form
                its weight gradient sum_i x_i Delta_i (mostly zero rows). Take the
                decay (or L1) step over all weights, then add -(eta/m) x_ik Delta_i
@@ -4689,7 +4711,7 @@ static void nnd__update(nnd_net *net, const nnd__plan *P, double eta, double lmb
             for (q = 0; q < len; ++q) sd[q] = -step * d1[q];
             nnd__sparse_tn(nt, m, L->n_in, L->n_out, net->sp_cnt, net->sp_row_idx, net->sp_row_val,
                            sd, w, (double)net->sp_total, 1);
-        } else if (P->fused[l]) { /* a split layer: the gradient and the step at once */
+        } else if (P->fused[l]) { /* a large layer: the gradient and the step at once */
             int s;
             NND__PARALLEL_SLABS(S)
             for (s = 0; s < S; ++s) nnd__update_part(net, l, m, s, S, shrink, step, reg);

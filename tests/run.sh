@@ -107,18 +107,28 @@ for d in "" _double; do # (not p: run sets it)
         run "${t}_ref ($r)" $B/tests/${t}_ref$d
     done
 done
-# The vector width changes no number (nnd.h section 2, nnd__vec): test_reference
-# built with 32- and with 64-byte vectors (one of them the default width) writes
-# the same file.
-rm -f $B/reference_w32.txt $B/reference_w64.txt
-for w in 32 64; do
-    $CC $STRICT ${OPT:--O3 -march=native -ffp-contract=fast} ${OMP-} -DNND__VBYTES=$w tests/test_reference.c \
-        -o $B/tests/test_reference_w$w -lm >$B/tests/test_reference_w$w.out 2>&1 &&
-        $B/tests/test_reference_w$w --write $B/reference_w$w.txt >>$B/tests/test_reference_w$w.out 2>&1
+# Neither the vector width (nnd.h section 2, nnd__vec) nor the register blocks
+# (NND__NV4) nor the cache share (NND__L2_BYTES: at 1 KB every dense layer
+# above the first is large - its weight gradient taken inside its step, and
+# split between two threads) changes a number: test_reference built with 32-
+# and 64-byte vectors, and with a 1 KB share and two or three vectors a block,
+# writes the same file four times.
+variants="w32:-DNND__VBYTES=32 w64:-DNND__VBYTES=64 nv2:-DNND__L2_BYTES=1024.0+-DNND__NV4=2
+          nv3:-DNND__L2_BYTES=1024.0+-DNND__NV4=3"
+for v in $variants; do
+    n=${v%%:*}
+    rm -f $B/reference_$n.txt
+    throttle
+    ($CC $STRICT ${OPT:--O3 -march=native -ffp-contract=fast} ${OMP-} $(echo "${v#*:}" | tr + ' ') \
+        tests/test_reference.c -o $B/tests/test_reference_$n -lm >$B/tests/test_reference_$n.out 2>&1 &&
+        $B/tests/test_reference_$n --write $B/reference_$n.txt >>$B/tests/test_reference_$n.out 2>&1) &
+    track $!
 done
-run "test_reference with 32- and 64-byte vectors writes the same numbers" sh -c \
-    "if cmp $B/reference_w32.txt $B/reference_w64.txt; then echo '1 passed, 0 failed';
-     else echo 'FAIL: other numbers (or no build: $B/tests/test_reference_w*.out)'; echo '0 passed, 1 failed'; fi"
+wait
+run "test_reference with 32- and 64-byte vectors, a 1 KB cache share and 2 or 3 vectors a block writes the same numbers" sh -c \
+    "if cmp $B/reference_w32.txt $B/reference_w64.txt && cmp $B/reference_w32.txt $B/reference_nv2.txt &&
+        cmp $B/reference_w32.txt $B/reference_nv3.txt; then echo '1 passed, 0 failed';
+     else echo 'FAIL: other numbers (or no build: $B/tests/test_reference_*.out)'; echo '0 passed, 1 failed'; fi"
 
 echo "== build variants"
 # Every source compiles clean with both compilers, float and double: these
