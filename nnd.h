@@ -1445,7 +1445,7 @@ typedef struct { nnd_real x[NND__VBYTES / sizeof(nnd_real)]; } nnd__vec;
    results are bit for bit the same whatever the number of threads (or the
    schedule: NND__FOR_DYNAMIC hands out pieces on demand, large
    ones first). A training step runs in few parallel regions, as threads
-   meet at the end of each: NND__PARALLEL_SLABS gives every thread a slab of
+   meet at the end of each: NND__SLABS gives every thread a slab of
    the mini-batch's examples to take through all the layers, forward and
    back (nnd__forward, nnd__backward); only the weight gradients, sums over
    the whole batch, and the update split the parameters - and a large dense
@@ -1475,13 +1475,14 @@ static int nnd__team(int nt, double work)
 }
 /* NND__FOR(nt, work, i, lo, hi, body): for (i = lo; i < hi; ++i) { body }
    on nnd__team(nt, work) threads, each a block of i (NND__FOR_DYNAMIC: the
-   i handed out on demand, large pieces first). A team of one runs the plain
-   loop outside any OpenMP region: entering one, even for one thread, costs
-   about as much as a small layer's whole step at mini-batch 10. The body is
-   written once; the compiler emits it for both cases. */
-#define NND__FOR_SCHEDULE(sched, nt, work, i, lo, hi, ...) \
+   i handed out on demand, large pieces first); NND__SLABS(S, s, body): s =
+   0 .. S-1 on S threads, one slab each. A team of one runs the plain loop
+   outside any OpenMP region: entering one costs as much, even for a team of
+   one, as a small layer's work at mini-batch 10. The body is written once;
+   the compiler emits it for both cases. */
+#define NND__FOR_TEAM(team, sched, i, lo, hi, ...) \
     do { \
-        const int nnd__team_ = nnd__team(nt, work); \
+        const int nnd__team_ = (team); \
         if (nnd__team_ > 1) { \
             NND__PRAGMA(omp parallel for num_threads(nnd__team_) schedule(sched)) \
             for (i = (lo); i < (hi); ++i) { __VA_ARGS__; } \
@@ -1489,10 +1490,10 @@ static int nnd__team(int nt, double work)
             for (i = (lo); i < (hi); ++i) { __VA_ARGS__; } \
         } \
     } while (0)
-#define NND__FOR(nt, work, i, lo, hi, ...) NND__FOR_SCHEDULE(static, nt, work, i, lo, hi, __VA_ARGS__)
+#define NND__FOR(nt, work, i, lo, hi, ...) NND__FOR_TEAM(nnd__team(nt, work), static, i, lo, hi, __VA_ARGS__)
 #define NND__FOR_DYNAMIC(nt, work, i, lo, hi, ...) \
-    NND__FOR_SCHEDULE(guided, nt, work, i, lo, hi, __VA_ARGS__)
-#define NND__PARALLEL_SLABS(S) NND__PRAGMA(omp parallel for num_threads(S) schedule(static, 1))
+    NND__FOR_TEAM(nnd__team(nt, work), guided, i, lo, hi, __VA_ARGS__)
+#define NND__SLABS(S, s, ...) NND__FOR_TEAM(S, static, s, 0, S, __VA_ARGS__)
 #define NND__ATOMIC_READ NND__PRAGMA(omp atomic read)
 #define NND__ATOMIC_WRITE NND__PRAGMA(omp atomic write)
 #define NND__FLUSH NND__PRAGMA(omp flush)
@@ -1505,8 +1506,23 @@ static int nnd__team(int nt, double work)
         for (i = (lo); i < (hi); ++i) { __VA_ARGS__; } \
     } while (0)
 #define NND__FOR_DYNAMIC NND__FOR
-#define NND__PARALLEL_SLABS(S)
+#define NND__SLABS(S, s, ...) NND__FOR(1, 0, s, 0, S, __VA_ARGS__)
 #endif
+
+/* One term of a block of kernel 1: a_q += v r[j_q .. j_q + VL) for the
+   four vectors of the block, whose starts j0..j3 the caller holds. */
+#define NND__TERM4(a0, a1, a2, a3, v, r) \
+    do { \
+        nnd__vec x0_, x1_, x2_, x3_; \
+        NND__VLOAD(x0_, (r) + j0); \
+        NND__VLOAD(x1_, (r) + j1); \
+        NND__VLOAD(x2_, (r) + j2); \
+        NND__VLOAD(x3_, (r) + j3); \
+        NND__VFMA(a0, v, x0_); \
+        NND__VFMA(a1, v, x1_); \
+        NND__VFMA(a2, v, x2_); \
+        NND__VFMA(a3, v, x3_); \
+    } while (0)
 
 /* Kernel 1, the row kernel - every "sum of scaled rows" product:
      out[0..n) = bias[0..n) + sum_{c < cnt} val[c*vs] * B[r_c*ldb + 0..n),
@@ -1560,15 +1576,7 @@ static void nnd__rows(int n, int cnt, const int *idx, const nnd_real *val, int v
         for (c = 0; c < cnt; ++c) {
             const nnd_real v = val[(size_t)c * vs];
             const nnd_real *r = B + (size_t)(idx ? idx[c] : c) * ldb;
-            nnd__vec x0, x1, x2, x3;
-            NND__VLOAD(x0, r + j0);
-            NND__VLOAD(x1, r + j1);
-            NND__VLOAD(x2, r + j2);
-            NND__VLOAD(x3, r + j3);
-            NND__VFMA(a0, v, x0);
-            NND__VFMA(a1, v, x1);
-            NND__VFMA(a2, v, x2);
-            NND__VFMA(a3, v, x3);
+            NND__TERM4(a0, a1, a2, a3, v, r);
         }
         NND__VSTORE(out + j0, a0);
         NND__VSTORE(out + j1, a1);
@@ -1589,45 +1597,36 @@ static void nnd__rows_pair(int n, int cnt0, const int *idx0, const nnd_real *val
 {
     const int VL = NND__VL, last = n - NND__VL, both = cnt0 < cnt1 ? cnt0 : cnt1;
     int j, c;
-#define NND__TERM4(a, v, r) \
-    do { \
-        nnd__vec x0, x1, x2, x3; \
-        NND__VLOAD(x0, (r) + j0); \
-        NND__VLOAD(x1, (r) + j1); \
-        NND__VLOAD(x2, (r) + j2); \
-        NND__VLOAD(x3, (r) + j3); \
-        NND__VFMA(a[0], v, x0); \
-        NND__VFMA(a[1], v, x1); \
-        NND__VFMA(a[2], v, x2); \
-        NND__VFMA(a[3], v, x3); \
-    } while (0)
     for (j = 0; j < n; j += 4 * VL) {
         const int j0 = j < last ? j : last, j1 = j + VL < last ? j + VL : last;
         const int j2 = j + 2 * VL < last ? j + 2 * VL : last;
         const int j3 = j + 3 * VL < last ? j + 3 * VL : last;
-        nnd__vec a[4], b[4];
-        int q;
-        for (q = 0; q < 4; ++q) {
-            if (bias) NND__VLOAD(a[q], bias + (q == 0 ? j0 : q == 1 ? j1 : q == 2 ? j2 : j3));
-            else NND__VZERO(a[q]);
-            b[q] = a[q];
+        nnd__vec a0, a1, a2, a3, b0, b1, b2, b3;
+        if (bias) {
+            NND__VLOAD(a0, bias + j0);
+            NND__VLOAD(a1, bias + j1);
+            NND__VLOAD(a2, bias + j2);
+            NND__VLOAD(a3, bias + j3);
+        } else {
+            NND__VZERO(a0);
+            a1 = a2 = a3 = a0;
         }
+        b0 = a0, b1 = a1, b2 = a2, b3 = a3;
         for (c = 0; c < both; ++c) {
-            NND__TERM4(a, val0[c], B + (size_t)idx0[c] * ldb);
-            NND__TERM4(b, val1[c], B + (size_t)idx1[c] * ldb);
+            NND__TERM4(a0, a1, a2, a3, val0[c], B + (size_t)idx0[c] * ldb);
+            NND__TERM4(b0, b1, b2, b3, val1[c], B + (size_t)idx1[c] * ldb);
         }
-        for (; c < cnt0; ++c) NND__TERM4(a, val0[c], B + (size_t)idx0[c] * ldb);
-        for (c = both; c < cnt1; ++c) NND__TERM4(b, val1[c], B + (size_t)idx1[c] * ldb);
-        NND__VSTORE(out0 + j0, a[0]);
-        NND__VSTORE(out0 + j1, a[1]);
-        NND__VSTORE(out0 + j2, a[2]);
-        NND__VSTORE(out0 + j3, a[3]);
-        NND__VSTORE(out1 + j0, b[0]);
-        NND__VSTORE(out1 + j1, b[1]);
-        NND__VSTORE(out1 + j2, b[2]);
-        NND__VSTORE(out1 + j3, b[3]);
+        for (; c < cnt0; ++c) NND__TERM4(a0, a1, a2, a3, val0[c], B + (size_t)idx0[c] * ldb);
+        for (c = both; c < cnt1; ++c) NND__TERM4(b0, b1, b2, b3, val1[c], B + (size_t)idx1[c] * ldb);
+        NND__VSTORE(out0 + j0, a0);
+        NND__VSTORE(out0 + j1, a1);
+        NND__VSTORE(out0 + j2, a2);
+        NND__VSTORE(out0 + j3, a3);
+        NND__VSTORE(out1 + j0, b0);
+        NND__VSTORE(out1 + j1, b1);
+        NND__VSTORE(out1 + j2, b2);
+        NND__VSTORE(out1 + j3, b3);
     }
-#undef NND__TERM4
 }
 
 /* Kernel 1d, a one-channel filter's gradient from the image itself:
@@ -1736,9 +1735,9 @@ static void nnd__scatter(int n, int cnt, const int *idx, const nnd_real *val,
      C[r][0..n) = bias[0..n) + sum_{c < cnt} A(r, c) B[c*ldb + 0..n),
    A(r, c) = A[r*rs + c*cs]  (NN: rs = row length, cs = 1; TN: rs = 1,
    cs = row length). Each B vector loaded feeds every row of the group (up
-   to 12 accumulators: 4 rows x 3 vectors (x 2 with 16 registers, NND__NV4),
-   5 rows x 2), so the loop is
-   bound by multiply-adds, not loads, and B is read once per group: a batch
+   to 12 accumulators: 4 rows x 3 vectors - x 2 with 16 registers,
+   NND__NV4 - and 5 rows x 2), so the loop is bound by multiply-adds, not
+   loads, and B is read once per group: a batch
    of 10 is three groups (4 + 3 + 3), not a four, a four and two single
    rows, each of which would read all of B again (nnd__group). Every output is the
    same sum in the same order as nnd__rows would form (c = 0, 1, ...). The
@@ -1790,7 +1789,8 @@ static NND__INLINE void nnd__rows_group(const int nr, int n, int cnt, const nnd_
                                         const nnd_real *bias, int more, nnd_real *NND__RESTRICT C,
                                         size_t ldc)
 {
-    const int VL = NND__VL, nv = nr > 4 ? 2 : nr == 4 ? NND__NV4 : 3, whole = more ? n / VL * VL : n, last = whole - VL;
+    const int VL = NND__VL, nv = nr > 4 ? 2 : nr == 4 ? NND__NV4 : 3;
+    const int whole = more ? n / VL * VL : n, last = whole - VL;
     int j, r;
     if (whole < n) { /* more: the last vector of the row, n - VL.., first, on a copy */
         nnd_real T[NND__GROUP_MAX * NND__VBYTES / sizeof(nnd_real)];
@@ -2063,18 +2063,14 @@ static void nnd__sparse_nn(int nt, int m, int n, const int *cnt, const int *cons
     int i;
     (void)nt;
     (void)nnz;
-    if (n < NND__VL) {
-        for (i = 0; i < m; ++i)
-            nnd__rows(n, cnt[i], idx[i], val[i], 1, B, (size_t)n, bias, C + (size_t)i * n);
-        return;
-    }
     NND__FOR(nt, nnz * n, i, 0, (m + 1) / 2, { /* rows 2i and 2i + 1 */
-        const int r = 2 * i;
-        if (r + 1 < m)
+        int r = 2 * i;
+        if (r + 1 < m && n >= NND__VL)
             nnd__rows_pair(n, cnt[r], idx[r], val[r], cnt[r + 1], idx[r + 1], val[r + 1], B, (size_t)n,
                            bias, C + (size_t)r * n, C + (size_t)(r + 1) * n);
         else
-            nnd__rows(n, cnt[r], idx[r], val[r], 1, B, (size_t)n, bias, C + (size_t)r * n);
+            for (; r < m && r < 2 * i + 2; ++r)
+                nnd__rows(n, cnt[r], idx[r], val[r], 1, B, (size_t)n, bias, C + (size_t)r * n);
     });
 }
 
@@ -3946,14 +3942,12 @@ static void nnd__forward(nnd_net *net, const nnd__plan *P, int train)
         }
         if (l > l0) {
             const int l1 = l;
-            NND__PARALLEL_SLABS(S)
-            for (s = 0; s < S; ++s) nnd__forward_rows(net, m * s / S, m * (s + 1) / S, 1, train, l0, l1);
+            NND__SLABS(S, s, nnd__forward_rows(net, m * s / S, m * (s + 1) / S, 1, train, l0, l1));
         }
         if (l < net->n_layers) {
             const int ls = l;
             for (s = 0; s < S; ++s) net->slab_int[net->slab_ints * s] = 0;
-            NND__PARALLEL_SLABS(S)
-            for (s = 0; s < S; ++s) nnd__forward_part(net, ls, m, s, S, train);
+            NND__SLABS(S, s, nnd__forward_part(net, ls, m, s, S, train));
         }
     }
 }
@@ -4259,15 +4253,13 @@ static void nnd__backward(nnd_net *net, const nnd__plan *P, nnd_real *grad, int 
             const int t = top;
             for (ls = top; ls > 0 && !P->split[ls]; --ls) {
             }
-            NND__PARALLEL_SLABS(S)
-            for (s = 0; s < S; ++s)
-                nnd__deltas_rows(net, m, m * s / S, m * (s + 1) / S, 1, train,
-                                 net->slab + net->slab_len * s, net->slab_int + net->slab_ints * s,
-                                 t, ls);
+            NND__SLABS(S, s,
+                       nnd__deltas_rows(net, m, m * s / S, m * (s + 1) / S, 1, train,
+                                        net->slab + net->slab_len * s,
+                                        net->slab_int + net->slab_ints * s, t, ls));
             if (ls > 0) {
                 const int l = ls;
-                NND__PARALLEL_SLABS(S)
-                for (s = 0; s < S; ++s) nnd__bp2_part(net, l, m, s, S, train);
+                NND__SLABS(S, s, nnd__bp2_part(net, l, m, s, S, train));
             }
         }
     }
@@ -4693,7 +4685,7 @@ static void nnd__update(nnd_net *net, const nnd__plan *P, double eta, double lmb
             }
             continue;
         }
-        if (P->fused[l] && l == 0) {
+        if (P->fused[l] && l == 0) { /* (nnd__large excludes layer 0) */
             /* The sparse input layer with plain SGD: nnd__backward did not form
                its weight gradient sum_i x_i Delta_i (mostly zero rows). Take the
                decay (or L1) step over all weights, then add -(eta/m) x_ik Delta_i
@@ -4713,8 +4705,7 @@ static void nnd__update(nnd_net *net, const nnd__plan *P, double eta, double lmb
                            sd, w, (double)net->sp_total, 1);
         } else if (P->fused[l]) { /* a large layer: the gradient and the step at once */
             int s;
-            NND__PARALLEL_SLABS(S)
-            for (s = 0; s < S; ++s) nnd__update_part(net, l, m, s, S, shrink, step, reg);
+            NND__SLABS(S, s, nnd__update_part(net, l, m, s, S, shrink, step, reg));
         } else if (reg == NND_L1) {
             NND__FOR(nt, 4.0 * L->n_w, i, 0, L->n_w, w[i] = nnd__sgd_step(w[i], gw[i], shrink, step, NND_L1));
         } else {
