@@ -937,11 +937,17 @@ NND_DEF char *nnd_load_file(const char *path, size_t *len, nnd_error *err);
 #define NND__RESTRICT restrict
 #endif
 
-/* A kernel's helper that must be inlined for its loops to unroll */
+/* A kernel's helper that must be inlined for its loops to unroll, and
+   NND__UNROLL before a loop over a register block's rows or vectors (a
+   count the inlining makes constant, at most 5) that must unroll for the
+   block's accumulators to stay in registers: the compiler's own size
+   limits leave some instances rolled, their accumulators on the stack. */
 #if defined(__GNUC__)
 #define NND__INLINE inline __attribute__((always_inline))
+#define NND__UNROLL _Pragma("GCC unroll 5")
 #else
 #define NND__INLINE inline
+#define NND__UNROLL
 #endif
 
 #ifdef NND_DOUBLE
@@ -1761,26 +1767,34 @@ static NND__INLINE void nnd__rows_block(const int nr, const int nv, const int *j
 {
     nnd__vec acc[NND__GROUP_MAX][3];
     int r, v, c;
+    NND__UNROLL
     for (v = 0; v < nv; ++v) {
         if (more) {
+            NND__UNROLL
             for (r = 0; r < nr; ++r) NND__VLOAD(acc[r][v], C + r * ldc + jv[v]);
             continue;
         }
         if (bias) NND__VLOAD(acc[0][v], bias + jv[v]);
         else NND__VZERO(acc[0][v]);
+        NND__UNROLL
         for (r = 1; r < nr; ++r) acc[r][v] = acc[0][v];
     }
     for (c = 0; c < cnt; ++c) {
         const nnd_real *row = B + (size_t)c * ldb;
         const size_t o = (size_t)c * cs;
         nnd__vec x[3];
+        NND__UNROLL
         for (v = 0; v < nv; ++v) NND__VLOAD(x[v], row + jv[v]);
+        NND__UNROLL
         for (r = 0; r < nr; ++r) {
             const nnd_real s = A[r * rs + o];
+            NND__UNROLL
             for (v = 0; v < nv; ++v) NND__VFMA(acc[r][v], s, x[v]);
         }
     }
+    NND__UNROLL
     for (r = 0; r < nr; ++r)
+        NND__UNROLL
         for (v = 0; v < nv; ++v) NND__VSTORE(C + r * ldc + jv[v], acc[r][v]);
 }
 
@@ -1857,20 +1871,27 @@ static NND__INLINE void nnd__conv_block(const int nr, const int nv, const int *j
 {
     nnd__vec acc[4][3];
     int r, v, dy, t;
+    NND__UNROLL
     for (r = 0; r < nr; ++r)
+        NND__UNROLL
         for (v = 0; v < nv; ++v) NND__VZERO(acc[r][v]);
     for (dy = 0; dy < G->fh; ++dy) {
         const size_t at = (size_t)dy * G->line;
         for (t = 0; t < G->run; ++t, Wt += G->F) {
             nnd__vec x[3];
+            NND__UNROLL
             for (v = 0; v < nv; ++v) NND__VLOAD(x[v], Wt + jv[v]);
+            NND__UNROLL
             for (r = 0; r < nr; ++r) {
                 const nnd_real s = p[r][at + t];
+                NND__UNROLL
                 for (v = 0; v < nv; ++v) NND__VFMA(acc[r][v], s, x[v]);
             }
         }
     }
+    NND__UNROLL
     for (r = 0; r < nr; ++r)
+        NND__UNROLL
         for (v = 0; v < nv; ++v) NND__VSTORE(Z + r * NND__LDZ + jv[v] - jv[0], acc[r][v]);
 }
 
