@@ -41,6 +41,13 @@ REF_BINS = $(B)/tests/test_reference $(B)/tests/test_reference_double \
 	$(patsubst %,$(B)/tests/%_ref,test_reference $(REF_CHECKS)) \
 	$(patsubst %,$(B)/tests/%_ref_double,test_reference $(REF_CHECKS))
 UNIT_BINS = $(UNIT:%=$(B)/tests/%) $(UNIT:%=$(B)/tests/%_double) $(SLOW:%=$(B)/tests/%) $(REF_BINS)
+# The tests that call only the public API, in the default configuration, link one
+# object of the implementation (nnd.h compiled once as C, with NND_IMPLEMENTATION) per
+# precision, and are built with NND_IMPLEMENTATION_DONE, which leaves it out of their
+# own translation unit. OWN_IMPL: the tests that configure nnd.h (an allocator, an
+# assert, a work threshold) or reach its internals - they carry the implementation.
+OWN_IMPL = test_asserts test_limits test_nomem test_kernels test_training test_json
+SHARED = $(filter-out $(OWN_IMPL),$(UNIT) $(SLOW))
 
 .PHONY: all demo test check install data data-fashion bench plots plots-all clean deps-plot deps-img \
 	deps-bench fuzz coverage deps-clang
@@ -65,6 +72,20 @@ $(B)/tests/%: tests/%.c nnd.h tests/check.h | $(B)/tests
 
 $(B)/tests/%_double: tests/%.c nnd.h tests/check.h | $(B)/tests
 	$(CC) $(STRICT) $(OPT) $(OMP) -DNND_DOUBLE $< -o $@ $(LDLIBS)
+
+$(B)/tests/nnd_impl.o: nnd.h | $(B)/tests
+	$(CC) $(STRICT) $(OPT) $(OMP) -DNND_IMPLEMENTATION -x c -c nnd.h -o $@
+
+$(B)/tests/nnd_impl_double.o: nnd.h | $(B)/tests
+	$(CC) $(STRICT) $(OPT) $(OMP) -DNND_IMPLEMENTATION -DNND_DOUBLE -x c -c nnd.h -o $@
+
+$(SHARED:%=$(B)/tests/%): $(B)/tests/%: tests/%.c nnd.h tests/check.h $(B)/tests/nnd_impl.o
+	$(CC) $(STRICT) $(OPT) $(OMP) -DNND_IMPLEMENTATION_DONE $< $(B)/tests/nnd_impl.o -o $@ $(LDLIBS)
+
+$(SHARED:%=$(B)/tests/%_double): $(B)/tests/%_double: tests/%.c nnd.h tests/check.h \
+		$(B)/tests/nnd_impl_double.o
+	$(CC) $(STRICT) $(OPT) $(OMP) -DNND_DOUBLE -DNND_IMPLEMENTATION_DONE $< $(B)/tests/nnd_impl_double.o \
+		-o $@ $(LDLIBS)
 
 # the reference path (NND_REFERENCE: nnd.h section 5)
 $(B)/tests/%_ref: tests/%.c nnd.h tests/check.h | $(B)/tests
@@ -129,7 +150,8 @@ demo: data $(B)/network2 deps-plot
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 test: data deps-img
 	@$(MAKE) --no-print-directory -j$(JOBS) $(UNIT_BINS) $(EXAMPLES)
-	@CC="$(CC)" OPT="$(OPT)" OMP="$(OMP)" JOBS="$(JOBS)" UNIT="$(UNIT)" SLOW="$(SLOW)" REF_CHECKS="$(REF_CHECKS)" sh tests/run.sh
+	@CC="$(CC)" OPT="$(OPT)" OMP="$(OMP)" JOBS="$(JOBS)" UNIT="$(UNIT)" SLOW="$(SLOW)" REF_CHECKS="$(REF_CHECKS)" \
+	  OWN_IMPL="$(OWN_IMPL)" sh tests/run.sh
 
 # make check: the unit tests alone (float and double), offline, without MNIST; built at -O1
 # into build/check/ so that compiling them takes seconds.

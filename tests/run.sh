@@ -267,13 +267,16 @@ run "build variants" cat $B/variants.out
 
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer"
 # with OpenMP when gcc has it, so that the threaded paths run under the
-# sanitizers too. The tests that train run at -O1 (two to three times as
-# fast as at -O0), the others at -O0 (built in half the time).
+# sanitizers too. As in make test's builds, the tests outside OWN_IMPL link
+# one object of the implementation per precision (built at -O1, where the
+# training loops run two to three times as fast as at -O0); the test
+# programs themselves build at -O0, in half the time, but for the two
+# that train, which carry the implementation.
 SAN="-g -fsanitize=address,undefined -fno-sanitize-recover=all"
 if echo 'int main(void){return 0;}' | gcc -fopenmp -x c - -o $B/asan/omp_probe 2>/dev/null; then
     SAN="$SAN -fopenmp"
 fi
-SAN_O1=" test_training test_layers test_kernels test_limits "
+OWN_IMPL=${OWN_IMPL:-test_asserts test_limits test_nomem test_kernels test_training test_json}
 san() { # NAME FLAGS... SOURCE: build $B/asan/NAME in the background
     n_=$1
     shift
@@ -282,11 +285,27 @@ san() { # NAME FLAGS... SOURCE: build $B/asan/NAME in the background
     gcc $STRICT $SAN "$@" -o $B/asan/$n_ -lm >$B/asan/$n_.out 2>&1 &
     track $!
 }
+rm -f $B/asan/nnd_impl.o $B/asan/nnd_impl_double.o
+gcc $STRICT $SAN -O1 -DNND_IMPLEMENTATION -x c -c nnd.h -o $B/asan/nnd_impl.o >$B/asan/nnd_impl.out 2>&1 &
+track $!
+throttle
+gcc $STRICT $SAN -O1 -DNND_IMPLEMENTATION -DNND_DOUBLE -x c -c nnd.h -o $B/asan/nnd_impl_double.o \
+    >$B/asan/nnd_impl_double.out 2>&1 &
+track $!
+wait
 for t in $UNIT; do
-    o=-O0
-    case "$SAN_O1" in *" $t "*) o=-O1 ;; esac
-    san $t $o tests/$t.c
-    san ${t}_double $o -DNND_DOUBLE tests/$t.c
+    case " $OWN_IMPL " in
+    *" $t "*)
+        o=-O0
+        case $t in test_training | test_kernels) o=-O1 ;; esac
+        san $t $o tests/$t.c
+        san ${t}_double $o -DNND_DOUBLE tests/$t.c
+        ;;
+    *)
+        san $t -O0 -DNND_IMPLEMENTATION_DONE tests/$t.c $B/asan/nnd_impl.o
+        san ${t}_double -O0 -DNND_DOUBLE -DNND_IMPLEMENTATION_DONE tests/$t.c $B/asan/nnd_impl_double.o
+        ;;
+    esac
 done
 # the reference path checks the numbers of the fast one (above)
 san test_reference_ref -O1 -DNND_REFERENCE tests/test_reference.c

@@ -6,6 +6,7 @@
 #include "../nnd.h"
 #include "check.h"
 
+#include <float.h>
 #include <stdlib.h>
 #include <string.h>
 
