@@ -1759,12 +1759,20 @@ static void nnd__scatter(int n, int cnt, const int *idx, const nnd_real *val,
    block of nv vectors at columns jv[0..nv); both are inlined with nr and nv
    constants, so their arrays live in registers. */
 #define NND__GROUP_MAX 5
+/* When B is larger than the cache share (NND__L2_BYTES: a large layer's
+   weights, which stream from beyond the core's own cache), a block asks for
+   the row of B NND__PF terms ahead before it needs it: the hardware's
+   prefetcher alone does not keep up with the multiply-adds. */
+#ifndef NND__PF
+#define NND__PF 32
+#endif
 static NND__INLINE void nnd__rows_block(const int nr, const int nv, const int *jv, int cnt,
                                         const nnd_real *A, size_t rs, size_t cs,
                                         const nnd_real *NND__RESTRICT B, size_t ldb,
                                         const nnd_real *bias, int more, nnd_real *NND__RESTRICT C,
                                         size_t ldc)
 {
+    const int pf = (double)cnt * ldb * sizeof *B > NND__L2_BYTES ? NND__PF : 0;
     nnd__vec acc[NND__GROUP_MAX][3];
     int r, v, c;
     NND__UNROLL
@@ -1783,6 +1791,10 @@ static NND__INLINE void nnd__rows_block(const int nr, const int nv, const int *j
         const nnd_real *row = B + (size_t)c * ldb;
         const size_t o = (size_t)c * cs;
         nnd__vec x[3];
+        if (pf && c + pf < cnt) {
+            NND__PREFETCH(row + pf * ldb + jv[0]);
+            NND__PREFETCH(row + pf * ldb + jv[nv - 1] + NND__VL - 1);
+        }
         NND__UNROLL
         for (v = 0; v < nv; ++v) NND__VLOAD(x[v], row + jv[v]);
         NND__UNROLL
