@@ -268,10 +268,10 @@ run "build variants" cat $B/variants.out
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer"
 # with OpenMP when gcc has it, so that the threaded paths run under the
 # sanitizers too. As in make test's builds, the tests outside OWN_IMPL link
-# one object of the implementation per precision (built at -O1, where the
-# training loops run two to three times as fast as at -O0); the test
-# programs themselves build at -O0, in half the time, but for the two
-# that train, which carry the implementation.
+# one object of the implementation per precision, built at -O1 for the
+# training loops' sake; the test programs themselves build at -O0, which
+# compiles faster, but for the two that train, which carry the
+# implementation.
 SAN="-g -fsanitize=address,undefined -fno-sanitize-recover=all"
 if echo 'int main(void){return 0;}' | gcc -fopenmp -x c - -o $B/asan/omp_probe 2>/dev/null; then
     SAN="$SAN -fopenmp"
