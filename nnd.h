@@ -5790,10 +5790,38 @@ static void nnd__prefix_path(nnd_error *err, const char *path)
         }
     }
 }
+
+/* Both model formats' path functions: the format's writer, then a safe save
+   (nnd_save_file); or the whole file, then the format's parser, with the
+   file's name put in front of a parse error. */
+static int nnd__save_model(const nnd_net *net, const char *path, nnd_error *err,
+                           char *(*write)(const nnd_net *, size_t *, nnd_error *))
+{
+    nnd_error own; /* the status when the caller passes no err */
+    size_t len;
+    char *text;
+    if (!path) return nnd__fail(err, NND_ERR_ARG, 0, "no path to save to");
+    text = write(net, &len, err ? err : &own);
+    return nnd__save_made(path, text, len, err, &own);
+}
+
+static nnd_net *nnd__load_model(const char *path, nnd_error *err,
+                                nnd_net *(*parse)(const char *, size_t, nnd_error *))
+{
+    size_t size;
+    char *text = nnd_load_file(path, &size, err);
+    nnd_net *net;
+    if (!text) return NULL;
+    net = parse(text, size, err);
+    NND_FREE(text);
+    if (!net) nnd__prefix_path(err, path);
+    return net;
+}
 #endif
 
 /* -------------------------------------------------------------------------
-   12. network2 JSON: save and load in network2.py's format
+   12. network2 JSON: write and parse network2.py's format (its path
+       functions, nnd_network2_save and _load, stand with nnd_save in 14)
    ------------------------------------------------------------------------- */
 static int nnd__is_network2(const nnd_net *net)
 {
@@ -6023,36 +6051,6 @@ NND_DEF nnd_net *nnd_network2_parse(const char *text, size_t len, nnd_error *err
     NND_FREE(F);
     return net;
 }
-
-#ifndef NND_NO_STDIO
-NND_DEF int nnd_network2_save(const nnd_net *net, const char *path, nnd_error *err)
-{
-    nnd_error own; /* the status when the caller passes no err */
-    size_t len;
-    char *text;
-    if (!path || strlen(path) + 5 > 4096)
-        return nnd__fail(err, NND_ERR_ARG, 0, "nnd_network2_save: bad path");
-    text = nnd_network2_write(net, &len, err ? err : &own);
-    return nnd__save_made(path, text, len, err, &own);
-}
-
-NND_DEF nnd_net *nnd_network2_load(const char *path, nnd_error *err)
-{
-    size_t size;
-    char *text;
-    nnd_net *net;
-    if (!path) {
-        nnd__fail(err, NND_ERR_ARG, 0, "nnd_network2_load: NULL path");
-        return NULL;
-    }
-    text = nnd_load_file(path, &size, err);
-    if (!text) return NULL;
-    net = nnd_network2_parse(text, size, err);
-    NND_FREE(text);
-    if (!net) nnd__prefix_path(err, path);
-    return net;
-}
-#endif /* NND_NO_STDIO */
 
 /* -------------------------------------------------------------------------
    13. network3 extras: expanded MNIST, image transforms, ensembles
@@ -6563,25 +6561,18 @@ NND_DEF nnd_net *nnd_parse(const char *text, size_t len, nnd_error *err)
 }
 
 #ifndef NND_NO_STDIO
+/* The path functions of both formats (nnd__save_model, nnd__load_model). */
+NND_DEF int nnd_network2_save(const nnd_net *net, const char *path, nnd_error *err)
+{ return nnd__save_model(net, path, err, nnd_network2_write); }
+
+NND_DEF nnd_net *nnd_network2_load(const char *path, nnd_error *err)
+{ return nnd__load_model(path, err, nnd_network2_parse); }
+
 NND_DEF int nnd_save(const nnd_net *net, const char *path, nnd_error *err)
-{
-    nnd_error own; /* the status when the caller passes no err */
-    size_t len;
-    char *text = nnd_write(net, &len, err ? err : &own);
-    return nnd__save_made(path, text, len, err, &own);
-}
+{ return nnd__save_model(net, path, err, nnd_write); }
 
 NND_DEF nnd_net *nnd_load(const char *path, nnd_error *err)
-{
-    size_t size;
-    char *text = nnd_load_file(path, &size, err);
-    nnd_net *net;
-    if (!text) return NULL;
-    net = nnd_parse(text, size, err);
-    NND_FREE(text);
-    if (!net) nnd__prefix_path(err, path);
-    return net;
-}
+{ return nnd__load_model(path, err, nnd_parse); }
 #endif /* NND_NO_STDIO */
 
 
