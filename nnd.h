@@ -1980,17 +1980,35 @@ static void nnd__gemm_tile(int t, int groups, int strips, int w, int rows, int n
    larger than a core's cache (NND__L2_BYTES): then each strip of B is read
    from memory once and reused by every group of rows (10 examples through a
    2880 x 100 layer read its 1.1 MB of weights once, not three times);
-   otherwise a strip is the whole row. Tiles are handed out on demand, large
+   otherwise a strip is the whole row (nnd__strips: how many, and their
+   width). Tiles are handed out on demand, large
    runs of them first (guided), as they differ in cost. A tile computes each of its outputs as the same
    sum in the same order whatever the tiling, and tiles write disjoint
    outputs, so neither the strips nor the threads change a result. Rows
    narrower than a vector: nnd__rows's plain loop, row by row. */
+static int nnd__strips(int nt, int groups, int n, int cnt, int *width)
+{
+    const int VL = NND__VL;
+    int strips = 1;
+    if (nt > 1 && groups < 8 * nt) /* few rows: cut the columns too */
+        strips = (8 * nt + groups - 1) / groups;
+    if (groups > 1 && (double)cnt * n * sizeof(nnd_real) > NND__L2_BYTES) { /* B does not stay in cache: */
+        const int fit = (int)(NND__L2_BYTES / ((double)cnt * 3 * VL * sizeof(nnd_real))); /* strips of it do */
+        const int want = (n + 3 * VL * (fit > 1 ? fit : 1) - 1) / (3 * VL * (fit > 1 ? fit : 1));
+        if (want > strips) strips = want;
+    }
+    if (strips > n / (3 * VL)) strips = n / (3 * VL);
+    if (strips < 1) strips = 1;
+    *width = n / strips / VL * VL; /* >= 3 VL; the last strip takes the rest */
+    return strips;
+}
+
 static void nnd__gemm_rows(int nt, int rows, int n, int cnt, const nnd_real *A, size_t rs,
                            size_t cs, const nnd_real *B, size_t ldb, const nnd_real *bias,
                            nnd_real *C, size_t ldc)
 {
     const int VL = NND__VL, groups = nnd__groups(rows);
-    int strips = 1, width = n, t;
+    int strips, width, t;
     (void)nt;
     if (n < VL) {
         for (t = 0; t < rows; ++t)
@@ -2010,16 +2028,7 @@ static void nnd__gemm_rows(int nt, int rows, int n, int cnt, const nnd_real *A, 
         });
         return;
     }
-    if (nt > 1 && groups < 8 * nt) /* few rows: cut the columns too */
-        strips = (8 * nt + groups - 1) / groups;
-    if (groups > 1 && (double)cnt * n * sizeof *B > NND__L2_BYTES) { /* B does not stay in cache: */
-        const int fit = (int)(NND__L2_BYTES / ((double)cnt * 3 * VL * sizeof *B)); /* strips of it do */
-        const int want = (n + 3 * VL * (fit > 1 ? fit : 1) - 1) / (3 * VL * (fit > 1 ? fit : 1));
-        if (want > strips) strips = want;
-    }
-    if (strips > n / (3 * VL)) strips = n / (3 * VL);
-    if (strips < 1) strips = 1;
-    width = n / strips / VL * VL; /* >= 3 VL; the last strip takes the rest */
+    strips = nnd__strips(nt, groups, n, cnt, &width);
     NND__FOR_DYNAMIC(nt, (double)rows * n * cnt, t, 0, groups * strips,
         nnd__gemm_tile(t, groups, strips, width, rows, n, cnt, A, rs, cs, B, ldb, bias, 0, C, ldc));
 }
@@ -2627,9 +2636,12 @@ static void *nnd__carve(nnd__carver *C, size_t n, size_t size)
         if ((C)->base) (lhs) = taken_;                              \
     } while (0)
 
+static int nnd__large(const nnd_net *net, int l);
+
 /* A slab's scratch (see nnd__forward), in values and ints. BP2 above the
    first layer: a dense layer's nnd__gemm_nt needs the smaller of W^T and
-   D^T + C^T (see there); a convolution one example's dCOL, conv-pool also
+   D^T + C^T (see there), a large one's fused step D^T and 32 rows of C^T
+   and of the gradient (nnd__bp2_step_part); a convolution one example's dCOL, conv-pool also
    its routing lists. For a layer whose gradient reads the image (a first
    layer: no BP2) the slab holds nnd__gradients' copy of it and VL zeros. */
 static void nnd__slab_sizes(const nnd_net *net, size_t M, size_t *len, size_t *ints)
@@ -2641,9 +2653,11 @@ static void nnd__slab_sizes(const nnd_net *net, size_t M, size_t *len, size_t *i
         const nnd__layer *L = &net->layer[l];
         const size_t P = (size_t)L->ch * L->cw;
         if (l > 0 && L->kind == NND_LAYER_DENSE) {
-            const size_t kn = (size_t)L->n_in * L->n_out;
-            const size_t dt = ((size_t)L->n_in + L->n_out) * (M > VL ? M : VL);
+            const size_t kn = (size_t)L->n_in * L->n_out, mp = M > VL ? M : VL;
+            const size_t dt = ((size_t)L->n_in + L->n_out) * mp;
+            const size_t fused = nnd__large(net, l) ? L->n_out * mp + 32 * (mp + L->n_out) : 0;
             if ((kn < dt ? kn : dt) > *len) *len = kn < dt ? kn : dt;
+            if (fused > *len) *len = fused;
         } else if (L->kind != NND_LAYER_POOL) {
             const size_t need = nnd__image_gradient(net, l) ? (size_t)L->n_in + VL
                                 : l > 0                     ? P * L->K + L->n_out
@@ -3805,14 +3819,15 @@ static void nnd__forward_rows(nnd_net *net, int e0, int e1, int nt, int train, i
    half of them on the other core, and a core's share of cache cannot hold
    them: the threads would wait on memory, not compute. Split, thread s takes the layer's BP2
    and its weight step for all examples on its own rows (nnd__bp2_part,
-   nnd__update_part), and the forward pass is a pipeline through the threads
+   nnd__bp2_step_part), and the forward pass is a pipeline through the threads
    in row order (nnd__forward_part). Each value is the same sum in the same
    order as without the split, so the split changes no result. Not for
    softmax (a row's values depend on each other) or the first layer; each
    part has at least 16 rows, and a row at least one vector. On one thread
-   such a layer still takes its weight gradient inside its step, a block of
-   rows at a time (nnd__update_part with S = 1): a gradient as large as the
-   weights would go out of cache and come back for the update. */
+   such a layer still takes its BP2, weight gradient and step together, a
+   block of rows at a time (nnd__bp2_step_part with S = 1): a gradient as
+   large as the weights would go out of cache and come back for the update,
+   and each block of weights is read once for BP2 and the step. */
 static int nnd__large(const nnd_net *net, int l)
 {
     const nnd__layer *L = &net->layer[l];
@@ -3846,8 +3861,10 @@ static int nnd__part(int n, int s, int S)
      threads inside each product.
    - split[l]: layer l split by its weights between the threads (nnd__split).
    - fused[l]: with plain SGD (fuse), layer l's weight gradient is taken
-     inside its step (nnd__update) instead of being formed: the sparse input
-     layer and every large layer (nnd__large), split or not.
+     inside its step instead of being formed: the sparse input layer's in
+     nnd__update, every large layer's (nnd__large), split or not, in its
+     BP2 (nnd__bp2_step_part), which then runs over the whole batch by
+     parts of the weight rows, as a split layer's does (nnd__by_rows).
    The schedule decides who computes what, never what is computed: every
    value is the same sum in the same order under any plan. */
 #ifndef NND__STEP_WORK
@@ -3856,6 +3873,8 @@ static int nnd__part(int n, int s, int S)
 typedef struct nnd__plan {
     int m, nt, slabs;
     unsigned char split[NND__MAX_LAYERS], fused[NND__MAX_LAYERS];
+    nnd_real step, shrink;  /* a fused weight step's eta/m and eta lmbda/n (nnd__plan_step) */
+    nnd_regularization reg; /* and its regulariser */
 } nnd__plan;
 
 /* The threads a batch of m may use: the caller's count, clamped by its work. */
@@ -3872,6 +3891,8 @@ static void nnd__plan_batch(const nnd_net *net, int m, int fuse, nnd__plan *P)
     if (net->pace.one || NND__REFERENCE) nt = 1; /* section 5: one slab, no split, nothing fused (no sparse lists) */
     P->m = m;
     P->nt = nt;
+    P->step = P->shrink = 0;
+    P->reg = NND_L2;
     P->slabs = nt < net->slab_cap ? nt : net->slab_cap;
     if (P->slabs > m / 2) P->slabs = m / 2 > 1 ? m / 2 : 1;
     for (l = 0; l < net->n_layers; ++l) {
@@ -3879,6 +3900,13 @@ static void nnd__plan_batch(const nnd_net *net, int m, int fuse, nnd__plan *P)
         P->fused[l] = (unsigned char)(fuse && !NND__REFERENCE &&
                                       ((l == 0 && net->sparse) || nnd__large(net, l)));
     }
+}
+
+/* Whether backpropagation takes layer l's BP2 over the whole batch, by
+   parts of its weight rows (nnd__bp2_part), instead of slab by slab. */
+static int nnd__by_rows(const nnd__plan *P, int l)
+{
+    return l > 0 && (P->split[l] || P->fused[l]);
 }
 
 /* Stage s of a pipeline has finished its first g groups (nnd__forward_part):
@@ -3910,12 +3938,16 @@ static void nnd__stage_wait(int *flag, int g)
 /* Forward through split layer l (nnd__split) for the whole batch of m,
    stage s of S: the terms of its rows [p0, p1) of the weights. Each z =
    b + sum_p a_p w_p keeps its order p = 0, 1, ..., so the stages take a
-   group of examples (nnd__group) in turn: stage 0 starts it from b, stage
-   s adds its terms to what stage s-1 left, the last stage applies f - while
-   stage s-1 goes on with the next group. A stage reads only its columns
-   [p0, p1) of the input, so it forms their dropout itself. flag[s * ints]
-   counts stage s's finished groups (the slabs' int scratch, which the
-   forward pass does not use otherwise). */
+   tile of nnd__gemm_rows (a group of examples times a strip of outputs) in
+   turn: stage 0 starts it from b, stage s adds its terms to what stage s-1
+   left, the last stage applies f - while stage s-1 goes on with the next
+   tile. The tiles go strip by strip, every group of a strip before the
+   next strip, so a strip of the stage's weights is read from memory once
+   and stays in cache for the other groups, and the next stage can start
+   after one tile. A stage reads only its columns [p0, p1) of the input, so
+   it forms their dropout itself. flag[s * ints] counts stage s's finished
+   tiles (the slabs' int scratch, which the forward pass does not use
+   otherwise). */
 static void nnd__forward_part(nnd_net *net, int l, int m, int s, int S, int train)
 {
     const nnd__layer *L = &net->layer[l];
@@ -3925,21 +3957,22 @@ static void nnd__forward_part(nnd_net *net, int l, int m, int s, int S, int trai
     const nnd_real *in = (train && drop ? net->dropped[l] : net->a[l]) + p0;
     int *flag = net->slab_int + net->slab_ints * s;
     nnd_real *z = net->a[l + 1];
-    int g, r0, i, j;
+    int width, strips = nnd__strips(1, groups, n, p1 - p0, &width), t, r0, i, j;
     if (train && drop) nnd__drop_input(net, l, 0, m, p0, p1);
-    for (g = 0; g < groups; ++g) {
-        const int nr = nnd__group(m, g, &r0);
-        if (s > 0) nnd__stage_wait(flag - net->slab_ints, g + 1);
-        nnd__gemm_tile(g, groups, 1, n, m, n, p1 - p0, in, (size_t)L->n_in, 1,
+    for (t = 0; t < groups * strips; ++t) {
+        const int nr = nnd__group(m, t % groups, &r0), j0 = t / groups * width;
+        const int j1 = t / groups == strips - 1 ? n : j0 + width;
+        if (s > 0) nnd__stage_wait(flag - net->slab_ints, t + 1);
+        nnd__gemm_tile(t, groups, strips, width, m, n, p1 - p0, in, (size_t)L->n_in, 1,
                        net->params + L->w_off + (size_t)p0 * n, (size_t)n,
                        drop && !train ? NULL : b, s > 0, z, (size_t)n);
         for (i = r0; i < r0 + nr && last; ++i) {
             nnd_real *zi = z + (size_t)i * n;
             if (drop && !train) /* evaluation: z = (1-p) a w + b */
-                for (j = 0; j < n; ++j) zi[j] = keep * zi[j] + b[j];
-            nnd__activate_rows(1, L->act, zi, 1, n);
+                for (j = j0; j < j1; ++j) zi[j] = keep * zi[j] + b[j];
+            nnd__activate_rows(1, L->act, zi + j0, 1, j1 - j0);
         }
-        nnd__stage_post(flag, g + 1);
+        nnd__stage_post(flag, t + 1);
     }
 }
 
@@ -4160,15 +4193,21 @@ static void nnd__deltas_rows(nnd_net *net, int m, int e0, int e1, int nt, int tr
     }
 }
 
-/* BP2 through split layer l (nnd__split) for the whole batch of m: part s
-   of the columns of Delta^{l-1}, from that part's rows of the weights. */
-static void nnd__bp2_part(nnd_net *net, int l, int m, int s, int S, int train)
+static void nnd__bp2_step_part(nnd_net *net, const nnd__plan *P, int l, int s, int S);
+
+/* BP2 through layer l (nnd__by_rows) for the whole batch: part s of S of
+   the columns of Delta^{l-1}, from that part's rows of the weights; a
+   fused layer takes those rows' weight step with it (nnd__bp2_step_part). */
+static void nnd__bp2_part(nnd_net *net, const nnd__plan *P, int l, int s, int S, int train)
 {
     const nnd__layer *L = &net->layer[l];
     const int p0 = nnd__part(L->n_in, s, S), p1 = nnd__part(L->n_in, s + 1, S);
-    nnd__gemm_nt(1, m, L->n_out, p1 - p0, net->dz[l], net->params + L->w_off + (size_t)p0 * L->n_out,
-                 net->slab + net->slab_len * s, net->dz[l - 1] + p0, (size_t)L->n_in);
-    nnd__bp2_finish(net, l, train, 0, m, p0, p1);
+    if (P->fused[l])
+        nnd__bp2_step_part(net, P, l, s, S);
+    else
+        nnd__gemm_nt(1, P->m, L->n_out, p1 - p0, net->dz[l], net->params + L->w_off + (size_t)p0 * L->n_out,
+                     net->slab + net->slab_len * s, net->dz[l - 1] + p0, (size_t)L->n_in);
+    nnd__bp2_finish(net, l, train, 0, P->m, p0, p1);
 }
 
 /* BP3 and BP4 of conv-pool layer l, from filter f's list (nnd__route_lists):
@@ -4268,8 +4307,11 @@ static void nnd__gradients(nnd_net *net, const nnd__plan *plan, nnd_real *grad, 
 
 /* The gradient of the batch whose forward pass is in the workspace: the
    deltas slab by slab as nnd__forward cut it (each thread takes its
-   examples down through every layer with no barrier), then the weight
-   gradients, each summed over the whole batch in example order. */
+   examples down through the layers with no barrier) but for the BP2 of a
+   layer that goes by rows (nnd__by_rows), which the threads take together,
+   a part of its weight rows each (a fused layer's weight step with it);
+   then the other weight gradients, each summed over the whole batch in
+   example order. */
 static void nnd__backward(nnd_net *net, const nnd__plan *P, nnd_real *grad, int train)
 {
     const int S = P->slabs, m = P->m;
@@ -4278,22 +4320,20 @@ static void nnd__backward(nnd_net *net, const nnd__plan *P, nnd_real *grad, int 
     nnd__ref_backward(net, m, grad, train); /* the plain loops of section 5 instead of the kernels */
     return;
 #endif
-    if (S == 1) {
-        nnd__deltas_rows(net, m, 0, m, P->nt, train, net->slab, net->slab_int,
-                         net->n_layers - 1, 0);
-    } else {
-        for (top = net->n_layers - 1; top >= 0; top = ls - 1) {
-            const int t = top;
-            for (ls = top; ls > 0 && !P->split[ls]; --ls) {
-            }
+    for (top = net->n_layers - 1; top >= 0; top = ls - 1) {
+        const int t = top;
+        for (ls = top; ls > 0 && !nnd__by_rows(P, ls); --ls) {
+        }
+        if (S == 1)
+            nnd__deltas_rows(net, m, 0, m, P->nt, train, net->slab, net->slab_int, t, ls);
+        else
             NND__SLABS(S, s,
                        nnd__deltas_rows(net, m, m * s / S, m * (s + 1) / S, 1, train,
                                         net->slab + net->slab_len * s,
                                         net->slab_int + net->slab_ints * s, t, ls));
-            if (ls > 0) {
-                const int l = ls;
-                NND__SLABS(S, s, nnd__bp2_part(net, l, m, s, S, train));
-            }
+        if (ls > 0) {
+            const int l = ls;
+            NND__SLABS(S, s, nnd__bp2_part(net, P, l, s, S, train));
         }
     }
     nnd__gradients(net, P, grad, train);
@@ -4650,31 +4690,53 @@ static NND__INLINE nnd_real nnd__sgd_step(nnd_real w, nnd_real g, nnd_real shrin
     return reg == NND_L1 ? w - shrink * (nnd_real)((w > 0) - (w < 0)) - step * g : w - shrink * w - step * g;
 }
 
-/* Plain SGD on split layer l (nnd__split) for a batch of m, part s of S:
-   its rows [p0, p1) of the weight gradient (BP4: row p is sum_i a_ip
-   Delta_i, the same terms in the same order as nnd__gradients' product),
-   a few rows at a time into the thread's scratch, each block's step taken
-   at once: the gradient is never written out whole and read back, and the
-   rows stay on the core that reads them in the forward pass and BP2. */
-static void nnd__update_part(nnd_net *net, int l, int m, int s, int S, nnd_real shrink,
-                             nnd_real step, nnd_regularization reg)
+/* The step a fused layer takes inside backpropagation, for a batch of m
+   out of n training examples (L2 or L1 as in nnd__update). */
+static void nnd__plan_step(nnd__plan *P, double eta, double lmbda, int n, nnd_regularization reg)
+{
+    P->step = (nnd_real)(eta / P->m);
+    P->shrink = (nnd_real)(eta * lmbda / n);
+    /* (1 - eta lmbda/n) w is applied as w - (eta lmbda/n) w: in float the
+       factor 1 - 1e-5 would round to a multiple of 6e-8, the small term does not */
+    P->reg = reg;
+}
+
+/* BP2 (26) and plain SGD fused, on large layer l (nnd__large) for the
+   batch, part s of S of its weight rows [p0, p1), a block of rows at a
+   time: first the block's columns of Delta^{l-1} from its old weights
+   (nnd__gemm_nt's small-batch form, C^T = W T with T = Delta^T), then its
+   rows of the weight gradient (BP4 (31): row p is sum_i a_ip Delta_i)
+   into the thread's scratch, and their step (93)/(97). A block of weights
+   is read from memory once for both, not once for BP2 and again for the
+   step, and the gradient is never written out whole. Every value is the
+   same sum in the same order as nnd__gemm_nt's BP2 and nnd__gradients'
+   product, so the fusion changes no result. The slab holds T, the block's
+   C^T and its gradient rows (nnd__slab_sizes). */
+static void nnd__bp2_step_part(nnd_net *net, const nnd__plan *P, int l, int s, int S)
 {
     const nnd__layer *L = &net->layer[l];
-    const int n = L->n_out, p1 = nnd__part(L->n_in, s + 1, S);
-    const int block = net->slab_len / (size_t)n < 32 ? (int)(net->slab_len / (size_t)n) : 32;
+    const int n = L->n_out, k = L->n_in, m = P->m, mp = m > NND__VL ? m : NND__VL;
+    const int p1 = nnd__part(k, s + 1, S);
+    const size_t room = (net->slab_len - (size_t)n * mp) / ((size_t)mp + n);
+    const int block = room < 32 ? (int)room : 32;
     const nnd_real *in = L->p_dropout > 0 ? net->dropped[l] : net->a[l];
-    nnd_real *g = net->slab + net->slab_len * s;
-    int p;
-    size_t i;
-    for (p = nnd__part(L->n_in, s, S); p < p1; p += block) {
+    nnd_real *T = net->slab + net->slab_len * s, *Ct = T + (size_t)n * mp, *g = Ct + (size_t)block * mp;
+    int p, i, j;
+    size_t q;
+    nnd__transpose(1, m, n, net->dz[l], (size_t)n, T, (size_t)mp);
+    for (j = 0; j < n && m < mp; ++j)
+        for (i = m; i < mp; ++i) T[(size_t)j * mp + i] = 0;
+    for (p = nnd__part(k, s, S); p < p1; p += block) {
         const int rows = p1 - p < block ? p1 - p : block;
+        const size_t len = (size_t)rows * n;
         nnd_real *w = net->params + L->w_off + (size_t)p * n; /* the block's rows, one run */
-        nnd__gemm_rows(1, rows, n, m, in + p, 1, (size_t)L->n_in, net->dz[l], (size_t)n, NULL, g,
-                       (size_t)n);
-        if (reg == NND_L1)
-            for (i = 0; i < (size_t)rows * n; ++i) w[i] = nnd__sgd_step(w[i], g[i], shrink, step, NND_L1);
+        nnd__gemm_rows(1, rows, mp, n, w, (size_t)n, 1, T, (size_t)mp, NULL, Ct, (size_t)mp);
+        nnd__transpose(1, rows, m, Ct, (size_t)mp, net->dz[l - 1] + p, (size_t)k);
+        nnd__gemm_rows(1, rows, n, m, in + p, 1, (size_t)k, net->dz[l], (size_t)n, NULL, g, (size_t)n);
+        if (P->reg == NND_L1)
+            for (q = 0; q < len; ++q) w[q] = nnd__sgd_step(w[q], g[q], P->shrink, P->step, NND_L1);
         else
-            for (i = 0; i < (size_t)rows * n; ++i) w[i] = nnd__sgd_step(w[i], g[i], shrink, step, NND_L2);
+            for (q = 0; q < len; ++q) w[q] = nnd__sgd_step(w[q], g[q], P->shrink, P->step, NND_L2);
     }
 }
 
@@ -4683,19 +4745,18 @@ static void nnd__update_part(nnd_net *net, int l, int m, int s, int S, nnd_real 
    L1 (97):  w <- w - (eta lmbda/n) sgn(w) - (eta/m) sum grad_w
    momentum (107)-(108), with the regulariser's gradient in grad C:
              v <- mu v - eta grad C,  w <- w + v
-   Biases take the gradient step only. With fuse (plain SGD), the weights
-   of a sparse input layer and of a large layer (nnd__large) take their
-   gradient here: nnd__gradients left it out. */
-static void nnd__update(nnd_net *net, const nnd__plan *P, double eta, double lmbda, int n,
-                        nnd_regularization reg, double mu, nnd_real *vel)
+   with eta, lmbda, n and the regulariser of nnd__plan_step. Biases take
+   the gradient step only. With fuse (plain SGD), the weights of a sparse
+   input layer take their gradient here, and those of a large layer
+   (nnd__large) have taken their step in BP2 (nnd__bp2_step_part):
+   nnd__gradients left both out. */
+static void nnd__update(nnd_net *net, const nnd__plan *P, double mu, nnd_real *vel)
 {
     const int m = P->m;
-    const nnd_real step = (nnd_real)(eta / m);
-    const nnd_real shrink = (nnd_real)(eta * lmbda / n);
-    /* (1 - eta lmbda/n) w is applied as w - (eta lmbda/n) w: in float the
-       factor 1 - 1e-5 would round to a multiple of 6e-8, the small term does not */
+    const nnd_real step = P->step, shrink = P->shrink;
+    const nnd_regularization reg = P->reg;
     const nnd_real muv = (nnd_real)mu;
-    const int nt = P->nt, S = P->slabs;
+    const int nt = P->nt;
     int l;
     (void)nt;
     for (l = 0; l < net->n_layers; ++l) {
@@ -4736,9 +4797,8 @@ static void nnd__update(nnd_net *net, const nnd__plan *P, double eta, double lmb
             for (q = 0; q < len; ++q) sd[q] = -step * d1[q];
             nnd__sparse_tn(nt, m, L->n_in, L->n_out, net->sp_cnt, net->sp_row_idx, net->sp_row_val,
                            sd, w, (double)net->sp_total, 1);
-        } else if (P->fused[l]) { /* a large layer: the gradient and the step at once */
-            int s;
-            NND__SLABS(S, s, nnd__update_part(net, l, m, s, S, shrink, step, reg));
+        } else if (P->fused[l]) {
+            /* a large layer: its weights took their step in BP2 (nnd__bp2_step_part) */
         } else if (reg == NND_L1) {
             NND__FOR(nt, 4.0 * L->n_w, i, 0, L->n_w, w[i] = nnd__sgd_step(w[i], gw[i], shrink, step, NND_L1));
         } else {
@@ -4972,9 +5032,10 @@ static void nnd__train_epoch(nnd_net *net, const nnd_data *tr, const nnd_sgd_opt
         nnd__gather(net, tr, &R->tix, R->order, k, b);
         if (R->augment) nnd__augment_batch(net, opt, R->aug, b);
         nnd__plan_batch(net, b, R->fuse, &P);
+        nnd__plan_step(&P, eta, opt->lmbda, R->n_l2, opt->regularization);
         nnd__forward(net, &P, 1);
         nnd__backward(net, &P, net->grad, 1);
-        nnd__update(net, &P, eta, opt->lmbda, R->n_l2, opt->regularization, opt->momentum, R->vel);
+        nnd__update(net, &P, opt->momentum, R->vel);
         if (paced && b == R->m) nnd__pace_batch(&net->pace, nnd__now() - t0);
         if (opt->on_batch) opt->on_batch(epoch, k + b, R->n, opt->user);
     }
