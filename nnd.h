@@ -4723,6 +4723,7 @@ static void nnd__bp2_step_part(nnd_net *net, const nnd__plan *P, int l, int s, i
     nnd_real *T = net->slab + net->slab_len * s, *Ct = T + (size_t)n * mp, *g = Ct + (size_t)block * mp;
     int p, i, j;
     size_t q;
+    NND_ASSERT(block > 0); /* nnd__slab_sizes leaves room for 32 rows at the workspace's batch */
     nnd__transpose(1, m, n, net->dz[l], (size_t)n, T, (size_t)mp);
     for (j = 0; j < n && m < mp; ++j)
         for (i = m; i < mp; ++i) T[(size_t)j * mp + i] = 0;
