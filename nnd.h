@@ -4263,8 +4263,9 @@ static void nnd__conv_pool_gradient(nnd_net *net, const nnd__plan *plan, int l, 
    A convolution's weights are shared over positions, so its sums run over
    the batch and the positions too: dC/dw_f = sum of Delta_f(y,x) times the
    patch at (y,x); for conv-pool, over pooled positions q, the patch at the
-   position that won q for filter f. With fuse, nnd_sgd takes the sparse
-   input layer's weight step itself (nnd__update). */
+   position that won q for filter f. Fused layers (nnd__plan_batch) form
+   no weight gradient here: the sparse input layer takes its step in
+   nnd__update, a large layer took its step in BP2 (nnd__bp2_step_part). */
 static void nnd__gradients(nnd_net *net, const nnd__plan *plan, nnd_real *grad, int train)
 {
     const int nt = plan->nt, m = plan->m;
@@ -4278,7 +4279,7 @@ static void nnd__gradients(nnd_net *net, const nnd__plan *plan, nnd_real *grad, 
         case NND_LAYER_DENSE:
             nnd__sum_rows(m, L->n_out, d, gb);
             if (plan->fused[l]) {
-                /* nnd_sgd applies this layer's weight gradient itself (nnd__update) */
+                /* its weight step takes the gradient itself (see above) */
             } else if (l == 0 && net->sparse) {
                 nnd__sparse_tn(nt, m, L->n_in, L->n_out, net->sp_cnt, net->sp_row_idx,
                                net->sp_row_val, d, gw, (double)net->sp_total, 0);
