@@ -3957,7 +3957,8 @@ static void nnd__forward_part(nnd_net *net, int l, int m, int s, int S, int trai
     const nnd_real *in = (train && drop ? net->dropped[l] : net->a[l]) + p0;
     int *flag = net->slab_int + net->slab_ints * s;
     nnd_real *z = net->a[l + 1];
-    int width, strips = nnd__strips(1, groups, n, p1 - p0, &width), t, r0, i, j;
+    /* every stage must cut the same tiles: the strips follow the layer, not the part */
+    int width, strips = nnd__strips(1, groups, n, L->n_in / S, &width), t, r0, i, j;
     if (train && drop) nnd__drop_input(net, l, 0, m, p0, p1);
     for (t = 0; t < groups * strips; ++t) {
         const int nr = nnd__group(m, t % groups, &r0), j0 = t / groups * width;
