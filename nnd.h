@@ -2076,19 +2076,34 @@ static void nnd__transpose(int nt, int k, int n, const nnd_real *NND__RESTRICT W
      - so a large W is only read, never copied.
    Both give C[i][p] = sum_j D[i][j] W[p][j], the same terms added in the
    same order (j = 0, 1, ...), so the choice does not change a result. */
+/* The small-batch form's two halves, apart so that nnd__bp2_step_part can
+   transpose D once and take W a block of rows at a time: nnd__nt_operand
+   puts D [m x n] into T [n x mp] (columns m..mp-1 zero), nnd__nt_rows forms
+   C = D W^T for the k rows of W given, through Ct [k x mp]. */
+static void nnd__nt_operand(int nt, int m, int n, const nnd_real *NND__RESTRICT D, nnd_real *NND__RESTRICT T,
+                            int mp)
+{
+    int j, i;
+    nnd__transpose(nt, m, n, D, (size_t)n, T, (size_t)mp);
+    for (j = 0; j < n && m < mp; ++j)
+        for (i = m; i < mp; ++i) T[(size_t)j * mp + i] = 0;
+}
+
+static void nnd__nt_rows(int nt, int m, int n, int k, const nnd_real *T, int mp, const nnd_real *W,
+                         nnd_real *Ct, nnd_real *C, size_t ldc)
+{
+    nnd__gemm_rows(nt, k, mp, n, W, (size_t)n, 1, T, (size_t)mp, NULL, Ct, (size_t)mp);
+    nnd__transpose(nt, k, m, Ct, (size_t)mp, C, ldc);
+}
+
 static void nnd__gemm_nt(int nt, int m, int n, int k, const nnd_real *NND__RESTRICT D,
                          const nnd_real *NND__RESTRICT W, nnd_real *NND__RESTRICT T,
                          nnd_real *NND__RESTRICT C, size_t ldc)
 {
     const int mp = m > NND__VL ? m : NND__VL;
     if (m < n && ((size_t)n + k) * mp <= (size_t)k * n) {
-        nnd_real *Ct = T + (size_t)n * mp;
-        int j, i;
-        nnd__transpose(nt, m, n, D, (size_t)n, T, (size_t)mp);
-        for (j = 0; j < n && m < mp; ++j)
-            for (i = m; i < mp; ++i) T[(size_t)j * mp + i] = 0;
-        nnd__gemm_rows(nt, k, mp, n, W, (size_t)n, 1, T, (size_t)mp, NULL, Ct, (size_t)mp);
-        nnd__transpose(nt, k, m, Ct, (size_t)mp, C, ldc);
+        nnd__nt_operand(nt, m, n, D, T, mp);
+        nnd__nt_rows(nt, m, n, k, T, mp, W, T + (size_t)n * mp, C, ldc);
     } else {
         nnd__transpose(nt, k, n, W, (size_t)n, T, (size_t)k);
         nnd__gemm_rows(nt, m, k, n, D, (size_t)n, 1, T, (size_t)k, NULL, C, ldc);
@@ -2638,10 +2653,14 @@ static void *nnd__carve(nnd__carver *C, size_t n, size_t size)
 
 static int nnd__large(const nnd_net *net, int l);
 
+/* The weight rows nnd__bp2_step_part takes at a time: in float, 32 rows of
+   1000 outputs and their gradient rows are 256 KB, a core's share of cache. */
+#define NND__STEP_ROWS 32
+
 /* A slab's scratch (see nnd__forward), in values and ints. BP2 above the
    first layer: a dense layer's nnd__gemm_nt needs the smaller of W^T and
-   D^T + C^T (see there), a large one's fused step D^T and 32 rows of C^T
-   and of the gradient (nnd__bp2_step_part); a convolution one example's dCOL, conv-pool also
+   D^T + C^T (see there), a large one's fused step D^T and NND__STEP_ROWS
+   rows of C^T and of the gradient (nnd__bp2_step_part); a convolution one example's dCOL, conv-pool also
    its routing lists. For a layer whose gradient reads the image (a first
    layer: no BP2) the slab holds nnd__gradients' copy of it and VL zeros. */
 static void nnd__slab_sizes(const nnd_net *net, size_t M, size_t *len, size_t *ints)
@@ -2655,7 +2674,7 @@ static void nnd__slab_sizes(const nnd_net *net, size_t M, size_t *len, size_t *i
         if (l > 0 && L->kind == NND_LAYER_DENSE) {
             const size_t kn = (size_t)L->n_in * L->n_out, mp = M > VL ? M : VL;
             const size_t dt = ((size_t)L->n_in + L->n_out) * mp;
-            const size_t fused = nnd__large(net, l) ? L->n_out * mp + 32 * (mp + L->n_out) : 0;
+            const size_t fused = nnd__large(net, l) ? L->n_out * mp + NND__STEP_ROWS * (mp + L->n_out) : 0;
             if ((kn < dt ? kn : dt) > *len) *len = kn < dt ? kn : dt;
             if (fused > *len) *len = fused;
         } else if (L->kind != NND_LAYER_POOL) {
@@ -4692,6 +4711,19 @@ static NND__INLINE nnd_real nnd__sgd_step(nnd_real w, nnd_real g, nnd_real shrin
     return reg == NND_L1 ? w - shrink * (nnd_real)((w > 0) - (w < 0)) - step * g : w - shrink * w - step * g;
 }
 
+/* The step of len weights from their summed gradient g, nt threads. */
+static void nnd__sgd_rows(int nt, nnd_real *NND__RESTRICT w, const nnd_real *NND__RESTRICT g, size_t len,
+                          nnd_real shrink, nnd_real step, nnd_regularization reg)
+{
+    size_t i;
+    (void)nt;
+    if (reg == NND_L1) {
+        NND__FOR(nt, 4.0 * len, i, 0, len, w[i] = nnd__sgd_step(w[i], g[i], shrink, step, NND_L1));
+    } else {
+        NND__FOR(nt, 2.0 * len, i, 0, len, w[i] = nnd__sgd_step(w[i], g[i], shrink, step, NND_L2));
+    }
+}
+
 /* The step a fused layer takes inside backpropagation, for a batch of m
    out of n training examples (L2 or L1 as in nnd__update). */
 static void nnd__plan_step(nnd__plan *P, double eta, double lmbda, int n, nnd_regularization reg)
@@ -4717,29 +4749,19 @@ static void nnd__plan_step(nnd__plan *P, double eta, double lmbda, int n, nnd_re
 static void nnd__bp2_step_part(nnd_net *net, const nnd__plan *P, int l, int s, int S)
 {
     const nnd__layer *L = &net->layer[l];
-    const int n = L->n_out, k = L->n_in, m = P->m, mp = m > NND__VL ? m : NND__VL;
+    const int n = L->n_out, k = L->n_in, m = P->m, mp = m > NND__VL ? m : NND__VL, block = NND__STEP_ROWS;
     const int p1 = nnd__part(k, s + 1, S);
-    const size_t room = (net->slab_len - (size_t)n * mp) / ((size_t)mp + n);
-    const int block = room < 32 ? (int)room : 32;
     const nnd_real *in = L->p_dropout > 0 ? net->dropped[l] : net->a[l];
     nnd_real *T = net->slab + net->slab_len * s, *Ct = T + (size_t)n * mp, *g = Ct + (size_t)block * mp;
-    int p, i, j;
-    size_t q;
-    NND_ASSERT(block > 0); /* nnd__slab_sizes leaves room for 32 rows at the workspace's batch */
-    nnd__transpose(1, m, n, net->dz[l], (size_t)n, T, (size_t)mp);
-    for (j = 0; j < n && m < mp; ++j)
-        for (i = m; i < mp; ++i) T[(size_t)j * mp + i] = 0;
+    int p;
+    NND_ASSERT(net->slab_len >= (size_t)n * mp + (size_t)block * (mp + n)); /* nnd__slab_sizes */
+    nnd__nt_operand(1, m, n, net->dz[l], T, mp);
     for (p = nnd__part(k, s, S); p < p1; p += block) {
         const int rows = p1 - p < block ? p1 - p : block;
-        const size_t len = (size_t)rows * n;
         nnd_real *w = net->params + L->w_off + (size_t)p * n; /* the block's rows, one run */
-        nnd__gemm_rows(1, rows, mp, n, w, (size_t)n, 1, T, (size_t)mp, NULL, Ct, (size_t)mp);
-        nnd__transpose(1, rows, m, Ct, (size_t)mp, net->dz[l - 1] + p, (size_t)k);
+        nnd__nt_rows(1, m, n, rows, T, mp, w, Ct, net->dz[l - 1] + p, (size_t)k);
         nnd__gemm_rows(1, rows, n, m, in + p, 1, (size_t)k, net->dz[l], (size_t)n, NULL, g, (size_t)n);
-        if (P->reg == NND_L1)
-            for (q = 0; q < len; ++q) w[q] = nnd__sgd_step(w[q], g[q], P->shrink, P->step, NND_L1);
-        else
-            for (q = 0; q < len; ++q) w[q] = nnd__sgd_step(w[q], g[q], P->shrink, P->step, NND_L2);
+        nnd__sgd_rows(1, w, g, (size_t)rows * n, P->shrink, P->step, P->reg);
     }
 }
 
@@ -4802,10 +4824,8 @@ static void nnd__update(nnd_net *net, const nnd__plan *P, double mu, nnd_real *v
                            sd, w, (double)net->sp_total, 1);
         } else if (P->fused[l]) {
             /* a large layer: its weights took their step in BP2 (nnd__bp2_step_part) */
-        } else if (reg == NND_L1) {
-            NND__FOR(nt, 4.0 * L->n_w, i, 0, L->n_w, w[i] = nnd__sgd_step(w[i], gw[i], shrink, step, NND_L1));
         } else {
-            NND__FOR(nt, 2.0 * L->n_w, i, 0, L->n_w, w[i] = nnd__sgd_step(w[i], gw[i], shrink, step, NND_L2));
+            nnd__sgd_rows(nt, w, gw, L->n_w, shrink, step, reg);
         }
         for (i = 0; i < L->n_b; ++i) b[i] -= step * gb[i];
     }

@@ -14,20 +14,23 @@
    nnd_feedforward's outputs; nnd_backprop's gradient and cost in train mode
    (dropout seed fixed), and for the dropout nets also in evaluation mode;
    the parameters after one nnd_sgd step over the whole batch with L2, with
-   L1, and with L2 and momentum (each from the same start). The 14 nets
+   L1, and with L2 and momentum (each from the same start). The 18 nets
    (build) cover every layer kind (dense, softmax, conv, pool, conv-pool),
    activation (sigmoid, tanh, ReLU, linear, softmax) and cost (quadratic,
    cross-entropy, log-likelihood), dropout, a LeNet-style stack, network2
    nets on sparse MNIST-like bytes (mostly zero, pixel/256: the fast build
    takes them through its sparse lists and fused steps), and conv and
-   conv-pool nets on integers, whose maps hold exact ties.
+   conv-pool nets on integers, whose maps hold exact ties, and a layer
+   whose weights exceed the cache share (the fast build takes its BP2, its
+   weight gradient and its plain SGD step in one pass).
 
    A number a from FILE and b recomputed agree when
        |a - b| <= TOL (1 + |a|),   float TOL = 3e-5, double TOL = 1e-12.
    The two paths add the same terms in different orders (the reference in
    double), so they differ by rounding only: the largest |a - b| / (1 + |a|)
    seen (gcc and clang, -O1 to -O3) is 7.7e-7 in float and 1.6e-15 in
-   double, 40 and 600 times inside TOL. A wrong term is off by far more:
+   double, 40 and 600 times inside TOL, but for the large layer's case
+   (gcc -O2): 2.0e-6 and 2.9e-15, 15 and 350 times inside. A wrong term is off by far more:
    BP3 without its sum over the batch, or a pooled Delta routed to the last
    maximum of its block instead of the first, fails groups by 6e-3 and up.
 
@@ -52,7 +55,7 @@
 #define PRECISION "float"
 #endif
 
-enum { MAX_M = 10, N_CASES = 17 };
+enum { MAX_M = 10, N_CASES = 18 };
 
 static FILE *io;
 static int writing;
@@ -247,6 +250,14 @@ static nnd_net *build(int c, const char **name, double *zeros, int *use_y, int *
         *ints = 1;
         L[0] = nnd_conv_pool_layer(17, 2, 2, 2, 1, NND_LINEAR);
         L[1] = nnd_softmax_layer(5, 0.0);
+        break;
+    case 17: /* weights beyond the cache share (nnd__large): plain SGD fuses BP2, BP4 and the step */
+        *name = "fc(sigmoid) 300 -> fc(relu, p .2) 250 (a large layer) -> softmax";
+        n_in = 30;
+        n = 3;
+        L[0] = nnd_fully_connected_layer(300, NND_SIGMOID, 0.0);
+        L[1] = nnd_fully_connected_layer(250, NND_RELU, 0.2);
+        L[2] = nnd_softmax_layer(5, 0.0);
         break;
     case 16: /* a pooling window of nine: im2col and nnd__maxpool */
         *name = "conv-pool(sigmoid) 3 of 3x3, pool 2x2 -> conv-pool(relu) 18 of 2x2, pool 3x3 -> softmax";
