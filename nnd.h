@@ -1515,15 +1515,16 @@ static int nnd__team(int nt, double work)
 #define NND__SLABS(S, s, ...) NND__FOR(1, 0, s, 0, S, __VA_ARGS__)
 #endif
 
-/* One term of a block of kernel 1: a_q += v r[j_q .. j_q + VL) for the
-   four vectors of the block, whose starts j0..j3 the caller holds. */
-#define NND__TERM4(a0, a1, a2, a3, v, r) \
+/* One term of a block of kernel 1: a_q += v B[off + j_q .. + VL) for the
+   four vectors of the block, whose starts the caller holds as B0..B3 =
+   B + j0..j3 (so that each load is one address: base + offset). */
+#define NND__TERM4(a0, a1, a2, a3, v, off) \
     do { \
         nnd__vec x0_, x1_, x2_, x3_; \
-        NND__VLOAD(x0_, (r) + j0); \
-        NND__VLOAD(x1_, (r) + j1); \
-        NND__VLOAD(x2_, (r) + j2); \
-        NND__VLOAD(x3_, (r) + j3); \
+        NND__VLOAD(x0_, B0 + (off)); \
+        NND__VLOAD(x1_, B1 + (off)); \
+        NND__VLOAD(x2_, B2 + (off)); \
+        NND__VLOAD(x3_, B3 + (off)); \
         NND__VFMA(a0, v, x0_); \
         NND__VFMA(a1, v, x1_); \
         NND__VFMA(a2, v, x2_); \
@@ -1567,6 +1568,7 @@ static void nnd__rows(int n, int cnt, const int *idx, const nnd_real *val, int v
         const int j0 = j < last ? j : last, j1 = j + VL < last ? j + VL : last;
         const int j2 = j + 2 * VL < last ? j + 2 * VL : last;
         const int j3 = j + 3 * VL < last ? j + 3 * VL : last;
+        const nnd_real *B0 = B + j0, *B1 = B + j1, *B2 = B + j2, *B3 = B + j3;
         nnd__vec a0, a1, a2, a3;
         if (bias) {
             NND__VLOAD(a0, bias + j0);
@@ -1579,11 +1581,8 @@ static void nnd__rows(int n, int cnt, const int *idx, const nnd_real *val, int v
             NND__VZERO(a2);
             NND__VZERO(a3);
         }
-        for (c = 0; c < cnt; ++c) {
-            const nnd_real v = val[(size_t)c * vs];
-            const nnd_real *r = B + (size_t)(idx ? idx[c] : c) * ldb;
-            NND__TERM4(a0, a1, a2, a3, v, r);
-        }
+        for (c = 0; c < cnt; ++c)
+            NND__TERM4(a0, a1, a2, a3, val[(size_t)c * vs], (size_t)(idx ? idx[c] : c) * ldb);
         NND__VSTORE(out + j0, a0);
         NND__VSTORE(out + j1, a1);
         NND__VSTORE(out + j2, a2);
@@ -1607,6 +1606,7 @@ static void nnd__rows_pair(int n, int cnt0, const int *idx0, const nnd_real *val
         const int j0 = j < last ? j : last, j1 = j + VL < last ? j + VL : last;
         const int j2 = j + 2 * VL < last ? j + 2 * VL : last;
         const int j3 = j + 3 * VL < last ? j + 3 * VL : last;
+        const nnd_real *B0 = B + j0, *B1 = B + j1, *B2 = B + j2, *B3 = B + j3;
         nnd__vec a0, a1, a2, a3, b0, b1, b2, b3;
         if (bias) {
             NND__VLOAD(a0, bias + j0);
@@ -1619,11 +1619,11 @@ static void nnd__rows_pair(int n, int cnt0, const int *idx0, const nnd_real *val
         }
         b0 = a0, b1 = a1, b2 = a2, b3 = a3;
         for (c = 0; c < both; ++c) {
-            NND__TERM4(a0, a1, a2, a3, val0[c], B + (size_t)idx0[c] * ldb);
-            NND__TERM4(b0, b1, b2, b3, val1[c], B + (size_t)idx1[c] * ldb);
+            NND__TERM4(a0, a1, a2, a3, val0[c], (size_t)idx0[c] * ldb);
+            NND__TERM4(b0, b1, b2, b3, val1[c], (size_t)idx1[c] * ldb);
         }
-        for (; c < cnt0; ++c) NND__TERM4(a0, a1, a2, a3, val0[c], B + (size_t)idx0[c] * ldb);
-        for (c = both; c < cnt1; ++c) NND__TERM4(b0, b1, b2, b3, val1[c], B + (size_t)idx1[c] * ldb);
+        for (; c < cnt0; ++c) NND__TERM4(a0, a1, a2, a3, val0[c], (size_t)idx0[c] * ldb);
+        for (c = both; c < cnt1; ++c) NND__TERM4(b0, b1, b2, b3, val1[c], (size_t)idx1[c] * ldb);
         NND__VSTORE(out0 + j0, a0);
         NND__VSTORE(out0 + j1, a1);
         NND__VSTORE(out0 + j2, a2);
@@ -1690,6 +1690,36 @@ static void nnd__rows_image_fh(int fh, int fw, int iw, int cnt, const int *at, c
     }
 }
 
+/* nnd__scatter (below) for rows of nw <= 4 whole vectors and perhaps a
+   window: d's vectors stay in registers for all cnt rows, and each row is
+   loaded, updated and stored whole. Inlined with nw a constant. */
+static NND__INLINE void nnd__scatter_short(const int nw, int n, int cnt, const int *idx, const nnd_real *val,
+                                           const nnd_real *NND__RESTRICT d, const nnd_real *dt_,
+                                           nnd_real *NND__RESTRICT G)
+{
+    const int VL = NND__VL, jt = n - NND__VL, tail = nw * NND__VL < n;
+    nnd__vec dv[4], x[4], y, dt;
+    int c, q;
+    NND__VLOAD(dt, dt_); /* d's window, its lanes before column nw VL zero */
+    NND__UNROLL
+    for (q = 0; q < nw; ++q) NND__VLOAD(dv[q], d + q * VL);
+    for (c = 0; c < cnt; ++c) {
+        const nnd_real v = val[c];
+        nnd_real *o = G + (size_t)idx[c] * n;
+        NND__UNROLL
+        for (q = 0; q < nw; ++q) NND__VLOAD(x[q], o + q * VL);
+        if (tail) NND__VLOAD(y, o + jt);
+        NND__UNROLL
+        for (q = 0; q < nw; ++q) NND__VFMA(x[q], v, dv[q]);
+        if (tail) {
+            NND__VFMA(y, v, dt);
+            NND__VSTORE(o + jt, y);
+        }
+        NND__UNROLL
+        for (q = 0; q < nw; ++q) NND__VSTORE(o + q * VL, x[q]);
+    }
+}
+
 /* Kernel 2, the scatter - the transpose of kernel 1 for sparse rows:
      G[r_c*n + 0..n) += val[c] * d[0..n)   for c < cnt, r_c = idx[c].
    A row of G is updated whole vectors at a time. A width that is not a
@@ -1698,7 +1728,9 @@ static void nnd__rows_image_fh(int fh, int fw, int iw, int cnt, const int *at, c
    (they use a copy of d with those lanes zeroed). That last whole vector and
    the window are both loaded before either is stored, and the window is
    stored first, so the overlap ends with the right value and no load waits
-   on a half-overlapping store. Rows narrower than a vector: a plain loop. */
+   on a half-overlapping store. Rows of at most four whole vectors keep d
+   in registers (nnd__scatter_short); rows narrower than a vector take a
+   plain loop. */
 static void nnd__scatter(int n, int cnt, const int *idx, const nnd_real *val,
                          const nnd_real *NND__RESTRICT d, nnd_real *NND__RESTRICT G)
 {
@@ -1715,6 +1747,13 @@ static void nnd__scatter(int n, int cnt, const int *idx, const nnd_real *val,
     }
     for (j = 0; j < VL; ++j) dt_[j] = jt + j >= whole ? d[jt + j] : 0;
     NND__VLOAD(dt, dt_);
+    switch (whole / VL) {
+    case 1: nnd__scatter_short(1, n, cnt, idx, val, d, dt_, G); return;
+    case 2: nnd__scatter_short(2, n, cnt, idx, val, d, dt_, G); return;
+    case 3: nnd__scatter_short(3, n, cnt, idx, val, d, dt_, G); return;
+    case 4: nnd__scatter_short(4, n, cnt, idx, val, d, dt_, G); return;
+    default: break;
+    }
     for (c = 0; c < cnt; ++c) {
         const nnd_real v = val[c];
         nnd_real *o = G + (size_t)idx[c] * n;
