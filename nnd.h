@@ -1690,30 +1690,31 @@ static void nnd__rows_image_fh(int fh, int fw, int iw, int cnt, const int *at, c
     }
 }
 
-/* nnd__scatter (below) for rows of nw <= 4 whole vectors and perhaps a
-   window: d's vectors stay in registers for all cnt rows, and each row is
-   loaded, updated and stored whole. Inlined with nw a constant. */
-static NND__INLINE void nnd__scatter_short(const int nw, int n, int cnt, const int *idx, const nnd_real *val,
-                                           const nnd_real *NND__RESTRICT d, const nnd_real *dt_,
-                                           nnd_real *NND__RESTRICT G)
+/* Columns [j, j + nw VL) of kernel 2 (nnd__scatter, below), nw <= 4, for
+   all cnt rows, d's vectors there held in registers; with tail also the
+   window at n - VL, whose lanes before the block's end d_t holds as zeros.
+   Inlined with nw a constant. */
+static NND__INLINE void nnd__scatter_block(const int nw, int j, int tail, int n, int cnt, const int *idx,
+                                           const nnd_real *val, const nnd_real *NND__RESTRICT d,
+                                           const nnd_real *d_t, nnd_real *NND__RESTRICT G)
 {
-    const int VL = NND__VL, jt = n - NND__VL, tail = nw * NND__VL < n;
+    const int VL = NND__VL, jt = n - NND__VL;
     nnd__vec dv[4], x[4], y, dt;
     int c, q;
-    NND__VLOAD(dt, dt_); /* d's window, its lanes before column nw VL zero */
+    NND__VLOAD(dt, d_t);
     NND__UNROLL
-    for (q = 0; q < nw; ++q) NND__VLOAD(dv[q], d + q * VL);
+    for (q = 0; q < nw; ++q) NND__VLOAD(dv[q], d + j + q * VL);
     for (c = 0; c < cnt; ++c) {
         const nnd_real v = val[c];
-        nnd_real *o = G + (size_t)idx[c] * n;
+        nnd_real *o = G + (size_t)idx[c] * n + j;
         NND__UNROLL
         for (q = 0; q < nw; ++q) NND__VLOAD(x[q], o + q * VL);
-        if (tail) NND__VLOAD(y, o + jt);
+        if (tail) NND__VLOAD(y, o - j + jt);
         NND__UNROLL
         for (q = 0; q < nw; ++q) NND__VFMA(x[q], v, dv[q]);
         if (tail) {
             NND__VFMA(y, v, dt);
-            NND__VSTORE(o + jt, y);
+            NND__VSTORE(o - j + jt, y);
         }
         NND__UNROLL
         for (q = 0; q < nw; ++q) NND__VSTORE(o + q * VL, x[q]);
@@ -1722,22 +1723,22 @@ static NND__INLINE void nnd__scatter_short(const int nw, int n, int cnt, const i
 
 /* Kernel 2, the scatter - the transpose of kernel 1 for sparse rows:
      G[r_c*n + 0..n) += val[c] * d[0..n)   for c < cnt, r_c = idx[c].
-   A row of G is updated whole vectors at a time. A width that is not a
-   multiple of the vector length ends with a window shifted left to end at n,
-   whose lanes already covered by the last whole vector add exactly zero
-   (they use a copy of d with those lanes zeroed). That last whole vector and
-   the window are both loaded before either is stored, and the window is
-   stored first, so the overlap ends with the right value and no load waits
-   on a half-overlapping store. Rows of at most four whole vectors keep d
-   in registers (nnd__scatter_short); rows narrower than a vector take a
-   plain loop. */
+   The rows are updated a block of up to four whole vectors of columns at a
+   time (nnd__scatter_block), d's part of them in registers. A width that is
+   not a multiple of the vector length ends with a window shifted left to
+   end at n, taken with the last block, whose lanes already covered by the
+   block's last vector add exactly zero (they use a copy of d with those
+   lanes zeroed). That last vector and the window are both loaded before
+   either is stored, and the window is stored first, so the overlap ends
+   with the right value and no load waits on a half-overlapping store. Each
+   value takes its terms in list order, whatever the blocks. Rows narrower
+   than a vector: a plain loop. */
 static void nnd__scatter(int n, int cnt, const int *idx, const nnd_real *val,
                          const nnd_real *NND__RESTRICT d, nnd_real *NND__RESTRICT G)
 {
     const int VL = NND__VL, whole = n / NND__VL * NND__VL, jt = n - NND__VL;
     int c, j;
-    nnd_real dt_[NND__VBYTES / sizeof(nnd_real)];
-    nnd__vec dt;
+    nnd_real d_t[NND__VBYTES / sizeof(nnd_real)];
     if (n < VL) {
         for (c = 0; c < cnt; ++c) {
             nnd_real *NND__RESTRICT o = G + (size_t)idx[c] * n;
@@ -1745,34 +1746,15 @@ static void nnd__scatter(int n, int cnt, const int *idx, const nnd_real *val,
         }
         return;
     }
-    for (j = 0; j < VL; ++j) dt_[j] = jt + j >= whole ? d[jt + j] : 0;
-    NND__VLOAD(dt, dt_);
-    switch (whole / VL) {
-    case 1: nnd__scatter_short(1, n, cnt, idx, val, d, dt_, G); return;
-    case 2: nnd__scatter_short(2, n, cnt, idx, val, d, dt_, G); return;
-    case 3: nnd__scatter_short(3, n, cnt, idx, val, d, dt_, G); return;
-    case 4: nnd__scatter_short(4, n, cnt, idx, val, d, dt_, G); return;
-    default: break;
-    }
-    for (c = 0; c < cnt; ++c) {
-        const nnd_real v = val[c];
-        nnd_real *o = G + (size_t)idx[c] * n;
-        nnd__vec x, y, dv;
-        for (j = 0; j + VL < whole; j += VL) {
-            NND__VLOAD(x, o + j);
-            NND__VLOAD(dv, d + j);
-            NND__VFMA(x, v, dv);
-            NND__VSTORE(o + j, x);
+    for (j = 0; j < VL; ++j) d_t[j] = jt + j >= whole ? d[jt + j] : 0;
+    for (j = 0; j < whole; j += 4 * VL) {
+        const int nw = whole - j < 4 * VL ? (whole - j) / VL : 4, tail = j + nw * VL == whole && whole < n;
+        switch (nw) {
+        case 1: nnd__scatter_block(1, j, tail, n, cnt, idx, val, d, d_t, G); break;
+        case 2: nnd__scatter_block(2, j, tail, n, cnt, idx, val, d, d_t, G); break;
+        case 3: nnd__scatter_block(3, j, tail, n, cnt, idx, val, d, d_t, G); break;
+        default: nnd__scatter_block(4, j, tail, n, cnt, idx, val, d, d_t, G); break;
         }
-        NND__VLOAD(x, o + j); /* the last whole vector, j = whole - VL */
-        NND__VLOAD(dv, d + j);
-        NND__VFMA(x, v, dv);
-        if (whole < n) {
-            NND__VLOAD(y, o + jt);
-            NND__VFMA(y, v, dt);
-            NND__VSTORE(o + jt, y);
-        }
-        NND__VSTORE(o + j, x);
     }
 }
 
